@@ -1,0 +1,30 @@
+import type { RenderOptions } from './buildkit.js';
+import type { CachePlan } from './plan.js';
+
+export interface BuildahCacheOptions {
+  /** `--cache-from` repositories, in priority order. */
+  cacheFrom: string[];
+  /** The `--cache-to` repository; null when the plan writes nothing. */
+  cacheTo: string | null;
+}
+
+/** buildah caches layers per repository (one tag per cache key), so it takes repositories, not tags. */
+export function renderBuildahCache(plan: CachePlan, options: RenderOptions = {}): BuildahCacheOptions {
+  const skip = new Set(options.withoutImports ?? []);
+  return {
+    cacheFrom: plan.imports
+      .filter((endpoint) => !skip.has(endpoint.ref))
+      .map((endpoint) => endpoint.repository),
+    cacheTo: plan.export?.repository ?? null,
+  };
+}
+
+/** buildah argv: `--layers --cache-to R --cache-from R …`. */
+export function buildahCacheArgs(plan: CachePlan, options: RenderOptions = {}): string[] {
+  const rendered = renderBuildahCache(plan, options);
+  return [
+    '--layers',
+    ...(rendered.cacheTo === null ? [] : ['--cache-to', rendered.cacheTo]),
+    ...rendered.cacheFrom.flatMap((repository) => ['--cache-from', repository]),
+  ];
+}

@@ -1,0 +1,51 @@
+export { type BuildahCacheOptions, buildahCacheArgs, renderBuildahCache } from './buildah.js';
+export {
+  type BuildkitCacheOptions,
+  buildctlCacheArgs,
+  type RenderOptions,
+  renderBuildkitCache,
+} from './buildkit.js';
+export {
+  type CacheConfig,
+  type CacheConfigInput,
+  CacheConfigSchema,
+  type CacheStrategy,
+  CacheStrategySchema,
+  cacheConfigJsonSchema,
+  parseCacheConfig,
+} from './config.js';
+export { CacheRefError, type CacheRefErrorCode } from './errors.js';
+export {
+  type CacheLocation,
+  type CacheLocations,
+  cacheLocation,
+  cacheLocations,
+  type ResolvedStrategy,
+  resolveStrategy,
+} from './layout.js';
+export {
+  type BuildEngineKind,
+  type CacheEndpoint,
+  type CachePlan,
+  type CachePlanInput,
+  planCache,
+} from './plan.js';
+export {
+  detectRegistryKind,
+  type RegistryKind,
+  RegistryKindSchema,
+  type RegistryProfile,
+  type RegistryProfileOverride,
+  RegistryProfileSchema,
+  registryKinds,
+  resolveRegistryProfile,
+} from './profiles.js';
+export {
+  dockerHubRegistry,
+  formatImageReference,
+  type ImageReference,
+  parseImageReference,
+  validateRegistryHost,
+  validateRepositoryPath,
+} from './reference.js';
+export { type SanitizeOptions, sanitizeComponent } from './sanitize.js';

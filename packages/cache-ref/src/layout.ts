@@ -1,0 +1,92 @@
+import { CacheRefError } from './errors.js';
+import { nameTotalLengthMax, tagLengthMax } from './grammar.js';
+import type { RegistryProfile } from './profiles.js';
+import { sanitizeComponent } from './sanitize.js';
+
+export type ResolvedStrategy = 'path' | 'tag';
+
+/** Components longer than this are shortened (with a hash), keeping refs readable and DNS-label sized. */
+const componentLengthMax = 63;
+const cacheTag = 'cache';
+const tagPrefix = 'cache-';
+
+/**
+ * `auto` picks `path` where a registry takes nested repositories and creates them on push, else `tag`
+ * (Docker Hub, quay.io, ECR with pre-created repositories).
+ */
+export function resolveStrategy(
+  strategy: 'auto' | ResolvedStrategy,
+  profile: RegistryProfile,
+): ResolvedStrategy {
+  if (strategy !== 'auto') return strategy;
+  return profile.nestedPaths && profile.createsRepositoriesOnPush ? 'path' : 'tag';
+}
+
+export interface CacheLocation {
+  /** Repository path below the registry host. */
+  repository: string;
+  tag: string;
+}
+
+export interface CacheLocationInput {
+  registry: string;
+  repository: string;
+  service: string;
+  /** The environment; null for the service-wide ref. */
+  buildUuid: string | null;
+  strategy: ResolvedStrategy;
+}
+
+/** The one place that decides where an environment's cache for a service lives. */
+export function cacheLocation(input: CacheLocationInput): CacheLocation {
+  return input.strategy === 'path' ? pathLocation(input) : tagLocation(input);
+}
+
+function pathLocation({ registry, repository, service, buildUuid }: CacheLocationInput): CacheLocation {
+  const serviceComponent = sanitizeComponent(service, { maxLength: componentLengthMax, what: 'service' });
+  const parts = [repository, serviceComponent];
+  if (buildUuid !== null) {
+    parts.push(sanitizeComponent(buildUuid, { maxLength: componentLengthMax, what: 'build uuid' }));
+  }
+  const path = parts.join('/');
+  const nameLength = registry.length + 1 + path.length;
+  if (nameLength > nameTotalLengthMax) {
+    throw new CacheRefError('INVALID_REFERENCE', {
+      part: 'cache repository',
+      rule: `${registry}/${path} is ${nameLength} characters, over the ${nameTotalLengthMax} a name may have: use a shorter registry or repository`,
+      input: `${registry}/${path}`,
+    });
+  }
+  return { repository: path, tag: cacheTag };
+}
+
+function tagLocation({ repository, service, buildUuid }: CacheLocationInput): CacheLocation {
+  const tagService = tagServiceComponent(service);
+  if (buildUuid === null) return { repository, tag: `${tagPrefix}${tagService}` };
+  const room = tagLengthMax - tagPrefix.length - tagService.length - 1;
+  const uuid = sanitizeComponent(buildUuid, { maxLength: room, what: 'build uuid' });
+  return { repository, tag: `${tagPrefix}${tagService}-${uuid}` };
+}
+
+/** In a tag the service never contains `-`: the first `-` after it starts the build uuid. */
+function tagServiceComponent(service: string): string {
+  return sanitizeComponent(service, { maxLength: 40, separator: '_', what: 'service' });
+}
+
+export interface CacheLocations {
+  path: { repositoryPrefix: string; serviceRepository: string; tag: string };
+  tag: { repository: string; tagPrefix: string; serviceTag: string };
+}
+
+/** Where to look for every environment's cache of one service, under both strategies (for inventories). */
+export function cacheLocations(input: { repository: string; service: string }): CacheLocations {
+  const serviceRepository = `${input.repository}/${sanitizeComponent(input.service, {
+    maxLength: componentLengthMax,
+    what: 'service',
+  })}`;
+  const serviceTag = `${tagPrefix}${tagServiceComponent(input.service)}`;
+  return {
+    path: { repositoryPrefix: `${serviceRepository}/`, serviceRepository, tag: cacheTag },
+    tag: { repository: input.repository, tagPrefix: `${serviceTag}-`, serviceTag },
+  };
+}
