@@ -59,6 +59,14 @@ export function planCache(input: CachePlanInput): CachePlan {
   }
   validateRepositoryPath(repository);
   const profile = resolveRegistryProfile(config.registry, config.kind, config.profile);
+  if (profile.kind === 'dockerhub' && !repository.includes('/')) {
+    // Docker would silently read `docker.io/x` as the official `docker.io/library/x`.
+    throw new CacheRefError('INVALID_CONFIG', {
+      part: 'cache repository',
+      rule: 'on Docker Hub must be <namespace>/<name>, e.g. "acme/next-web"',
+      input: repository,
+    });
+  }
   const strategy = resolveStrategy(config.strategy, profile);
   if (engine === 'buildah' && strategy === 'tag') {
     throw new CacheRefError('UNSUPPORTED_COMBINATION', {

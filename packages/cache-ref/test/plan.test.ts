@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildahCacheArgs,
+  buildctlCacheArgs,
+  type CacheConfigInput,
+  CacheRefError,
+  parseCacheConfig,
+  planCache,
+  renderBuildkitCache,
+} from '../src/index.js';
+
+const uuid = 'wandering-credit-924200';
+
+function plan(
+  config: CacheConfigInput,
+  extra: { buildUuid?: string | null; fallbacks?: string[]; repository?: string } = {},
+) {
+  return planCache({
+    config: parseCacheConfig(config),
+    repository: 'next-web',
+    service: 'web',
+    buildUuid: uuid,
+    ...extra,
+  });
+}
+
+describe('planCache', () => {
+  it('uses the path layout on a generic registry', () => {
+    const result = plan({ registry: 'distribution.example:5000' }, { fallbacks: ['main'] });
+    expect(result.strategy).toBe('path');
+    expect(result.export?.ref).toBe('distribution.example:5000/next-web/web/wandering-credit-924200:cache');
+    expect(result.imports.map((endpoint) => [endpoint.ref, endpoint.source])).toEqual([
+      ['distribution.example:5000/next-web/web/wandering-credit-924200:cache', 'own'],
+      ['distribution.example:5000/next-web/web/main:cache', 'fallback'],
+    ]);
+  });
+
+  it('uses the tag layout on Docker Hub', () => {
+    const result = plan({ registry: 'docker.io' }, { repository: 'acme/next-web' });
+    expect(result.strategy).toBe('tag');
+    expect(result.export?.ref).toBe('docker.io/acme/next-web:cache-web-wandering-credit-924200');
+  });
+
+  it('refuses a Docker Hub repository without a namespace (docker would read it as library/…)', () => {
+    expect(() => plan({ registry: 'docker.io' })).toThrow(/namespace/);
+  });
+
+  it('uses the tag layout on ECR (repositories are pre-created) and adds image-manifest', () => {
+    const result = plan({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com' });
+    expect(result.export?.ref).toBe(
+      '123456789012.dkr.ecr.us-east-1.amazonaws.com/next-web:cache-web-wandering-credit-924200',
+    );
+    expect(renderBuildkitCache(result).exportCache).toContain('image-manifest=true');
+  });
+
+  it('keeps a non-ECR host containing "ecr" generic', () => {
+    const result = plan({ registry: 'ecr.corp.example:5000' });
+    expect(result.profile.kind).toBe('distribution');
+    expect(result.strategy).toBe('path');
+    expect(renderBuildkitCache(result).exportCache).not.toContain('image-manifest');
+  });
+
+  it('honours an explicit strategy', () => {
+    expect(plan({ registry: 'harbor.example.com', strategy: 'path' }).export?.ref).toBe(
+      'harbor.example.com/next-web/web/wandering-credit-924200:cache',
+    );
+    expect(plan({ registry: 'ghcr.io', strategy: 'tag' }).export?.ref).toBe(
+      'ghcr.io/next-web:cache-web-wandering-credit-924200',
+    );
+  });
+
+  it('imports the service-wide ref and exports nothing without a build uuid', () => {
+    const result = plan({ registry: 'distribution.example:5000' }, { buildUuid: null, fallbacks: ['main'] });
+    expect(result.export).toBeNull();
+    expect(result.imports.map((endpoint) => endpoint.ref)).toEqual([
+      'distribution.example:5000/next-web/web:cache',
+      'distribution.example:5000/next-web/web/main:cache',
+    ]);
+    expect(buildctlCacheArgs(result)).not.toContain('--export-cache');
+  });
+
+  it('exports to the service-wide ref only when the config opts in', () => {
+    const result = plan({ registry: 'distribution.example:5000', sharedExport: true }, { buildUuid: null });
+    expect(result.export?.ref).toBe('distribution.example:5000/next-web/web:cache');
+    expect(result.export?.source).toBe('service');
+  });
+
+  it('deduplicates a fallback equal to the own environment, keeping priority order', () => {
+    const result = plan(
+      { registry: 'distribution.example:5000' },
+      { fallbacks: ['main', uuid, 'main', 'develop'] },
+    );
+    expect(result.imports.map((endpoint) => endpoint.buildUuid)).toEqual([uuid, 'main', 'develop']);
+  });
+
+  it('falls back to inline cache where mode=max is refused', () => {
+    const result = plan({ registry: 'quay.io' });
+    expect(result.mode).toBe('inline');
+    expect(renderBuildkitCache(result)).toEqual({
+      importCache: ['type=registry,ref=quay.io/next-web:cache-web-wandering-credit-924200'],
+      exportCache: 'type=inline',
+      additionalImageNames: ['quay.io/next-web:cache-web-wandering-credit-924200'],
+    });
+  });
+
+  it('requires a repository', () => {
+    expect(() =>
+      planCache({ config: parseCacheConfig({ registry: 'r.example' }), service: 'web', buildUuid: uuid }),
+    ).toThrow(/cache repository/);
+  });
+
+  it('refuses buildah with the tag strategy instead of sharing a repository', () => {
+    const error = (() => {
+      try {
+        planCache({
+          config: parseCacheConfig({ registry: 'docker.io' }),
+          repository: 'acme/next-web',
+          service: 'web',
+          buildUuid: uuid,
+          engine: 'buildah',
+        });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(CacheRefError);
+    expect((error as CacheRefError).code).toBe('UNSUPPORTED_COMBINATION');
+  });
+});
+
+describe('BuildKit rendering', () => {
+  it('renders the exact buildctl flags', () => {
+    const result = plan({ registry: '127.0.0.1:5055', insecure: true }, { fallbacks: ['main'] });
+    expect(buildctlCacheArgs(result)).toEqual([
+      '--export-cache',
+      'type=registry,ref=127.0.0.1:5055/next-web/web/wandering-credit-924200:cache,mode=max,oci-mediatypes=true,registry.insecure=true,ignore-error=true',
+      '--import-cache',
+      'type=registry,ref=127.0.0.1:5055/next-web/web/wandering-credit-924200:cache,registry.insecure=true',
+      '--import-cache',
+      'type=registry,ref=127.0.0.1:5055/next-web/web/main:cache,registry.insecure=true',
+    ]);
+  });
+
+  it('never renders the bare insecure attribute BuildKit ignores', () => {
+    const flags = buildctlCacheArgs(plan({ registry: '127.0.0.1:5055', insecure: true })).join(' ');
+    expect(flags).not.toMatch(/(^|,)insecure=true/);
+  });
+
+  it('leaves out imports asked to be left out (a corrupt ref)', () => {
+    const result = plan({ registry: '127.0.0.1:5055' }, { fallbacks: ['main'] });
+    const rendered = renderBuildkitCache(result, {
+      withoutImports: ['127.0.0.1:5055/next-web/web/main:cache'],
+    });
+    expect(rendered.importCache).toEqual([
+      'type=registry,ref=127.0.0.1:5055/next-web/web/wandering-credit-924200:cache',
+    ]);
+  });
+
+  it('uses mode=min when configured', () => {
+    expect(renderBuildkitCache(plan({ registry: 'ghcr.io', mode: 'min' })).exportCache).toContain(
+      ',mode=min,',
+    );
+  });
+});
+
+describe('buildah rendering', () => {
+  it('passes repositories, not tags', () => {
+    const result = planCache({
+      config: parseCacheConfig({ registry: '127.0.0.1:5055' }),
+      repository: 'next-web',
+      service: 'web',
+      buildUuid: uuid,
+      fallbacks: ['main'],
+      engine: 'buildah',
+    });
+    expect(buildahCacheArgs(result)).toEqual([
+      '--layers',
+      '--cache-to',
+      '127.0.0.1:5055/next-web/web/wandering-credit-924200',
+      '--cache-from',
+      '127.0.0.1:5055/next-web/web/wandering-credit-924200',
+      '--cache-from',
+      '127.0.0.1:5055/next-web/web/main',
+    ]);
+  });
+});
