@@ -27,4 +27,10 @@ export interface RegistryPort {
   ): Promise<CacheRefInfo[]>;
   /** Tags of an image repository (`host/repository`). */
   listTags(repository: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * Points `targetRef` at the manifest `sourceRef` names (same repository), returning its digest. Optional:
+   * with it, a service skipped because its image exists still gets the environment's tag, so `down` knows
+   * the environment uses that image.
+   */
+  tagImage?(sourceRef: string, targetRef: string, options?: { signal?: AbortSignal }): Promise<string>;
 }

@@ -1,0 +1,59 @@
+import { execa } from 'execa';
+
+export type EngineName = 'buildkit' | 'buildx' | 'buildah';
+export type EngineRequest = 'auto' | EngineName;
+
+export class EngineUnavailableError extends Error {
+  override readonly name = 'EngineUnavailableError';
+  readonly code = 'NO_ENGINE';
+  /** Not a build failure: the machine lacks what the build needs, so nothing was started. */
+  readonly kind = 'input';
+}
+
+/** Whether a command runs and exits 0, within a short time. */
+export type CommandProbe = (file: string, args: readonly string[]) => Promise<boolean>;
+
+/** A probe that runs commands with the given environment (its PATH decides what is found). */
+export function commandProbe(env: NodeJS.ProcessEnv = process.env): CommandProbe {
+  return async (file, args) => {
+    const result = await execa(file, args, {
+      reject: false,
+      timeout: 5_000,
+      stdin: 'ignore',
+      env,
+      extendEnv: false,
+    });
+    return !result.failed;
+  };
+}
+
+export interface EngineSelection {
+  engine: EngineName;
+  /** Why this one, for `--verbose` output and errors. */
+  reason: string;
+}
+
+/**
+ * `auto`: BuildKit when BUILDKIT_HOST names a daemon, else `docker buildx` when docker with buildx
+ * answers (its daemon included), else buildah when installed.
+ */
+export async function selectEngine(
+  request: EngineRequest,
+  env: NodeJS.ProcessEnv,
+  probe: CommandProbe = commandProbe(env),
+): Promise<EngineSelection> {
+  if (request !== 'auto') return { engine: request, reason: `engine ${request} was asked for` };
+  if (env.BUILDKIT_HOST) return { engine: 'buildkit', reason: `BUILDKIT_HOST is ${env.BUILDKIT_HOST}` };
+  const [buildx, daemon] = await Promise.all([
+    probe('docker', ['buildx', 'version']),
+    probe('docker', ['version', '--format', '{{.Server.Version}}']),
+  ]);
+  if (buildx && daemon) return { engine: 'buildx', reason: 'docker with buildx answers' };
+  if (await probe('buildah', ['--version'])) {
+    return { engine: 'buildah', reason: 'buildah is installed (no BUILDKIT_HOST, no docker buildx)' };
+  }
+  throw new EngineUnavailableError(
+    'no build engine found: set BUILDKIT_HOST to a BuildKit daemon (e.g. unix:///run/buildkit/buildkitd.sock), ' +
+      'or install Docker with buildx, or install buildah (Debian/Ubuntu: apt-get install buildah)',
+  );
+}

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo "worker: nightly job done" >> /var/log/shop/worker.log

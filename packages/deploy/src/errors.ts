@@ -1,0 +1,82 @@
+/**
+ * Errors the user fixes by changing their input (spec, flags). Apps map `kind: 'input'` to exit code 2;
+ * they are always thrown before anything is built or deleted.
+ */
+export interface InputError extends Error {
+  readonly kind: 'input';
+  readonly code: string;
+}
+
+export function isInputError(error: unknown): error is InputError {
+  return error instanceof Error && (error as Partial<InputError>).kind === 'input';
+}
+
+export type SpecErrorCode =
+  | 'SPEC_NOT_FOUND'
+  | 'INVALID_YAML'
+  | 'INVALID_SPEC'
+  | 'MISSING_CONTEXT'
+  | 'MISSING_DOCKERFILE'
+  | 'MISSING_SECRET'
+  | 'UNKNOWN_DEPENDENCY'
+  | 'DEPENDENCY_CYCLE'
+  | 'UNKNOWN_SERVICE'
+  | 'INVALID_REFERENCE';
+
+/** Something wrong in an environment spec, named by its path in the spec (`services.api.dependsOn[0]`). */
+export class SpecError extends Error implements InputError {
+  override readonly name = 'SpecError';
+  readonly kind = 'input' as const;
+  readonly code: SpecErrorCode;
+  /** The spec file, where there is one. */
+  readonly file: string | undefined;
+  /** Path into the spec, e.g. `services.api.dependsOn[0]`; `(root)` for the document itself. */
+  readonly path: string;
+  /** What is wrong, without the file and path. */
+  readonly detail: string;
+
+  constructor(
+    code: SpecErrorCode,
+    details: { path: string; detail: string; file?: string; cause?: unknown },
+  ) {
+    const where = details.file === undefined ? details.path : `${details.file}: ${details.path}`;
+    super(`${where}: ${details.detail}`, details.cause === undefined ? undefined : { cause: details.cause });
+    this.code = code;
+    this.file = details.file;
+    this.path = details.path;
+    this.detail = details.detail;
+  }
+
+  /** The same error, attributed to a spec file. */
+  inFile(file: string): SpecError {
+    return new SpecError(this.code, { path: this.path, detail: this.detail, file, cause: this.cause });
+  }
+}
+
+/** A build uuid that is not a valid environment name; `source` names the flag or field it came from. */
+export class BuildUuidError extends Error implements InputError {
+  override readonly name = 'BuildUuidError';
+  readonly kind = 'input' as const;
+  readonly code = 'INVALID_BUILD_UUID';
+  readonly source: string;
+  readonly value: string;
+
+  constructor(source: string, value: string, rule: string) {
+    super(`${source} ${JSON.stringify(value)}: ${rule}`);
+    this.source = source;
+    this.value = value;
+  }
+}
+
+/** A duration such as `--older-than` that is not `<number><d|h|m|s>`. */
+export class DurationError extends Error implements InputError {
+  override readonly name = 'DurationError';
+  readonly kind = 'input' as const;
+  readonly code = 'INVALID_DURATION';
+  readonly value: string;
+
+  constructor(value: string, source = 'duration') {
+    super(`${source} ${JSON.stringify(value)}: must be a whole number followed by d, h, m or s, e.g. 14d`);
+    this.value = value;
+  }
+}

@@ -1,0 +1,79 @@
+export { cacheRepository, environmentCacheRefs } from './cache-refs.js';
+export {
+  type ContentTagInput,
+  contentDigest,
+  contentTag,
+  contextFiles,
+  loadDockerIgnore,
+} from './content-tag.js';
+export { type DockerIgnore, parseDockerIgnore } from './dockerignore.js';
+export { type DownAction, type DownOptions, type DownResult, downEnvironment } from './down.js';
+export { parseDuration } from './duration.js';
+export {
+  BuildUuidError,
+  DurationError,
+  type InputError,
+  isInputError,
+  SpecError,
+  type SpecErrorCode,
+} from './errors.js';
+export { collectGarbage, type GcEntry, type GcOptions, type GcResult } from './gc.js';
+export { type DependencyNode, dependencyOrder, dependentsOf, withDependencies } from './graph.js';
+export { type HealOutcome, healCorruptCacheRefs } from './heal.js';
+export { imageRef, imageRepository, isContentTag } from './image-refs.js';
+export {
+  type CacheInventoryEntry,
+  type CacheInventoryOptions,
+  listEnvironmentCache,
+} from './inventory.js';
+export {
+  type BuildEnvironmentOptions,
+  buildEnvironment,
+  type DeployEvent,
+  type DeployEventBody,
+} from './orchestrate.js';
+export { type EnvironmentPlan, type PlanOptions, planEnvironment, type ServicePlan } from './plan.js';
+export type {
+  BuildEngine,
+  BuildEvent,
+  BuildFailureKind,
+  EngineBuildRequest,
+  EngineBuildResult,
+  EngineFailure,
+  SecretSource,
+  StepTiming,
+} from './ports/engine.js';
+export type { CacheRefInfo, RegistryPort } from './ports/registry.js';
+export {
+  type BuildReport,
+  type FailureCause,
+  reportToJson,
+  type ServiceResult,
+  type ServiceStatus,
+  summarize,
+} from './report.js';
+export { checkSecretSources } from './secrets.js';
+export { environmentJsonSchema } from './spec/json-schema.js';
+export {
+  type Environment,
+  type LoadEnvironmentOptions,
+  loadEnvironment,
+  type ResolvedService,
+  type ResolveEnvironmentOptions,
+  resolveEnvironment,
+} from './spec/load.js';
+export { type EnvironmentOverrides, overridesFromEnv } from './spec/overrides.js';
+export {
+  type EngineChoice,
+  type EnvironmentSpec,
+  type EnvironmentSpecInput,
+  EnvironmentSpecSchema,
+} from './spec/schema.js';
+export { type Claim, defaultSupersession, SupersededError, Supersession } from './supersede.js';
+export {
+  buildUuidMaxLength,
+  type GenerateBuildUuidOptions,
+  generateBuildUuid,
+  isBuildUuid,
+  validateBuildUuid,
+} from './uuid.js';

@@ -1,0 +1,317 @@
+import { healCorruptCacheRefs } from './heal.js';
+import type { EnvironmentPlan, ServicePlan } from './plan.js';
+import type { BuildEngine, BuildEvent, EngineBuildResult, EngineFailure } from './ports/engine.js';
+import type { RegistryPort } from './ports/registry.js';
+import { type BuildReport, type ServiceResult, summarize } from './report.js';
+import { checkSecretSources } from './secrets.js';
+import { defaultSupersession, SupersededError, type Supersession } from './supersede.js';
+
+export type DeployEventBody =
+  | { type: 'queued' }
+  | { type: 'started' }
+  | { type: 'engine'; event: BuildEvent }
+  | { type: 'healed'; refs: string[] }
+  | { type: 'heal-failed'; refs: string[]; errors: { ref: string; message: string }[] }
+  | { type: 'warning'; message: string }
+  | { type: 'finished'; result: ServiceResult };
+
+/** Every event names the environment and the service, so interleaved logs stay attributable. */
+export interface DeployEvent {
+  buildUuid: string;
+  service: string;
+  event: DeployEventBody;
+}
+
+export interface BuildEnvironmentOptions {
+  engine: BuildEngine;
+  /** Deletes corrupt cache refs, tags skipped images for the environment. */
+  registry?: RegistryPort;
+  /** Builds at once; default 4. */
+  concurrency?: number;
+  /** Keep building what does not depend on a failure; default: the first failure cancels the rest. */
+  keepGoing?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (event: DeployEvent) => void;
+  /** Default: one registry per process. */
+  supersession?: Supersession;
+  timeoutMs?: number;
+  labels?: Readonly<Record<string, string>>;
+  /** Where `env` secrets are looked up before starting; default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const defaultConcurrency = 4;
+
+/**
+ * Builds an environment's plan through the engine: dependencies first, at most `concurrency` at once,
+ * one writer per cache ref. Never throws for a failed build (see the report); throws only for bad input,
+ * before anything started.
+ */
+export async function buildEnvironment(
+  plan: EnvironmentPlan,
+  options: BuildEnvironmentOptions,
+): Promise<BuildReport> {
+  checkSecretSources(plan, options.env);
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency));
+  const supersession = options.supersession ?? defaultSupersession;
+  const run = supersession.startRun();
+  const startedAt = new Date();
+  const emit = (service: string, event: DeployEventBody): void => {
+    try {
+      options.onEvent?.({ buildUuid: plan.buildUuid, service, event });
+    } catch {
+      // A broken listener must not break builds.
+    }
+  };
+
+  const cancel = new AbortController();
+  const onOuterAbort = () => cancel.abort(new Error('the run was aborted'));
+  if (options.signal?.aborted) onOuterAbort();
+  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const inPlan = new Set(plan.services.map((service) => service.service));
+  const results = new Map<string, ServiceResult>();
+  const running = new Map<string, Promise<void>>();
+  let waiting = [...plan.services];
+  for (const service of waiting) emit(service.service, { type: 'queued' });
+
+  const finish = (result: ServiceResult): void => {
+    results.set(result.service, result);
+    emit(result.service, { type: 'finished', result });
+    const ownFailure = result.status === 'failed' && result.failure?.cause !== 'cancelled';
+    if (ownFailure && !options.keepGoing && !cancel.signal.aborted) {
+      cancel.abort(new Error(`${result.service} failed`));
+    }
+  };
+
+  try {
+    while (waiting.length > 0 || running.size > 0) {
+      const still: ServicePlan[] = [];
+      for (const service of waiting) {
+        const blocked = blockedResult(service, results, cancel.signal);
+        if (blocked !== null) finish(blocked);
+        else still.push(service);
+      }
+      waiting = still;
+      for (const service of [...waiting]) {
+        if (running.size >= concurrency) break;
+        const ready = service.dependsOn.every(
+          (dependency) => !inPlan.has(dependency) || results.has(dependency),
+        );
+        if (!ready) continue;
+        waiting = waiting.filter((other) => other !== service);
+        const task = runService(service, { ...options, plan, run, supersession, cancel: cancel.signal, emit })
+          .then(finish)
+          .finally(() => running.delete(service.service));
+        running.set(service.service, task);
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onOuterAbort);
+  }
+
+  return summarize(
+    plan.services.map((service) => results.get(service.service)!),
+    {
+      buildUuid: plan.buildUuid,
+      fallbacks: plan.fallbacks,
+      engine: options.engine.name,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+    },
+  );
+}
+
+function baseResult(service: ServicePlan): ServiceResult {
+  return {
+    service: service.service,
+    buildUuid: service.buildUuid,
+    status: 'failed',
+    image: service.image,
+    images: [],
+    digest: null,
+    cacheHitRatio: 0,
+    steps: { total: 0, cached: 0 },
+    durationMs: 0,
+    healed: false,
+    corruptCacheRefs: [],
+    missingCacheRefs: [],
+    attempts: 0,
+  };
+}
+
+/** The result of a service that cannot start: the run was cancelled or a dependency did not succeed. */
+function blockedResult(
+  service: ServicePlan,
+  results: ReadonlyMap<string, ServiceResult>,
+  cancelled: AbortSignal,
+): ServiceResult | null {
+  if (cancelled.aborted) {
+    const reason = `not started: ${(cancelled.reason as Error).message}`;
+    return { ...baseResult(service), reason, failure: { cause: 'cancelled' } };
+  }
+  for (const dependency of service.dependsOn) {
+    const status = results.get(dependency)?.status;
+    if (status === 'failed') {
+      return {
+        ...baseResult(service),
+        reason: `dependency ${dependency} failed`,
+        failure: { cause: 'dependency' },
+      };
+    }
+    if (status === 'superseded') {
+      return {
+        ...baseResult(service),
+        status: 'superseded',
+        reason: `dependency ${dependency} was superseded`,
+      };
+    }
+  }
+  return null;
+}
+
+interface RunContext extends BuildEnvironmentOptions {
+  plan: EnvironmentPlan;
+  run: number;
+  supersession: Supersession;
+  cancel: AbortSignal;
+  emit: (service: string, event: DeployEventBody) => void;
+}
+
+async function runService(service: ServicePlan, context: RunContext): Promise<ServiceResult> {
+  const started = Date.now();
+  const elapsed = () => Date.now() - started;
+  context.emit(service.service, { type: 'started' });
+  if (service.action === 'skip') return skip(service, context, elapsed);
+
+  // The export ref is the unit of "one writer"; every planned build has one, as it has a build uuid.
+  const key = service.cache.export?.ref ?? service.environmentImage;
+  const claim = context.supersession.claim(key, context.run);
+  const signal = AbortSignal.any([context.cancel, claim.signal]);
+  try {
+    await claim.ready;
+    signal.throwIfAborted();
+    const result = await context.engine.build({
+      buildUuid: service.buildUuid,
+      service: service.service,
+      contextDir: service.contextDir,
+      dockerfile: service.dockerfile,
+      ...(service.target !== undefined && { target: service.target }),
+      buildArgs: service.buildArgs,
+      secrets: service.secrets,
+      ...(context.labels !== undefined && { labels: context.labels }),
+      images: [service.image, service.environmentImage],
+      cache: service.cache,
+      insecureRegistries: context.plan.insecureRegistries,
+      ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
+      signal,
+      onEvent: (event) => context.emit(service.service, { type: 'engine', event }),
+    });
+    return await built(service, result, context, elapsed);
+  } catch (error) {
+    if (claim.signal.aborted && claim.signal.reason instanceof SupersededError) {
+      return {
+        ...baseResult(service),
+        status: 'superseded',
+        reason: claim.signal.reason.message,
+        durationMs: elapsed(),
+      };
+    }
+    if (context.cancel.aborted) {
+      const reason = `cancelled: ${(context.cancel.reason as Error).message}`;
+      return { ...baseResult(service), reason, failure: { cause: 'cancelled' }, durationMs: elapsed() };
+    }
+    return await failed(service, error, context, elapsed);
+  } finally {
+    claim.release();
+  }
+}
+
+async function skip(
+  service: ServicePlan,
+  context: RunContext,
+  elapsed: () => number,
+): Promise<ServiceResult> {
+  const images = [service.image];
+  if (context.registry?.tagImage !== undefined) {
+    try {
+      await context.registry.tagImage(service.image, service.environmentImage, { signal: context.cancel });
+      images.push(service.environmentImage);
+    } catch (error) {
+      context.emit(service.service, {
+        type: 'warning',
+        message: `could not tag ${service.environmentImage}: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  return {
+    ...baseResult(service),
+    status: 'skipped',
+    reason: service.reason,
+    images,
+    digest: service.existingDigest,
+    durationMs: elapsed(),
+  };
+}
+
+async function heal(service: ServicePlan, refs: readonly string[], context: RunContext): Promise<boolean> {
+  if (refs.length === 0) return false;
+  const outcome = await healCorruptCacheRefs(refs, service.cache, context.registry);
+  if (outcome.healed) context.emit(service.service, { type: 'healed', refs: outcome.deleted });
+  else {
+    const errors = [
+      ...outcome.errors,
+      ...outcome.refused.map((ref) => ({ ref, message: 'not in this build cache plan; left alone' })),
+    ];
+    context.emit(service.service, { type: 'heal-failed', refs: [...refs], errors });
+  }
+  return outcome.healed;
+}
+
+async function built(
+  service: ServicePlan,
+  result: EngineBuildResult,
+  context: RunContext,
+  elapsed: () => number,
+): Promise<ServiceResult> {
+  return {
+    ...baseResult(service),
+    status: 'built',
+    images: [service.image, service.environmentImage],
+    digest: result.imageDigest,
+    cacheHitRatio: result.cacheHitRatio,
+    steps: { ...result.steps },
+    healed: await heal(service, result.corruptCacheRefs, context),
+    corruptCacheRefs: [...result.corruptCacheRefs],
+    missingCacheRefs: [...result.missingCacheRefs],
+    attempts: result.attempts,
+    durationMs: elapsed(),
+  };
+}
+
+async function failed(
+  service: ServicePlan,
+  error: unknown,
+  context: RunContext,
+  elapsed: () => number,
+): Promise<ServiceResult> {
+  const failure = error as Partial<EngineFailure>;
+  const corrupt = [...(failure.corruptCacheRefs ?? [])];
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ...baseResult(service),
+    reason: failure.step === undefined ? message : `step ${failure.step}: ${message}`,
+    failure: {
+      cause: failure.kind === 'registry' ? 'registry' : 'build',
+      ...(typeof failure.code === 'string' && { code: failure.code }),
+      ...(failure.kind !== undefined && { kind: failure.kind }),
+      ...(failure.step !== undefined && { step: failure.step }),
+      ...(failure.logTail !== undefined && { logTail: [...failure.logTail] }),
+    },
+    healed: await heal(service, corrupt, context),
+    corruptCacheRefs: corrupt,
+    durationMs: elapsed(),
+  };
+}

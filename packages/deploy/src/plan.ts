@@ -1,0 +1,179 @@
+import { relative } from 'node:path';
+import { type BuildEngineKind, type CachePlan, CacheRefError, planCache } from '@deployer/cache-ref';
+import { contentTag } from './content-tag.js';
+import { SpecError } from './errors.js';
+import { withDependencies } from './graph.js';
+import { imageRef } from './image-refs.js';
+import type { SecretSource } from './ports/engine.js';
+import type { RegistryPort } from './ports/registry.js';
+import { interpolateArgs } from './spec/interpolate.js';
+import { formatSpecPath } from './spec/issue-path.js';
+import type { Environment } from './spec/load.js';
+import { validateBuildUuid } from './uuid.js';
+
+export interface PlanOptions {
+  buildUuid: string;
+  /** Replaces the spec's `fallbacks` when given (`--fallback`). */
+  fallbacks?: readonly string[];
+  /** Only these services, plus what they depend on (`--service`). */
+  services?: readonly string[];
+  /** Build even when the image exists (`--force`). */
+  force?: boolean;
+  /** The engine actually used; default from the spec (`buildah` → buildah, anything else → buildkit). */
+  engine?: BuildEngineKind;
+  /** Tag images with this git sha instead of their content digest (a service's own `tag` still wins). */
+  gitSha?: string;
+  /** Checks which images exist already; without it every service is planned for building. */
+  registry?: RegistryPort;
+  signal?: AbortSignal;
+}
+
+export interface ServicePlan {
+  service: string;
+  buildUuid: string;
+  dependsOn: string[];
+  contextDir: string;
+  dockerfile: string;
+  target?: string;
+  /** References filled in. */
+  buildArgs: Record<string, string>;
+  secrets: SecretSource[];
+  tag: string;
+  tagSource: 'content' | 'git' | 'spec';
+  /** The immutable image ref deployments use: `<host>/<repository>/<service>:<tag>`. */
+  image: string;
+  /** `<host>/<repository>/<service>:<buildUuid>`. */
+  environmentImage: string;
+  cache: CachePlan;
+  action: 'build' | 'skip';
+  /** Why: `image exists`, `image missing`, `forced`, `not checked`. */
+  reason: string;
+  /** Digest of the existing image, when checked and found. */
+  existingDigest: string | null;
+}
+
+export interface EnvironmentPlan {
+  buildUuid: string;
+  fallbacks: string[];
+  engine: BuildEngineKind;
+  /** Registries to reach over plain HTTP. */
+  insecureRegistries: string[];
+  /** In dependency order. */
+  services: ServicePlan[];
+}
+
+const gitShaPattern = /^[0-9a-f]{7,40}$/;
+
+/** Decides, per service, which image and cache refs a build uses and whether it is needed. Builds nothing. */
+export async function planEnvironment(
+  environment: Environment,
+  options: PlanOptions,
+): Promise<EnvironmentPlan> {
+  const buildUuid = validateBuildUuid(options.buildUuid, 'build uuid');
+  const fallbacks = [...(options.fallbacks ?? environment.fallbacks)];
+  for (const [index, fallback] of fallbacks.entries()) validateBuildUuid(fallback, `fallback ${index + 1}`);
+  if (options.gitSha !== undefined && !gitShaPattern.test(options.gitSha)) {
+    throw new SpecError('INVALID_SPEC', { path: 'git sha', detail: 'must be 7 to 40 lower-case hex digits' });
+  }
+  const engine = options.engine ?? (environment.engine === 'buildah' ? 'buildah' : 'buildkit');
+  const selected = selectServices(environment, options.services);
+  const insecureRegistries = [
+    ...new Set([
+      ...(environment.registry.insecure ? [environment.registry.host] : []),
+      ...(environment.cache.insecure ? [environment.cache.registry] : []),
+    ]),
+  ];
+
+  const images = new Map<string, string>();
+  const services: ServicePlan[] = [];
+  for (const service of environment.services) {
+    if (!selected.has(service.name)) continue;
+    const buildArgs = interpolateArgs(service.args, { registry: environment.registry, images });
+    const [tag, tagSource] =
+      service.tag !== undefined
+        ? [service.tag, 'spec' as const]
+        : options.gitSha !== undefined
+          ? [options.gitSha, 'git' as const]
+          : [
+              await contentTag({
+                contextDir: service.contextDir,
+                dockerfile: service.dockerfile,
+                ...(service.target !== undefined && { target: service.target }),
+                args: buildArgs,
+              }),
+              'content' as const,
+            ];
+    const [image, environmentImage, cache] = specProblem<[string, string, CachePlan]>(
+      environment,
+      ['services', service.name],
+      () => [
+        imageRef(environment.registry, service.name, tag),
+        imageRef(environment.registry, service.name, buildUuid),
+        planCache({ config: environment.cache, service: service.name, buildUuid, fallbacks, engine }),
+      ],
+    );
+    images.set(service.name, image);
+    const existing = await checkExisting(image, options);
+    services.push({
+      service: service.name,
+      buildUuid,
+      dependsOn: service.dependsOn,
+      contextDir: service.contextDir,
+      dockerfile: service.dockerfile,
+      ...(service.target !== undefined && { target: service.target }),
+      buildArgs,
+      secrets: service.secrets,
+      tag,
+      tagSource,
+      image,
+      environmentImage,
+      cache,
+      ...existing,
+    });
+  }
+  return { buildUuid, fallbacks, engine, insecureRegistries, services };
+}
+
+/** cache-ref's refusals (a name too long, buildah with the tag strategy) are problems of the spec. */
+function specProblem<T>(environment: Environment, path: readonly string[], compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (!(error instanceof CacheRefError)) throw error;
+    const problem = new SpecError('INVALID_SPEC', {
+      path: formatSpecPath(path),
+      detail: error.message,
+      cause: error,
+    });
+    throw environment.file === null ? problem : problem.inFile(relative(process.cwd(), environment.file));
+  }
+}
+
+function selectServices(environment: Environment, names: readonly string[] | undefined): Set<string> {
+  const all = environment.services.map((service) => service.name);
+  if (names === undefined || names.length === 0) return new Set(all);
+  for (const name of names) {
+    if (!all.includes(name)) {
+      throw new SpecError('UNKNOWN_SERVICE', {
+        path: '--service',
+        detail: `no service ${JSON.stringify(name)}; services are: ${all.join(', ')}`,
+      });
+    }
+  }
+  return withDependencies(environment.services, names);
+}
+
+async function checkExisting(
+  image: string,
+  options: PlanOptions,
+): Promise<Pick<ServicePlan, 'action' | 'reason' | 'existingDigest'>> {
+  if (options.force) return { action: 'build', reason: 'forced', existingDigest: null };
+  if (options.registry === undefined) return { action: 'build', reason: 'not checked', existingDigest: null };
+  const digest = await options.registry.imageDigest(
+    image,
+    options.signal === undefined ? undefined : { signal: options.signal },
+  );
+  return digest === null
+    ? { action: 'build', reason: 'image missing', existingDigest: null }
+    : { action: 'skip', reason: 'image exists', existingDigest: digest };
+}

@@ -1,0 +1,75 @@
+import type { BuildFailureKind } from './ports/engine.js';
+
+export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
+
+/** Why a service failed: its own build, a dependency, cancellation (fail-fast, abort), or the registry. */
+export type FailureCause = 'build' | 'dependency' | 'cancelled' | 'registry';
+
+export interface ServiceResult {
+  service: string;
+  buildUuid: string;
+  status: ServiceStatus;
+  /** The immutable image ref (content, git or spec tag). */
+  image: string;
+  /** Every ref pushed or tagged for this environment. */
+  images: string[];
+  digest: string | null;
+  cacheHitRatio: number;
+  steps: { total: number; cached: number };
+  durationMs: number;
+  /** Why it was skipped, superseded or failed. */
+  reason?: string;
+  failure?: {
+    cause: FailureCause;
+    code?: string;
+    kind?: BuildFailureKind;
+    step?: string;
+    logTail?: string[];
+  };
+  /** Corrupt cache refs were reported and deleted through the registry. */
+  healed: boolean;
+  corruptCacheRefs: string[];
+  missingCacheRefs: string[];
+  attempts: number;
+}
+
+export interface BuildReport {
+  buildUuid: string;
+  fallbacks: string[];
+  engine: string;
+  startedAt: string;
+  durationMs: number;
+  /** True when no service failed (superseded services are not failures: a newer run owns them). */
+  ok: boolean;
+  totals: Record<ServiceStatus, number>;
+  services: ServiceResult[];
+}
+
+export function summarize(
+  results: readonly ServiceResult[],
+  meta: {
+    buildUuid: string;
+    fallbacks: readonly string[];
+    engine: string;
+    startedAt: Date;
+    durationMs: number;
+  },
+): BuildReport {
+  const totals: Record<ServiceStatus, number> = { built: 0, skipped: 0, superseded: 0, failed: 0 };
+  for (const result of results) totals[result.status]++;
+  return {
+    buildUuid: meta.buildUuid,
+    fallbacks: [...meta.fallbacks],
+    engine: meta.engine,
+    startedAt: meta.startedAt.toISOString(),
+    durationMs: meta.durationMs,
+    ok: totals.failed === 0,
+    totals,
+    services: [...results],
+  };
+}
+
+/** The report as stable, pretty-printed JSON (`--json`). */
+export function reportToJson(report: BuildReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}

@@ -1,0 +1,199 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
+import { parseDocument } from 'yaml';
+import { SpecError } from '../errors.js';
+import { dependencyOrder } from '../graph.js';
+import type { SecretSource } from '../ports/engine.js';
+import { checkArgReferences } from './interpolate.js';
+import { formatSpecPath } from './issue-path.js';
+import { applyOverrides, type EnvironmentOverrides } from './overrides.js';
+import { type EngineChoice, type EnvironmentSpec, EnvironmentSpecSchema } from './schema.js';
+
+export interface ResolvedService {
+  name: string;
+  /** Absolute. */
+  contextDir: string;
+  /** Absolute. */
+  dockerfile: string;
+  target?: string;
+  /** As written; `${…}` references are filled in by the plan. */
+  args: Record<string, string>;
+  /** `file` sources are absolute. */
+  secrets: SecretSource[];
+  dependsOn: string[];
+  /** Fixed image tag instead of the content digest. */
+  tag?: string;
+}
+
+/** A validated environment spec with every default and path resolved. */
+export interface Environment {
+  /** The spec file, absolute; null when built from an object. */
+  file: string | null;
+  registry: { host: string; repository: string; insecure: boolean };
+  cache: CacheConfig & { repository: string };
+  engine: EngineChoice;
+  fallbacks: string[];
+  /** In dependency order. */
+  services: ResolvedService[];
+}
+
+export interface LoadEnvironmentOptions {
+  overrides?: EnvironmentOverrides;
+}
+
+/** Reads, validates and resolves an environment spec (YAML). Every problem is a SpecError naming its path. */
+export async function loadEnvironment(
+  file: string,
+  options: LoadEnvironmentOptions = {},
+): Promise<Environment> {
+  const absolute = resolve(file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (cause) {
+    throw new SpecError('SPEC_NOT_FOUND', {
+      path: '(root)',
+      detail: 'cannot read the spec file',
+      file,
+      cause,
+    });
+  }
+  const document = parseDocument(text, { prettyErrors: true });
+  const yamlError = document.errors[0];
+  if (yamlError !== undefined) {
+    const position = yamlError.linePos?.[0];
+    throw new SpecError('INVALID_YAML', {
+      path: position === undefined ? '(root)' : `line ${position.line}, column ${position.col}`,
+      detail: yamlError.message.split('\n')[0] ?? 'invalid YAML',
+      file,
+    });
+  }
+  try {
+    return await resolveEnvironment(document.toJS(), {
+      ...options,
+      baseDir: dirname(absolute),
+      file: absolute,
+    });
+  } catch (error) {
+    throw error instanceof SpecError && error.file === undefined ? error.inFile(file) : error;
+  }
+}
+
+export interface ResolveEnvironmentOptions extends LoadEnvironmentOptions {
+  /** Relative contexts and secret files are resolved against this directory. */
+  baseDir: string;
+  file?: string;
+}
+
+/** Validates and resolves an already-parsed spec document. */
+export async function resolveEnvironment(
+  raw: unknown,
+  options: ResolveEnvironmentOptions,
+): Promise<Environment> {
+  const { doc, paths: overridden } = applyOverrides(raw, options.overrides ?? {});
+  const parsed = EnvironmentSpecSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = formatSpecPath(issue.path);
+    const more = parsed.error.issues.length - 1;
+    throw new SpecError('INVALID_SPEC', {
+      path,
+      detail: `${issue.message}${overridden.includes(path) ? ' (value from an override)' : ''}${
+        more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : ''
+      }`,
+    });
+  }
+  const spec = parsed.data;
+  const insecureHosts = new Set(options.overrides?.insecureRegistries ?? []);
+  const registry = {
+    ...spec.registry,
+    insecure: spec.registry.insecure || insecureHosts.has(spec.registry.host),
+  };
+  const cache = resolveCache(spec, registry, insecureHosts);
+
+  const services: ResolvedService[] = [];
+  for (const [name, service] of Object.entries(spec.services)) {
+    const contextDir = resolve(options.baseDir, service.context);
+    if (!(await isKind(contextDir, 'directory'))) {
+      throw new SpecError('MISSING_CONTEXT', {
+        path: formatSpecPath(['services', name, 'context']),
+        detail: `build context ${contextDir} is not a directory`,
+      });
+    }
+    const dockerfile = resolve(contextDir, service.dockerfile ?? 'Dockerfile');
+    if (!(await isKind(dockerfile, 'file'))) {
+      throw new SpecError('MISSING_DOCKERFILE', {
+        path: formatSpecPath(['services', name, ...(service.dockerfile === undefined ? [] : ['dockerfile'])]),
+        detail: `Dockerfile ${dockerfile} does not exist`,
+      });
+    }
+    const secrets: SecretSource[] = [];
+    for (const [index, secret] of service.secrets.entries()) {
+      if (secret.env !== undefined) {
+        secrets.push({ id: secret.id, env: secret.env });
+        continue;
+      }
+      const file = resolve(options.baseDir, secret.file!);
+      if (!(await isKind(file, 'file'))) {
+        throw new SpecError('MISSING_SECRET', {
+          path: formatSpecPath(['services', name, 'secrets', index, 'file']),
+          detail: `secret file ${file} does not exist`,
+        });
+      }
+      secrets.push({ id: secret.id, file });
+    }
+    checkArgReferences(name, service.args, service.dependsOn);
+    services.push({
+      name,
+      contextDir,
+      dockerfile,
+      ...(service.target !== undefined && { target: service.target }),
+      args: service.args,
+      secrets,
+      dependsOn: service.dependsOn,
+      ...(service.tag !== undefined && { tag: service.tag }),
+    });
+  }
+  const order = dependencyOrder(services);
+  const byName = new Map(services.map((service) => [service.name, service]));
+
+  return {
+    file: options.file === undefined ? null : resolve(options.file),
+    registry,
+    cache,
+    engine: spec.engine,
+    fallbacks: spec.fallbacks,
+    services: order.map((name) => byName.get(name)!),
+  };
+}
+
+/**
+ * The cache lives beside the images unless told otherwise: same host (and its insecure flag), repository
+ * `<registry.repository>/cache`, so cache repositories never mix with image repositories.
+ */
+function resolveCache(
+  spec: EnvironmentSpec,
+  registry: Environment['registry'],
+  insecureHosts: ReadonlySet<string>,
+): Environment['cache'] {
+  const host = spec.cache?.registry ?? registry.host;
+  const insecure =
+    (spec.cache?.insecure ?? (host === registry.host && registry.insecure)) || insecureHosts.has(host);
+  const config = CacheConfigSchema.parse({
+    ...spec.cache,
+    registry: host,
+    repository: spec.cache?.repository ?? `${registry.repository}/cache`,
+    insecure,
+  });
+  return { ...config, repository: config.repository! };
+}
+
+async function isKind(path: string, kind: 'file' | 'directory'): Promise<boolean> {
+  try {
+    const stats = await stat(path);
+    return kind === 'file' ? stats.isFile() : stats.isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,120 @@
+import { CacheConfigSchema, validateRegistryHost, validateRepositoryPath } from '@deployer/cache-ref';
+import { z } from 'zod';
+import { buildUuidMaxLength, validateBuildUuid } from '../uuid.js';
+
+/** Turns a throwing validator (cache-ref's, ours) into a zod refinement keeping its message. */
+function accepts(check: (value: string) => unknown) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    try {
+      check(value);
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+    }
+  };
+}
+
+export const serviceNamePattern = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+export const ServiceNameSchema = z.string().max(63).regex(serviceNamePattern, {
+  message: 'service names are lower-case letters and digits separated by ".", "_" or "-"',
+});
+
+const BuildUuidSchema = z
+  .string()
+  .max(buildUuidMaxLength)
+  .superRefine(accepts((value) => validateBuildUuid(value, 'build uuid')));
+
+const literalSecretMessage =
+  'secrets are references, never literal values: use `env: VARIABLE` or `file: path` instead of `value`';
+
+export const SecretSchema = z
+  .strictObject(
+    {
+      id: z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'secret ids are letters, digits, ".", "_", "-"' }),
+      env: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+        .optional()
+        .describe('environment variable to read'),
+      file: z.string().min(1).optional().describe('file to read, relative to the spec file'),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys' && issue.keys.includes('value') ? literalSecretMessage : undefined,
+    },
+  )
+  .refine((secret) => (secret.env === undefined) !== (secret.file === undefined), {
+    message: 'a secret names exactly one source: `env` or `file`',
+  })
+  .describe('A build secret (RUN --mount=type=secret,id=…), read from an environment variable or a file');
+
+const BuildArgValueSchema = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform(String)
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the spec's own reference syntax, shown to users
+  .describe('literal, or ${registry.host}, ${registry.repository}, ${services.<name>.image}');
+
+export const ServiceSchema = z
+  .strictObject({
+    context: z.string().min(1).default('.').describe('build context directory, relative to the spec file'),
+    dockerfile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Dockerfile path relative to the context; default `Dockerfile`'),
+    target: z.string().min(1).optional().describe('build stage to stop at'),
+    args: z.record(z.string().min(1), BuildArgValueSchema).default({}).describe('build arguments'),
+    secrets: z.array(SecretSchema).default([]),
+    dependsOn: z.array(ServiceNameSchema).default([]).describe('services built (and pushed) first'),
+    tag: z
+      .string()
+      .regex(/^[\w][\w.-]{0,127}$/)
+      .optional()
+      .describe('fixed image tag instead of the content digest, e.g. a git sha'),
+  })
+  .describe('One image of the environment');
+
+export const RegistrySpecSchema = z
+  .strictObject({
+    host: z.string().superRefine(accepts(validateRegistryHost)).describe('host[:port] images are pushed to'),
+    repository: z
+      .string()
+      .superRefine(accepts(validateRepositoryPath))
+      .describe('repository prefix; images go to <host>/<repository>/<service>'),
+    insecure: z.boolean().default(false).describe('the registry speaks plain HTTP'),
+  })
+  .describe('Where images are pushed');
+
+/** cache-ref's configuration, with registry and repository defaulted from the image registry. */
+export const CacheSpecSchema = CacheConfigSchema.extend({
+  registry: CacheConfigSchema.shape.registry.optional().describe('default: registry.host'),
+  repository: CacheConfigSchema.shape.repository.describe('default: <registry.repository>/cache'),
+  insecure: z.boolean().optional().describe('default: registry.insecure when the cache shares its host'),
+}).describe('Where and how build caches live (@deployer/cache-ref); default: beside the images');
+
+export const EngineChoiceSchema = z
+  .enum(['auto', 'buildkit', 'buildah', 'buildx'])
+  .describe('build engine; auto picks what is available');
+export type EngineChoice = z.infer<typeof EngineChoiceSchema>;
+
+export const EnvironmentSpecSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('JSON Schema reference for editors'),
+    registry: RegistrySpecSchema,
+    cache: CacheSpecSchema.optional(),
+    engine: EngineChoiceSchema.default('auto'),
+    fallbacks: z
+      .array(BuildUuidSchema)
+      .default([])
+      .describe('environments whose caches warm this one, in priority order, e.g. [main]'),
+    services: z
+      .record(ServiceNameSchema, ServiceSchema)
+      .refine((services) => Object.keys(services).length > 0, { message: 'at least one service is required' })
+      .describe('services by name'),
+  })
+  .describe('A deployer environment: the images it builds and where their caches live');
+
+export type EnvironmentSpecInput = z.input<typeof EnvironmentSpecSchema>;
+export type EnvironmentSpec = z.output<typeof EnvironmentSpecSchema>;
+export type ServiceSpec = z.output<typeof ServiceSchema>;
