@@ -1,0 +1,12 @@
+export type LocalRegistryErrorCode = 'BINARY_MISSING' | 'START_FAILED' | 'START_TIMEOUT' | 'PORT_UNAVAILABLE';
+
+/** Everything that goes wrong while starting or stopping the local registry. */
+export class LocalRegistryError extends Error {
+  override readonly name = 'LocalRegistryError';
+  readonly code: LocalRegistryErrorCode;
+
+  constructor(code: LocalRegistryErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

@@ -1,0 +1,11 @@
+export type { RegistryConfigInput, TokenAuthConfig } from './config.js';
+export { renderRegistryConfig } from './config.js';
+export { LocalRegistryError, type LocalRegistryErrorCode } from './errors.js';
+export { findFreePort } from './free-port.js';
+export { findRunningRegistry, type RegistryState, stopByPid } from './pid-file.js';
+export {
+  DEFAULT_REGISTRY_BINARY,
+  type LocalRegistry,
+  type StartLocalRegistryOptions,
+  startLocalRegistry,
+} from './start.js';

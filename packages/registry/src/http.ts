@@ -1,0 +1,168 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Authenticator } from './auth/authenticator.js';
+import { codeForStatus, parseErrorBody, RegistryError, type RegistryErrorCode } from './errors.js';
+import {
+  backoffDelay,
+  isIdempotentMethod,
+  isRetryableStatus,
+  parseRetryAfter,
+  type ResolvedRetryOptions,
+} from './retry.js';
+import { type RawResponse, type RequestEvent, sendOnce } from './send.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RequestSpec {
+  operation: string;
+  /** For error messages: `host/repo:tag`. */
+  ref?: string;
+  method: HttpMethod;
+  /** Path under the registry (`/v2/…`) or an absolute URL (upload locations, `Link` targets). */
+  path: string;
+  query?: Record<string, string | undefined>;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  /** Token scopes this request needs, e.g. `repository:a/b:pull`. */
+  scopes: readonly string[];
+  /** Statuses that count as success. */
+  ok: readonly number[];
+  /** Statuses handed back to the caller instead of thrown (e.g. 404 for "exists?" checks). */
+  passThrough?: readonly number[];
+  /** Code for a 404 without an error body (HEAD responses). */
+  notFoundCode?: RegistryErrorCode;
+  /** Override of the method's idempotency (an upload's closing PUT is not repeatable). */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  auth: Authenticator;
+  retry: ResolvedRetryOptions;
+  timeoutMs: number;
+  userAgent: string;
+  onRequest?: (event: RequestEvent) => void;
+}
+
+/**
+ * Sends registry requests with auth, retries and typed errors. Retries (exponential backoff with jitter,
+ * `Retry-After` honoured) apply to 429, 5xx, timeouts and connection failures, and only to idempotent
+ * requests; a 401 is answered once with fresh credentials.
+ */
+export class HttpClient {
+  readonly #options: HttpClientOptions;
+
+  constructor(options: HttpClientOptions) {
+    this.#options = options;
+  }
+
+  get baseUrl(): string {
+    return this.#options.baseUrl;
+  }
+
+  #url(spec: RequestSpec): URL {
+    const url = new URL(spec.path, this.#options.baseUrl);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, value);
+    }
+    return url;
+  }
+
+  async request(spec: RequestSpec): Promise<RawResponse> {
+    const { retry } = this.#options;
+    const idempotent = spec.idempotent ?? isIdempotentMethod(spec.method);
+    const url = this.#url(spec);
+    let reauthenticated = false;
+    let authorization = await this.#options.auth.header(spec.scopes);
+
+    for (let attempt = 0; ; attempt++) {
+      let response: RawResponse;
+      try {
+        response = await sendOnce(
+          url,
+          {
+            method: spec.method,
+            headers: {
+              'user-agent': this.#options.userAgent,
+              ...spec.headers,
+              ...(authorization ? { authorization } : {}),
+            },
+            body: spec.body,
+          },
+          {
+            operation: spec.operation,
+            ref: spec.ref,
+            attempt,
+            timeoutMs: this.#options.timeoutMs,
+            signal: spec.signal,
+            onRequest: this.#options.onRequest,
+          },
+        );
+      } catch (error) {
+        const transient =
+          error instanceof RegistryError && (error.code === 'CONNECTION' || error.code === 'TIMEOUT');
+        if (!transient || !idempotent || attempt >= retry.retries) throw error;
+        await pause(backoffDelay(attempt, retry), spec);
+        continue;
+      }
+
+      if (spec.ok.includes(response.status) || spec.passThrough?.includes(response.status)) return response;
+
+      if (response.status === 401 && !reauthenticated) {
+        reauthenticated = true;
+        const next = await this.#options.auth.challenged(
+          response.headers.get('www-authenticate'),
+          spec.scopes,
+          authorization,
+          spec.signal,
+        );
+        if (next) {
+          authorization = next;
+          attempt--; // An auth round trip is not a retry.
+          continue;
+        }
+      }
+
+      if (idempotent && isRetryableStatus(response.status) && attempt < retry.retries) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        if (retryAfter === undefined || retryAfter <= retry.maxRetryAfterMs) {
+          await pause(retryAfter ?? backoffDelay(attempt, retry), spec);
+          continue;
+        }
+      }
+      throw toRegistryError(spec, response);
+    }
+  }
+}
+
+/** Waits between attempts; an abort during the wait is reported like an abort during a request. */
+async function pause(ms: number, spec: RequestSpec): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal: spec.signal });
+  } catch (cause) {
+    throw new RegistryError(`${spec.operation}${spec.ref ? ` ${spec.ref}` : ''}: aborted`, {
+      code: 'ABORTED',
+      operation: spec.operation,
+      ref: spec.ref,
+      cause,
+    });
+  }
+}
+
+export function toRegistryError(
+  spec: Pick<RequestSpec, 'operation' | 'ref' | 'notFoundCode'>,
+  response: RawResponse,
+) {
+  const errors = parseErrorBody(response.body.toString('utf8'));
+  const fallback = response.status === 404 ? (spec.notFoundCode ?? 'HTTP_ERROR') : 'HTTP_ERROR';
+  const code = errors[0]?.code ?? codeForStatus(response.status, fallback);
+  const detail = errors[0]?.message ? `: ${errors[0].message}` : '';
+  const where = spec.ref ? ` ${spec.ref}` : '';
+  return new RegistryError(`${spec.operation}${where} failed: ${response.status} ${code}${detail}`, {
+    code,
+    status: response.status,
+    operation: spec.operation,
+    ref: spec.ref,
+    errors,
+  });
+}
