@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildctlArgs } from './buildctl-args.js';
+import { buildxArgs } from './buildx-args.js';
+import { classifyFailure } from './classify.js';
+import { BuildkitError } from './errors.js';
+import { readBuildMetadata } from './metadata.js';
+import type { EngineSettings } from './options.js';
+import { OutputTail } from './output-tail.js';
+import { type ProgressSummary, ProgressTracker } from './progress-tracker.js';
+import { SolveStatusReader } from './read-solve-status.js';
+import { runProcess } from './run-process.js';
+import { tailFile } from './tail-file.js';
+import type { BuildEvent, EngineBuildRequest } from './types.js';
+
+export interface AttemptInput {
+  request: EngineBuildRequest;
+  settings: EngineSettings;
+  withoutImports: readonly string[];
+  signal: AbortSignal;
+  /** The error to report when `signal` aborted. */
+  cancelled: () => BuildkitError;
+  emit: (event: BuildEvent) => void;
+}
+
+export type AttemptOutcome =
+  | { ok: true; imageDigest: string; cacheManifestDigest: string | null; progress: ProgressSummary }
+  | { ok: false; error: BuildkitError; progress: ProgressSummary };
+
+/** One run of buildctl (or buildx): progress streamed to `emit`, the outcome classified. */
+export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
+  const { request, settings } = input;
+  const workDir = await mkdtemp(join(settings.tempDir ?? tmpdir(), 'deployer-buildkit-'));
+  const traceFile = join(workDir, 'trace.jsonl');
+  const metadataFile = join(workDir, 'metadata.json');
+  const tracker = new ProgressTracker();
+  const output = new OutputTail();
+  const emit = (event: BuildEvent) => {
+    tracker.observe(event);
+    input.emit(event);
+  };
+  const context = { buildUuid: request.buildUuid, service: request.service };
+  let trace: { stop(): Promise<void> } | undefined;
+
+  try {
+    // buildctl: progress from the --trace file, its stderr (plain progress) only for the final error line.
+    // buildx: rawjson progress and its own messages share stderr.
+    const progress = new SolveStatusReader((line) => output.add(line));
+    const stdout = output.sink();
+    let stderr: { push(chunk: Uint8Array): void; end(): void };
+    let args: string[];
+    if (settings.driver === 'buildctl') {
+      args = buildctlArgs(request, {
+        address: settings.address,
+        ...(settings.tls === undefined ? {} : { tls: settings.tls }),
+        traceFile,
+        metadataFile,
+        withoutImports: input.withoutImports,
+      });
+      stderr = output.sink();
+      trace = tailFile(traceFile, (chunk) => progress.push(chunk).forEach(emit), settings.tracePollMs);
+    } else {
+      args = buildxArgs(request, {
+        ...(settings.builder === undefined ? {} : { builder: settings.builder }),
+        metadataFile,
+        withoutImports: input.withoutImports,
+      });
+      stderr = { push: (chunk) => progress.push(chunk).forEach(emit), end: () => {} };
+    }
+
+    const outcome = await runProcess({
+      file: settings.binary,
+      args,
+      env: settings.env,
+      signal: input.signal,
+      killGraceMs: settings.killGraceMs,
+      onStdout: (chunk) => stdout.push(chunk),
+      onStderr: (chunk) => stderr.push(chunk),
+    });
+    await trace?.stop();
+    stdout.end();
+    stderr.end();
+    progress.end().forEach(emit);
+    const summary = tracker.summary();
+
+    if (outcome.aborted) return { ok: false, error: input.cancelled(), progress: summary };
+    if (outcome.spawnError !== null) {
+      const error = new BuildkitError(
+        'SPAWN_FAILED',
+        `could not run ${settings.binary}: ${outcome.spawnError.code ?? outcome.spawnError.message}`,
+        context,
+      );
+      return { ok: false, error, progress: summary };
+    }
+    if (outcome.exitCode !== 0) {
+      const error = classifyFailure({
+        exitCode: outcome.exitCode,
+        output: output.snapshot(),
+        progress: summary,
+        ...context,
+      });
+      return { ok: false, error, progress: summary };
+    }
+    const metadata = await readBuildMetadata(metadataFile);
+    if (metadata.imageDigest === null) {
+      const error = new BuildkitError(
+        'NO_IMAGE_DIGEST',
+        `${settings.binary} succeeded but reported no image digest`,
+        context,
+      );
+      return { ok: false, error, progress: summary };
+    }
+    return {
+      ok: true,
+      imageDigest: metadata.imageDigest,
+      cacheManifestDigest: metadata.cacheManifestDigest,
+      progress: summary,
+    };
+  } finally {
+    await trace?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,138 @@
+import { access } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runAttempt } from './attempt.js';
+import { backoffDelay } from './backoff.js';
+import { cancellation } from './cancellation.js';
+import { missingBlobDigest } from './classify.js';
+import { corruptRefsToReport } from './corrupt-cache.js';
+import { BuildkitError } from './errors.js';
+import { type BuildkitEngineOptions, type EngineSettings, resolveEngineOptions } from './options.js';
+import type { BuildEngine, BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
+import { validateBuildRequest } from './validate-request.js';
+
+export interface BuildkitEngine extends BuildEngine {
+  readonly name: 'buildkit';
+  readonly driver: 'buildctl' | 'buildx';
+  build(request: EngineBuildRequest): Promise<EngineBuildResult>;
+}
+
+/**
+ * A BuildEngine (deploy's port, satisfied structurally) that runs BuildKit. Per build:
+ * - transient failures (daemon unreachable, connection lost) are retried with backoff, up to
+ *   `retry.attempts` runs in all;
+ * - a corrupt imported cache is retried exactly once without the suspect imports (see
+ *   corruptRefsToReport), which the result or error then lists in `corruptCacheRefs`;
+ * - abort or timeout stops buildctl's whole process group and throws kind `cancelled`.
+ * Every retry is announced with a `retry` event.
+ */
+export function createBuildkitEngine(options: BuildkitEngineOptions = {}): BuildkitEngine {
+  const settings = resolveEngineOptions(options);
+  return {
+    name: 'buildkit',
+    driver: settings.driver,
+    build: (request) => build(settings, request),
+  };
+}
+
+async function build(settings: EngineSettings, request: EngineBuildRequest): Promise<EngineBuildResult> {
+  const startedAt = performance.now();
+  const context = { buildUuid: request.buildUuid, service: request.service };
+  try {
+    validateBuildRequest(request);
+    await checkSecretSources(request, settings);
+  } catch (error) {
+    throw error instanceof BuildkitError ? error.with(context) : error;
+  }
+  const emit = (event: BuildEvent) => {
+    try {
+      request.onEvent?.(event);
+    } catch {
+      // A failing listener must not fail the build it listens to.
+    }
+  };
+  const cancel = cancellation(request.signal, request.timeoutMs, context);
+  let dropped: string[] = [];
+  let corruptBlob: string | null = null;
+  let transientRetries = 0;
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      if (cancel.signal.aborted) throw cancel.error().with({ attempts: attempt - 1 });
+      const outcome = await runAttempt({
+        request,
+        settings,
+        withoutImports: dropped,
+        signal: cancel.signal,
+        cancelled: cancel.error,
+        emit,
+      });
+      if (outcome.ok) {
+        const { progress } = outcome;
+        return {
+          imageDigest: outcome.imageDigest,
+          cacheManifestDigest: outcome.cacheManifestDigest,
+          steps: progress.steps,
+          cacheHitRatio: progress.cacheHitRatio,
+          stepTimings: progress.stepTimings,
+          missingCacheRefs: progress.missingCacheRefs,
+          corruptCacheRefs: corruptRefsToReport(dropped, request.cache, outcome),
+          attempts: attempt,
+          durationMs: Math.round(performance.now() - startedAt),
+        };
+      }
+
+      const { error } = outcome;
+      if (error.kind === 'transient' && transientRetries + 1 < settings.retry.attempts) {
+        transientRetries += 1;
+        emit({ type: 'retry', attempt: attempt + 1, reason: error.message, withoutImports: dropped });
+        try {
+          await sleep(backoffDelay(transientRetries, settings.retry), undefined, { signal: cancel.signal });
+        } catch {
+          throw cancel.error().with({ attempts: attempt });
+        }
+        continue;
+      }
+      if (
+        error.kind === 'corrupt-cache' &&
+        dropped.length === 0 &&
+        (error.corruptCacheRefs?.length ?? 0) > 0
+      ) {
+        dropped = [...(error.corruptCacheRefs ?? [])];
+        corruptBlob = missingBlobDigest(error.message);
+        emit({ type: 'retry', attempt: attempt + 1, reason: error.message, withoutImports: dropped });
+        continue;
+      }
+      // The same blob missing without the imports: the cache was not the cause, so accuse no ref.
+      const cacheInnocent = corruptBlob !== null && error.message.includes(corruptBlob);
+      const corruptCacheRefs = dropped.length > 0 && !cacheInnocent ? dropped : error.corruptCacheRefs;
+      throw error.with({
+        attempts: attempt,
+        ...(corruptCacheRefs === undefined ? {} : { corruptCacheRefs }),
+      });
+    }
+  } finally {
+    cancel.dispose();
+  }
+}
+
+/** A secret whose variable is unset or whose file is missing fails here, naming the id, never a value. */
+async function checkSecretSources(request: EngineBuildRequest, settings: EngineSettings): Promise<void> {
+  for (const secret of request.secrets ?? []) {
+    if ('env' in secret) {
+      if ((settings.env[secret.env] ?? process.env[secret.env]) === undefined) {
+        throw new BuildkitError(
+          'INVALID_REQUEST',
+          `secret ${secret.id}: environment variable ${secret.env} is not set`,
+        );
+      }
+    } else {
+      try {
+        await access(secret.file);
+      } catch {
+        throw new BuildkitError(
+          'INVALID_REQUEST',
+          `secret ${secret.id}: file ${secret.file} is not readable`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type CacheConfigInput, type CachePlan, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import { type BuildEvent, ProgressTracker, readSolveStatus } from '../src/index.js';
+
+/** The real BuildKit recordings (see their README). */
+export const fixtureDir = fileURLToPath(new URL('../../../../shared/fixtures/buildkit/', import.meta.url));
+export const fakesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+export const fixtureCases = [
+  '01-cold-base-env',
+  '02-warm-same-env',
+  '03-new-env-with-fallback',
+  '04-new-env-no-fallback',
+  '05-run-step-fails',
+  '06-dockerfile-syntax-error',
+  '07-registry-unreachable',
+  '08-daemon-unreachable',
+  '09-corrupt-fallback-cache',
+  '10-retry-without-corrupt-cache',
+] as const;
+export type FixtureCase = (typeof fixtureCases)[number];
+
+export function fixturePath(name: FixtureCase, kind: 'trace.jsonl' | 'plain.log' | 'metadata.json'): string {
+  return `${fixtureDir}${name}.${kind}`;
+}
+
+/** buildctl's recorded exit status (`NN-name.exitcode` holds `… rc=N`). */
+export function recordedExitCode(name: FixtureCase): number {
+  return Number(/rc=(\d+)/.exec(readFileSync(`${fixtureDir}${name}.exitcode`, 'utf8'))?.[1]);
+}
+
+export function plainLog(name: FixtureCase): string[] {
+  return readFileSync(fixturePath(name, 'plain.log'), 'utf8').split('\n');
+}
+
+/** Streams a recorded trace through the reader, as the engine does with a live one. */
+export async function traceEvents(name: FixtureCase): Promise<BuildEvent[]> {
+  const events: BuildEvent[] = [];
+  for await (const event of readSolveStatus(createReadStream(fixturePath(name, 'trace.jsonl'))))
+    events.push(event);
+  return events;
+}
+
+export async function traceSummary(name: FixtureCase) {
+  const tracker = new ProgressTracker();
+  for (const event of await traceEvents(name)) tracker.observe(event);
+  return tracker.summary();
+}
+
+/** The recordings' registry is 127.0.0.1:5055 with cache refs under cache/shop/web/<uuid>:cache. */
+export const R = '127.0.0.1:5055';
+
+export function fixturePlan(
+  buildUuid: string | null,
+  fallbacks: string[] = [],
+  config: Partial<CacheConfigInput> = {},
+): CachePlan {
+  return planCache({
+    config: parseCacheConfig({ registry: R, insecure: true, ...config }),
+    repository: 'cache/shop',
+    service: 'web',
+    buildUuid,
+    fallbacks,
+  });
+}
