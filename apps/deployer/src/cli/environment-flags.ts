@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import {
+  type Environment,
+  type EnvironmentOverrides,
+  loadEnvironment,
+  overridesFromEnv,
+} from '@deployer/deploy';
+import type { FlagSpecs, ParsedFlags } from './args.js';
+import type { CommandContext } from './command.js';
+import { UsageError } from './errors.js';
+
+/** Flags every command that reads an environment spec takes; each also has an environment variable. */
+export const environmentFlags = {
+  file: { type: 'string', short: 'f', value: '<env.yaml>', description: 'the environment spec' },
+  registry: { type: 'string', value: '<host[:port]>', description: 'image registry (DEPLOYER_REGISTRY)' },
+  'cache-registry': {
+    type: 'string',
+    value: '<host[:port]>',
+    description: 'cache registry (DEPLOYER_CACHE_REGISTRY)',
+  },
+  'insecure-registry': {
+    type: 'string',
+    multiple: true,
+    value: '<host[:port]>',
+    description: 'registry reached over plain HTTP (DEPLOYER_INSECURE_REGISTRIES, comma-separated)',
+  },
+} as const satisfies FlagSpecs;
+
+type EnvironmentFlagValues = ParsedFlags<typeof environmentFlags> & { engine?: string | undefined };
+
+/** Loads the spec named by -f with overrides: environment variables first, flags over them. */
+export async function loadEnvironmentFromFlags(
+  command: string,
+  flags: EnvironmentFlagValues,
+  context: CommandContext,
+): Promise<Environment> {
+  if (flags.file === undefined) throw new UsageError('-f/--file <env.yaml> is required', command);
+  const fromEnv = overridesFromEnv(context.env);
+  const overrides: EnvironmentOverrides = {
+    ...fromEnv,
+    ...(flags.registry !== undefined && { registry: flags.registry }),
+    ...(flags['cache-registry'] !== undefined && { cacheRegistry: flags['cache-registry'] }),
+    ...(flags.engine !== undefined && { engine: flags.engine }),
+    ...(flags['insecure-registry'] !== undefined && {
+      insecureRegistries: [...(fromEnv.insecureRegistries ?? []), ...flags['insecure-registry']],
+    }),
+  };
+  return loadEnvironment(resolve(context.cwd, flags.file), { overrides });
+}
+
+/** Hosts reached over plain HTTP: those the spec marks insecure plus those named by flag or variable. */
+export function insecureRegistries(environment: Environment): string[] {
+  const hosts = new Set<string>();
+  if (environment.registry.insecure) hosts.add(environment.registry.host);
+  if (environment.cache.insecure) hosts.add(environment.cache.registry);
+  return [...hosts];
+}

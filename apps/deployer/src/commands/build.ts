@@ -1,0 +1,120 @@
+import {
+  buildEnvironment,
+  generateBuildUuid,
+  planEnvironment,
+  reportToJson,
+  validateBuildUuid,
+} from '@deployer/deploy';
+import { parseFlags } from '../cli/args.js';
+import type { Command } from '../cli/command.js';
+import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import { UsageError } from '../cli/errors.js';
+import { fallbackFlags, fallbacksFromFlags } from '../cli/fallback-flags.js';
+import { liveProgress, plainProgress } from '../output/progress.js';
+import { formatReport } from '../output/report.js';
+import { createEngine, resolveEngineKind } from '../wiring/engine.js';
+import { createRegistryPort } from '../wiring/registry-port.js';
+
+const flags = {
+  ...environmentFlags,
+  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment (default: a new one)' },
+  ...fallbackFlags,
+  service: {
+    type: 'string',
+    multiple: true,
+    value: '<name>',
+    description: 'only this service (and its deps)',
+  },
+  concurrency: { type: 'string', value: '<n>', description: 'builds at once (default 4)' },
+  'keep-going': { type: 'boolean', description: 'keep building what does not depend on a failure' },
+  force: { type: 'boolean', description: 'rebuild images that already exist' },
+  'git-sha': {
+    type: 'string',
+    value: '<sha>',
+    description: 'tag images with this instead of their content digest',
+  },
+  engine: {
+    type: 'string',
+    value: '<engine>',
+    choices: ['auto', 'buildkit', 'buildx', 'buildah'],
+    description: 'build engine (DEPLOYER_ENGINE)',
+  },
+  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
+  json: { type: 'boolean', description: 'print the JSON report' },
+} as const;
+
+export const buildCommand: Command = {
+  path: ['build'],
+  summary: "build every service of an environment with the environment's own cache",
+  usage:
+    'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--json]',
+  flags,
+  async run(argv, context) {
+    const { flags: values, positionals } = parseFlags('build', argv, flags);
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'build');
+    const concurrency = parseConcurrency(values.concurrency);
+    const buildUuid =
+      values.uuid === undefined ? generateBuildUuid() : validateBuildUuid(values.uuid, '--uuid');
+    const fallbacks = fallbacksFromFlags('build', values);
+    const environment = await loadEnvironmentFromFlags('build', values, context);
+    const engineKind = await resolveEngineKind(environment.engine, context.env);
+    const registry = createRegistryPort(insecureRegistries(environment));
+    const plan = await planEnvironment(environment, {
+      buildUuid,
+      engine: engineKind.cacheEngine,
+      ...(fallbacks !== undefined && { fallbacks }),
+      ...(values.service && { services: values.service }),
+      ...(values['git-sha'] && { gitSha: values['git-sha'] }),
+      force: values.force ?? false,
+      registry,
+      signal: context.signal,
+    });
+    const buildkitHost = values['buildkit-host'] ?? context.env.BUILDKIT_HOST;
+    const engine = createEngine(engineKind.name, {
+      ...(buildkitHost && { buildkitHost }),
+      ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
+      env: context.env,
+    });
+
+    const live = !values.json && context.stdout.isTTY === true;
+    if (!values.json) {
+      context.stdout.write(
+        `environment ${buildUuid}  engine ${engineKind.name}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
+      );
+    }
+    const view = values.json
+      ? undefined
+      : live
+        ? liveProgress(
+            context.stdout,
+            plan.services.map((service) => service.service),
+            !context.env.NO_COLOR,
+          )
+        : plainProgress(context.stdout);
+    const report = await buildEnvironment(plan, {
+      engine,
+      registry,
+      concurrency,
+      keepGoing: values['keep-going'] ?? false,
+      signal: context.signal,
+      env: context.env,
+      ...(view && { onEvent: (event) => view.onEvent(event) }),
+    });
+    view?.close();
+    context.stdout.write(values.json ? `${reportToJson(report)}\n` : formatReport(report));
+    return report.ok ? 0 : 1;
+  },
+};
+
+function parseConcurrency(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new UsageError(
+      `--concurrency must be a whole number from 1 to 64 (got ${JSON.stringify(value)})`,
+      'build',
+    );
+  }
+  return n;
+}

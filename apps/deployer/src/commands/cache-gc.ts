@@ -1,0 +1,62 @@
+import { collectGarbage, parseDuration } from '@deployer/deploy';
+import { parseFlags } from '../cli/args.js';
+import type { Command } from '../cli/command.js';
+import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import { UsageError } from '../cli/errors.js';
+import { formatAge, formatBytes, formatTable } from '../output/table.js';
+import { createRegistryPort } from '../wiring/registry-port.js';
+
+const flags = {
+  ...environmentFlags,
+  'older-than': {
+    type: 'string',
+    value: '<age>',
+    description: 'delete refs last written longer ago, e.g. 14d, 12h',
+  },
+  'dry-run': { type: 'boolean', description: 'show what would be deleted, delete nothing' },
+  json: { type: 'boolean', description: 'print JSON' },
+} as const;
+
+export const cacheGcCommand: Command = {
+  path: ['cache', 'gc'],
+  summary: "delete stale environments' cache refs (never a fallback environment's)",
+  usage: 'deployer cache gc -f env.yaml --older-than 14d [--dry-run] [--json]',
+  flags,
+  async run(argv, context) {
+    const { flags: values, positionals } = parseFlags('cache gc', argv, flags);
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'cache gc');
+    if (values['older-than'] === undefined)
+      throw new UsageError('--older-than <age> is required, e.g. 14d', 'cache gc');
+    const olderThanMs = parseDuration(values['older-than'], '--older-than');
+    const environment = await loadEnvironmentFromFlags('cache gc', values, context);
+    const now = new Date();
+    const result = await collectGarbage(environment, {
+      registry: createRegistryPort(insecureRegistries(environment)),
+      olderThanMs,
+      now,
+      dryRun: values['dry-run'] ?? false,
+      signal: context.signal,
+    });
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    }
+    const verb = result.dryRun ? 'would delete' : 'deleted';
+    context.stdout.write(`cutoff ${result.cutoff}\n`);
+    context.stdout.write(
+      formatTable(
+        ['ENVIRONMENT', 'SERVICE', 'ACTION', 'SIZE', 'AGE', 'REF'],
+        result.entries.map((entry) => [
+          entry.buildUuid ?? '(service-wide)',
+          entry.service,
+          entry.action === 'delete' ? verb : `keep: ${entry.reason}`,
+          formatBytes(entry.sizeBytes),
+          formatAge(entry.createdAt, now),
+          entry.ref,
+        ]),
+      ),
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,57 @@
+import { downEnvironment, validateBuildUuid } from '@deployer/deploy';
+import { parseFlags } from '../cli/args.js';
+import type { Command } from '../cli/command.js';
+import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import { UsageError } from '../cli/errors.js';
+import { formatTable } from '../output/table.js';
+import { createRegistryPort } from '../wiring/registry-port.js';
+
+const flags = {
+  ...environmentFlags,
+  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment to tear down (required)' },
+  'dry-run': { type: 'boolean', description: 'show what would be deleted, delete nothing' },
+  json: { type: 'boolean', description: 'print JSON' },
+} as const;
+
+export const downCommand: Command = {
+  path: ['down'],
+  summary: "delete an environment's cache refs and image tags",
+  usage: 'deployer down -f env.yaml --uuid U [--dry-run] [--json]',
+  flags,
+  async run(argv, context) {
+    const { flags: values, positionals } = parseFlags('down', argv, flags);
+    if (positionals.length > 0)
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'down');
+    if (values.uuid === undefined)
+      throw new UsageError('--uuid is required: down deletes one environment', 'down');
+    const buildUuid = validateBuildUuid(values.uuid, '--uuid');
+    const environment = await loadEnvironmentFromFlags('down', values, context);
+    const result = await downEnvironment(environment, {
+      registry: createRegistryPort(insecureRegistries(environment)),
+      buildUuid,
+      dryRun: values['dry-run'] ?? false,
+      signal: context.signal,
+    });
+    if (values.json) {
+      context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
+    }
+    const verb = result.dryRun ? 'would delete' : 'deleted';
+    context.stdout.write(
+      formatTable(
+        ['KIND', 'SERVICE', 'ACTION', 'REF'],
+        result.actions.map((action) => [
+          action.kind,
+          action.service,
+          action.action === 'delete'
+            ? verb
+            : action.reason
+              ? `${action.action}: ${action.reason}`
+              : action.action,
+          action.ref,
+        ]),
+      ),
+    );
+    return 0;
+  },
+};

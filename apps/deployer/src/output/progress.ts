@@ -1,0 +1,113 @@
+import type { Writable } from 'node:stream';
+import type { DeployEvent, ServiceResult } from '@deployer/deploy';
+import { formatDuration } from './table.js';
+
+/** Turns deploy events into what a person watching sees. */
+export interface ProgressView {
+  onEvent(event: DeployEvent): void;
+  close(): void;
+}
+
+interface ServiceLine {
+  state: string;
+}
+
+const color = (enabled: boolean, code: number) => (text: string) =>
+  enabled ? `\u001b[${code}m${text}\u001b[0m` : text;
+
+/** A live line per service, redrawn in place (TTY only). */
+export function liveProgress(out: Writable, services: readonly string[], useColor: boolean): ProgressView {
+  const lines = new Map<string, ServiceLine>(services.map((service) => [service, { state: 'waiting' }]));
+  const width = Math.max(...services.map((service) => service.length));
+  const green = color(useColor, 32);
+  const red = color(useColor, 31);
+  const dim = color(useColor, 2);
+  let drawn = 0;
+  const draw = () => {
+    if (drawn > 0) out.write(`\u001b[${drawn}A`);
+    for (const [service, line] of lines) out.write(`\u001b[2K${service.padEnd(width)}  ${line.state}\n`);
+    drawn = lines.size;
+  };
+  draw();
+  return {
+    onEvent({ service, event }) {
+      const line = lines.get(service);
+      if (line === undefined) return;
+      if (event.type === 'started') line.state = 'building';
+      if (event.type === 'engine' && event.event.type === 'step-started') {
+        line.state = `building step ${event.event.index}${event.event.total ? ` of ${event.event.total}` : ''} ${dim(event.event.name.slice(0, 60))}`;
+      }
+      if (event.type === 'engine' && event.event.type === 'retry')
+        line.state = `retrying: ${event.event.reason}`;
+      if (event.type === 'finished') line.state = finishedState(event.result, green, red);
+      draw();
+    },
+    close() {},
+  };
+}
+
+/** One line per noteworthy event, each naming the environment and the service (logs, CI). */
+export function plainProgress(out: Writable): ProgressView {
+  return {
+    onEvent({ buildUuid, service, event }) {
+      const prefix = `[${buildUuid}] ${service}:`;
+      switch (event.type) {
+        case 'started':
+          out.write(`${prefix} building\n`);
+          break;
+        case 'engine': {
+          const engineEvent = event.event;
+          if (engineEvent.type === 'step-completed') {
+            out.write(`${prefix} ${engineEvent.cached ? 'CACHED' : 'done  '} ${engineEvent.name}\n`);
+          } else if (engineEvent.type === 'step-errored') {
+            out.write(`${prefix} ERROR  ${engineEvent.name}: ${engineEvent.error}\n`);
+          } else if (engineEvent.type === 'retry') {
+            out.write(`${prefix} retry ${engineEvent.attempt}: ${engineEvent.reason}\n`);
+          } else if (engineEvent.type === 'warning') {
+            out.write(`${prefix} warning: ${engineEvent.message}\n`);
+          }
+          break;
+        }
+        case 'healed':
+          out.write(`${prefix} deleted corrupt cache ${event.refs.join(', ')}\n`);
+          break;
+        case 'heal-failed':
+          out.write(`${prefix} could not delete corrupt cache ${event.refs.join(', ')}\n`);
+          break;
+        case 'warning':
+          out.write(`${prefix} warning: ${event.message}\n`);
+          break;
+        case 'finished':
+          out.write(
+            `${prefix} ${finishedState(
+              event.result,
+              (text) => text,
+              (text) => text,
+            )}\n`,
+          );
+          break;
+      }
+    },
+    close() {},
+  };
+}
+
+function finishedState(
+  result: ServiceResult,
+  ok: (text: string) => string,
+  bad: (text: string) => string,
+): string {
+  const steps = `${result.steps.cached}/${result.steps.total} steps cached`;
+  switch (result.status) {
+    case 'built':
+      return ok(
+        `done ${formatDuration(result.durationMs)}, ${steps}${result.healed ? ', healed corrupt cache' : ''}`,
+      );
+    case 'skipped':
+      return ok(`skipped: ${result.reason ?? 'image exists'}`);
+    case 'superseded':
+      return bad(`superseded: ${result.reason ?? 'a newer run took over'}`);
+    case 'failed':
+      return bad(`failed: ${result.reason ?? 'unknown reason'}`);
+  }
+}

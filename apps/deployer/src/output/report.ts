@@ -1,0 +1,27 @@
+import type { BuildReport } from '@deployer/deploy';
+import { formatDuration, formatTable } from './table.js';
+
+/** The summary a build ends with: one row per service. */
+export function formatReport(report: BuildReport): string {
+  const rows = report.services.map((result) => [
+    result.service,
+    result.status,
+    result.digest ? `${result.image}@${result.digest}` : result.image,
+    String(result.steps.total),
+    `${result.steps.cached} (${Math.round(result.cacheHitRatio * 100)}%)`,
+    formatDuration(result.durationMs),
+  ]);
+  const failures = report.services
+    .filter((result) => result.status === 'failed' || result.status === 'superseded')
+    .map((result) => {
+      const tail = result.failure?.logTail?.length ? `\n    ${result.failure.logTail.join('\n    ')}` : '';
+      return `${result.service}: ${result.reason ?? result.status}${tail}`;
+    });
+  const totals = Object.entries(report.totals)
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
+  return `\n${formatTable(['SERVICE', 'STATUS', 'IMAGE', 'STEPS', 'CACHED', 'DURATION'], rows)}${
+    failures.length > 0 ? `\n${failures.join('\n')}\n` : ''
+  }\nenvironment ${report.buildUuid}: ${totals} in ${formatDuration(report.durationMs)}\n`;
+}
