@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+import { BuildahError } from './errors.js';
+import type { Isolation, StorageDriver } from './options.js';
+import type { EngineBuildRequest } from './types.js';
+
+export interface GlobalArgsInput {
+  storageRoot: string;
+  runRoot: string;
+  storageDriver: StorageDriver;
+  /** A registries.conf marking the insecure registries; null to use the system's. */
+  registriesConf: string | null;
+}
+
+/** Flags before the subcommand: a private storage, so builds never touch the user's images. */
+export function buildahGlobalArgs(input: GlobalArgsInput): string[] {
+  return [
+    `--root=${input.storageRoot}`,
+    `--runroot=${input.runRoot}`,
+    `--storage-driver=${input.storageDriver}`,
+    ...(input.registriesConf === null ? [] : [`--registries-conf=${input.registriesConf}`]),
+  ];
+}
+
+export type BuildArgsRequest = Pick<
+  EngineBuildRequest,
+  'contextDir' | 'dockerfile' | 'target' | 'buildArgs' | 'secrets' | 'labels' | 'platforms' | 'images'
+>;
+
+export interface BuildArgsContext {
+  isolation: Isolation;
+  /** The one repository for `--cache-from`: buildah 1.28 keeps only the last `--cache-from` given. */
+  cacheFrom: string | null;
+  /** The repository for `--cache-to`; null when the plan writes nothing. */
+  cacheTo: string | null;
+  iidFile: string;
+  authFile: string | null;
+  retryDelayMs?: number;
+  jobs?: number;
+}
+
+/**
+ * `buildah build` argv. Every flag takes the `--flag=value` form so a value starting with `-` is never
+ * read as a flag. Secrets travel as `id=…,env=VAR` or `id=…,src=FILE`: the value itself never appears.
+ */
+export function buildahBuildArgs(request: BuildArgsRequest, context: BuildArgsContext): string[] {
+  const platforms = request.platforms ?? [];
+  if (platforms.length > 1) {
+    throw new BuildahError(
+      'UNSUPPORTED_REQUEST',
+      `the buildah engine builds one platform per build, not ${platforms.join(', ')}: use the buildkit engine for multi-platform images`,
+      { kind: 'user' },
+    );
+  }
+  return [
+    'build',
+    `--isolation=${context.isolation}`,
+    '--layers',
+    `--file=${resolve(request.contextDir, request.dockerfile)}`,
+    `--iidfile=${context.iidFile}`,
+    ...(context.authFile === null ? [] : [`--authfile=${context.authFile}`]),
+    ...(context.retryDelayMs === undefined ? [] : [`--retry-delay=${context.retryDelayMs}ms`]),
+    ...(context.jobs === undefined ? [] : [`--jobs=${context.jobs}`]),
+    ...platforms.map((platform) => `--platform=${platform}`),
+    ...(request.target === undefined ? [] : [`--target=${request.target}`]),
+    ...Object.entries(request.buildArgs ?? {}).map(([key, value]) => `--build-arg=${key}=${value}`),
+    ...Object.entries(request.labels ?? {}).map(([key, value]) => `--label=${key}=${value}`),
+    ...(request.secrets ?? []).map((secret) =>
+      'env' in secret
+        ? `--secret=id=${secret.id},env=${secret.env}`
+        : `--secret=id=${secret.id},src=${secret.file}`,
+    ),
+    ...(context.cacheTo === null ? [] : [`--cache-to=${context.cacheTo}`]),
+    ...(context.cacheFrom === null ? [] : [`--cache-from=${context.cacheFrom}`]),
+    ...request.images.map((image) => `--tag=${image}`),
+    request.contextDir,
+  ];
+}
+
+export interface PushArgsInput {
+  /** Local image name or id. */
+  image: string;
+  /** Destination `host/repository:tag`. */
+  ref: string;
+  digestFile: string | null;
+  /** The destination registry speaks plain HTTP: only then is TLS verification off. */
+  insecure: boolean;
+  authFile: string | null;
+  retryDelayMs?: number;
+}
+
+/** `buildah push` argv for one destination. */
+export function buildahPushArgs(input: PushArgsInput): string[] {
+  return [
+    'push',
+    ...(input.digestFile === null ? [] : [`--digestfile=${input.digestFile}`]),
+    ...(input.insecure ? ['--tls-verify=false'] : []),
+    ...(input.authFile === null ? [] : [`--authfile=${input.authFile}`]),
+    ...(input.retryDelayMs === undefined ? [] : [`--retry-delay=${input.retryDelayMs}ms`]),
+    input.image,
+    `docker://${input.ref}`,
+  ];
+}

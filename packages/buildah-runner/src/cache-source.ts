@@ -1,0 +1,80 @@
+import type { CacheEndpoint } from '@deployer/cache-ref';
+import { execa } from 'execa';
+import type { ProbeContext, RepositoryProbe } from './options.js';
+
+export interface CacheSourceChoice {
+  /** The repository for `--cache-from`, or null to build cold. */
+  cacheFrom: CacheEndpoint | null;
+  /** Imports whose repository does not exist: cache misses, not failures. */
+  missing: CacheEndpoint[];
+}
+
+/**
+ * buildah 1.28 reads cache from one repository only (of several `--cache-from`, the last wins), so one
+ * import is chosen: the first, in the plan's priority order (own ref, then fallbacks), that exists. A new
+ * environment thus starts from its fallback, and a built one from its own cache, which the engine keeps
+ * complete by copying the fallback's layers it used into it. Where existence cannot be told, an import
+ * that may exist is chosen over none.
+ */
+export function chooseCacheSource(
+  imports: readonly CacheEndpoint[],
+  exists: ReadonlyMap<string, boolean | null>,
+): CacheSourceChoice {
+  const missing = imports.filter((endpoint) => exists.get(endpoint.repository) === false);
+  const cacheFrom =
+    imports.find((endpoint) => exists.get(endpoint.repository) === true) ??
+    imports.find((endpoint) => exists.get(endpoint.repository) !== false) ??
+    null;
+  return { cacheFrom, missing };
+}
+
+/** Probes every import's repository at once. */
+export async function probeImports(
+  imports: readonly CacheEndpoint[],
+  probe: RepositoryProbe,
+  context: ProbeContext,
+): Promise<Map<string, boolean | null>> {
+  const repositories = [...new Set(imports.map((endpoint) => endpoint.repository))];
+  const answers = await Promise.all(repositories.map((repository) => probe(repository, context)));
+  return new Map(repositories.map((repository, index) => [repository, answers[index] ?? null]));
+}
+
+/**
+ * The default probe: `skopeo list-tags`. A repository that does not exist yet answers "name unknown"
+ * (or an empty tag list); any other failure (skopeo missing, registry down) means "cannot tell".
+ */
+export function skopeoRepositoryProbe(
+  skopeoPath: string,
+  env: Readonly<Record<string, string | undefined>>,
+): RepositoryProbe {
+  return async (repository, context) => {
+    const result = await execa(
+      skopeoPath,
+      [
+        'list-tags',
+        ...(context.insecure ? ['--tls-verify=false'] : []),
+        ...(context.authFile === null ? [] : [`--authfile=${context.authFile}`]),
+        '--retry-times=1',
+        `docker://${repository}`,
+      ],
+      {
+        env,
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        ...(context.signal ? { cancelSignal: context.signal } : {}),
+      },
+    );
+    if (result.exitCode === 0) {
+      try {
+        const tags = (JSON.parse(String(result.stdout)) as { Tags?: unknown[] | null }).Tags;
+        return Array.isArray(tags) && tags.length > 0;
+      } catch {
+        return null;
+      }
+    }
+    return /name unknown|repository name not known|manifest unknown|not found/i.test(String(result.stderr))
+      ? false
+      : null;
+  };
+}

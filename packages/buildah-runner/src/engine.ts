@@ -1,0 +1,236 @@
+import { readFile, rm } from 'node:fs/promises';
+import { type CacheEndpoint, parseImageReference } from '@deployer/cache-ref';
+import { buildahBuildArgs, buildahPushArgs } from './args.js';
+import { chooseCacheSource, probeImports, skopeoRepositoryProbe } from './cache-source.js';
+import { classifyFailure } from './classify.js';
+import { BuildahError } from './errors.js';
+import type { BuildahEngineOptions } from './options.js';
+import { BuildahOutputParser, type BuildahOutputSummary, type CacheImageRef } from './output-parser.js';
+import { type RunOutcome, runBuildah } from './process.js';
+import { type RetryPolicy, withRetry } from './retry.js';
+import type { BuildEngine, BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
+import { validateRequest } from './validate.js';
+import { type BuildWorkspace, createWorkspace } from './workspace.js';
+
+export interface BuildahEngine extends BuildEngine {
+  readonly name: 'buildah';
+}
+
+/** The build engine port over `buildah build` and `buildah push`: daemonless, no privileges needed. */
+export function createBuildahEngine(options: BuildahEngineOptions = {}): BuildahEngine {
+  return { name: 'buildah', build: (request) => new BuildahBuild(request, options).run() };
+}
+
+/** One build: choose the cache source, build, push every image, then complete the own cache. */
+class BuildahBuild {
+  private readonly env: Record<string, string | undefined>;
+  private readonly emit: (event: BuildEvent) => void;
+  private readonly insecure: Set<string>;
+  private readonly startedAt = Date.now();
+  private workspace!: BuildWorkspace;
+
+  constructor(
+    private readonly request: EngineBuildRequest,
+    private readonly options: BuildahEngineOptions,
+  ) {
+    this.env = { ...(options.env ?? process.env) };
+    this.emit = request.onEvent ?? (() => {});
+    const plan = request.cache;
+    this.insecure = new Set([
+      ...(request.insecureRegistries ?? []),
+      ...(plan.insecure ? [plan.registry] : []),
+    ]);
+  }
+
+  async run(): Promise<EngineBuildResult> {
+    await validateRequest(this.request, this.env);
+    this.workspace = await createWorkspace(this.options, [...this.insecure]);
+    if (this.workspace.authFile !== null) this.env.REGISTRY_AUTH_FILE = this.workspace.authFile;
+    try {
+      return await this.buildAndPush();
+    } finally {
+      await this.workspace.dispose();
+    }
+  }
+
+  private async buildAndPush(): Promise<EngineBuildResult> {
+    const plan = this.request.cache;
+    const probe =
+      this.options.repositoryExists ?? skopeoRepositoryProbe(this.options.skopeoPath ?? 'skopeo', this.env);
+    const exists = await probeImports(plan.imports, probe, {
+      insecure: this.insecure.has(plan.registry),
+      authFile: this.workspace.authFile,
+      ...(this.request.signal ? { signal: this.request.signal } : {}),
+    });
+    const choice = chooseCacheSource(plan.imports, exists);
+    const built = await withRetry(() => this.buildOnce(choice.cacheFrom), this.retryPolicy());
+    const imageDigest = await this.pushImages(built.value.imageId);
+    if (plan.export !== null) await this.completeOwnCache(built.value.summary.pulledCache, plan.export);
+
+    const counted = built.value.summary.steps.filter((step) => step.counted);
+    const cached = counted.filter((step) => step.cached).length;
+    return {
+      imageDigest,
+      // buildah stores cache as one image per layer, not one cache manifest.
+      cacheManifestDigest: null,
+      steps: { total: counted.length, cached },
+      cacheHitRatio: counted.length === 0 ? 0 : cached / counted.length,
+      stepTimings: counted.map((step) => ({
+        name: step.name,
+        cached: step.cached,
+        durationMs: step.durationMs ?? 0,
+      })),
+      missingCacheRefs: choice.missing.map((endpoint) => endpoint.ref),
+      // A cache image buildah cannot pull is a silent miss in 1.28: nothing to report.
+      corruptCacheRefs: [],
+      attempts: built.attempts,
+      durationMs: Date.now() - this.startedAt,
+    };
+  }
+
+  private async buildOnce(
+    cacheFrom: CacheEndpoint | null,
+  ): Promise<{ summary: BuildahOutputSummary; imageId: string }> {
+    await rm(this.workspace.iidFile, { force: true });
+    const parser = new BuildahOutputParser({ onEvent: this.emit });
+    const args = buildahBuildArgs(this.request, {
+      isolation: this.options.isolation ?? 'chroot',
+      cacheFrom: cacheFrom?.repository ?? null,
+      cacheTo: this.request.cache.export?.repository ?? null,
+      iidFile: this.workspace.iidFile,
+      authFile: this.workspace.authFile,
+      ...(this.options.registryRetryDelayMs === undefined
+        ? {}
+        : { retryDelayMs: this.options.registryRetryDelayMs }),
+      ...(this.options.jobs === undefined ? {} : { jobs: this.options.jobs }),
+    });
+    const outcome = await this.buildah(args, (stream, line) => parser.line(stream, line));
+    if (succeeded(outcome)) {
+      const summary = parser.finish(null);
+      const imageId = (await readFile(this.workspace.iidFile, 'utf8')).trim();
+      return { summary, imageId };
+    }
+    const step = parser.currentStep;
+    const error = classifyFailure({
+      phase: 'build',
+      errorMessage: parser.lastError,
+      ...outcome,
+      step: step?.name ?? null,
+      logTail: step?.logTail ?? [],
+      buildUuid: this.request.buildUuid,
+      service: this.request.service,
+    });
+    parser.finish(error.message);
+    throw error;
+  }
+
+  /**
+   * Pushes the built image to each name, one after another, only after the build succeeded: a failed
+   * build pushes no tag, and a failed push names its ref and the refs already pushed.
+   */
+  private async pushImages(imageId: string): Promise<string> {
+    const pushed: string[] = [];
+    let imageDigest: string | null = null;
+    for (const [index, ref] of this.request.images.entries()) {
+      const digestFile = this.workspace.digestFile(index);
+      const registry = parseImageReference(ref).registry;
+      await withRetry(
+        () => this.push(imageId, ref, digestFile, this.insecure.has(registry), pushed),
+        this.retryPolicy(),
+      );
+      imageDigest ??= (await readFile(digestFile, 'utf8')).trim();
+      pushed.push(ref);
+    }
+    return imageDigest!;
+  }
+
+  /**
+   * Layers buildah pulled from another environment's cache are not pushed to `--cache-to`, so the own
+   * repository would lack them and its next build (which reads only its own cache, see
+   * chooseCacheSource) would miss. Copying them over keeps the own cache complete. A failure here costs
+   * cache hits later, not this build: it becomes a warning.
+   */
+  private async completeOwnCache(pulled: readonly CacheImageRef[], own: CacheEndpoint): Promise<void> {
+    const foreign = pulled.filter((image) => image.repository !== own.repository);
+    for (const image of foreign) {
+      const source = `${image.repository}:${image.tag}`;
+      const destination = `${own.repository}:${image.tag}`;
+      try {
+        await this.push(source, destination, null, this.insecure.has(this.request.cache.registry), []);
+      } catch (error) {
+        if (error instanceof BuildahError && error.kind === 'cancelled') throw error;
+        this.emit({
+          type: 'warning',
+          message: `could not copy cache ${source} to ${destination}: ${(error as Error).message}`,
+        });
+      }
+    }
+  }
+
+  private async push(
+    image: string,
+    ref: string,
+    digestFile: string | null,
+    insecure: boolean,
+    pushedRefs: readonly string[],
+  ): Promise<void> {
+    const args = buildahPushArgs({
+      image,
+      ref,
+      digestFile,
+      insecure,
+      authFile: this.workspace.authFile,
+      ...(this.options.registryRetryDelayMs === undefined
+        ? {}
+        : { retryDelayMs: this.options.registryRetryDelayMs }),
+    });
+    const tail: string[] = [];
+    let errorMessage: string | null = null;
+    const outcome = await this.buildah(args, (stream, line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      if (line.startsWith('Error: ')) errorMessage = line.slice('Error: '.length);
+      this.emit({ type: 'log', stepId: 'push', stream, line });
+    });
+    if (succeeded(outcome)) return;
+    throw classifyFailure({
+      phase: 'push',
+      errorMessage,
+      ...outcome,
+      step: null,
+      logTail: tail,
+      ref,
+      pushedRefs: [...pushedRefs],
+      buildUuid: this.request.buildUuid,
+      service: this.request.service,
+    });
+  }
+
+  private buildah(
+    args: readonly string[],
+    onLine: Parameters<typeof runBuildah>[2]['onLine'],
+  ): Promise<RunOutcome> {
+    const { timeoutMs, signal } = this.request;
+    return runBuildah(this.options.buildahPath ?? 'buildah', [...this.workspace.globalArgs, ...args], {
+      env: this.env,
+      ...(signal === undefined ? {} : { signal }),
+      ...(timeoutMs === undefined ? {} : { deadline: this.startedAt + timeoutMs }),
+      killGraceMs: this.options.killGraceMs ?? 5_000,
+      onLine,
+    });
+  }
+
+  private retryPolicy(): RetryPolicy {
+    return {
+      attempts: this.options.retry?.attempts ?? 3,
+      baseDelayMs: this.options.retry?.baseDelayMs ?? 1_000,
+      ...(this.request.signal === undefined ? {} : { signal: this.request.signal }),
+      onRetry: (attempt, error) =>
+        this.emit({ type: 'retry', attempt, reason: `${error.code}: ${error.message}`, withoutImports: [] }),
+    };
+  }
+}
+
+function succeeded(outcome: RunOutcome): boolean {
+  return outcome.exitCode === 0 && outcome.signal === null && outcome.stoppedBy === null;
+}

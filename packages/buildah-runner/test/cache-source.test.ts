@@ -1,0 +1,68 @@
+import { parseCacheConfig, planCache } from '@deployer/cache-ref';
+import { describe, expect, it } from 'vitest';
+import { chooseCacheSource } from '../src/cache-source.js';
+
+const plan = planCache({
+  config: parseCacheConfig({ registry: 'registry.example', repository: 'cache/shop' }),
+  service: 'web',
+  buildUuid: 'wandering-credit-924200',
+  fallbacks: ['main', 'staging'],
+  engine: 'buildah',
+});
+const own = 'registry.example/cache/shop/web/wandering-credit-924200';
+const main = 'registry.example/cache/shop/web/main';
+const staging = 'registry.example/cache/shop/web/staging';
+
+describe('chooseCacheSource', () => {
+  it('reads the own cache once it exists', () => {
+    const choice = chooseCacheSource(
+      plan.imports,
+      new Map([
+        [own, true],
+        [main, true],
+        [staging, true],
+      ]),
+    );
+    expect(choice.cacheFrom?.repository).toBe(own);
+    expect(choice.missing).toEqual([]);
+  });
+
+  it('starts a new environment from its first existing fallback, reporting the missing refs', () => {
+    const choice = chooseCacheSource(
+      plan.imports,
+      new Map([
+        [own, false],
+        [main, false],
+        [staging, true],
+      ]),
+    );
+    expect(choice.cacheFrom?.repository).toBe(staging);
+    expect(choice.missing.map((endpoint) => endpoint.ref)).toEqual([`${own}:cache`, `${main}:cache`]);
+  });
+
+  it('prefers an import that may exist to none when existence cannot be told', () => {
+    const choice = chooseCacheSource(
+      plan.imports,
+      new Map([
+        [own, false],
+        [main, null],
+        [staging, null],
+      ]),
+    );
+    expect(choice.cacheFrom?.repository).toBe(main);
+    expect(choice.missing.map((endpoint) => endpoint.ref)).toEqual([`${own}:cache`]);
+  });
+
+  it('builds cold when no import exists', () => {
+    const choice = chooseCacheSource(
+      plan.imports,
+      new Map([
+        [own, false],
+        [main, false],
+        [staging, false],
+      ]),
+    );
+    expect(choice.cacheFrom).toBeNull();
+    expect(choice.missing).toHaveLength(3);
+  });
+});
