@@ -150,6 +150,7 @@ describe.skipIf(missing.length > 0)('deployer with buildah and a real registry',
       await mkdir(join(dir, 'slow'));
       await writeFile(
         join(dir, 'slow', 'Dockerfile'),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile build argument, not JavaScript
         'ARG BUSYBOX_IMAGE\nFROM ${BUSYBOX_IMAGE}\nRUN echo warming up\nRUN sleep 97\n',
       );
       await writeFile(
@@ -159,6 +160,7 @@ describe.skipIf(missing.length > 0)('deployer with buildah and a real registry',
           'services:',
           '  slow:',
           '    context: slow',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the spec's own interpolation
           '    args: { BUSYBOX_IMAGE: "${registry.host}/base/busybox:latest" }',
           '',
         ].join('\n'),
