@@ -30,3 +30,40 @@ export function environmentCacheRefs(environment: Environment, service: string, 
   }
   return refs;
 }
+
+/**
+ * The environment's buildah cache repository (`host/<cache repository>/<service>/<uuid>`, the path
+ * strategy's repository, which buildah's `--cache-to` fills with one tag per cache key); null when the name
+ * would be too long. It belongs to exactly this environment, so all its tags are the environment's.
+ */
+export function environmentCacheRepository(
+  environment: Environment,
+  service: string,
+  buildUuid: string,
+): string | null {
+  try {
+    const location = cacheLocation({
+      registry: environment.cache.registry,
+      repository: environment.cache.repository,
+      service,
+      buildUuid,
+      strategy: 'path',
+    });
+    return `${environment.cache.registry}/${location.repository}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Everything `listCacheRefs` can report as one environment's cache of one service: its BuildKit refs
+ * (both strategies) and its buildah cache repository. Matched exactly, never by prefix: `…/web/main` is
+ * not `…/web/main-2`.
+ */
+export function environmentCaches(environment: Environment, service: string, buildUuid: string): string[] {
+  const repository = environmentCacheRepository(environment, service, buildUuid);
+  return [
+    ...environmentCacheRefs(environment, service, buildUuid),
+    ...(repository === null ? [] : [repository]),
+  ];
+}

@@ -1,4 +1,4 @@
-import { environmentCacheRefs } from './cache-refs.js';
+import { environmentCacheRefs, environmentCacheRepository } from './cache-refs.js';
 import { imageRef, imageRepository, isContentTag } from './image-refs.js';
 import type { RegistryPort } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
@@ -16,11 +16,14 @@ export interface DownOptions {
 export interface DownAction {
   kind: 'cache' | 'image';
   service: string;
+  /** An image or BuildKit cache ref; for the buildah cache repository, `host/repository` (see `tags`). */
   ref: string;
   /** `delete`: (would be) deleted; `keep`: exists but is shared; `absent`: nothing there. */
   action: 'delete' | 'keep' | 'absent';
   digest: string | null;
   reason?: string;
+  /** The buildah cache repository's tags that are (or would be) deleted. */
+  tags?: string[];
   deleted: boolean;
 }
 
@@ -31,7 +34,8 @@ export interface DownResult {
 }
 
 /**
- * Removes one environment (`deployer down`): its cache refs, and its image tags. Registries delete
+ * Removes one environment (`deployer down`): its BuildKit cache refs, every tag of its buildah cache
+ * repository, and its image tags. Registries delete
  * manifests, not tags, so an environment's image is only deleted when no other non-content tag (another
  * environment, a git sha, `latest`) points at it; its content tag goes with it, which only means the next
  * environment with that content builds it again.
@@ -49,7 +53,8 @@ export async function downEnvironment(environment: Environment, options: DownOpt
 
   for (const service of environment.services) {
     if (options.services !== undefined && !options.services.includes(service.name)) continue;
-    for (const ref of environmentCacheRefs(environment, service.name, buildUuid)) {
+    const cacheRefs = environmentCacheRefs(environment, service.name, buildUuid);
+    for (const ref of cacheRefs) {
       const digest = await options.registry.imageDigest(ref, request);
       await remove({
         kind: 'cache',
@@ -58,6 +63,19 @@ export async function downEnvironment(environment: Environment, options: DownOpt
         digest,
         action: digest === null ? 'absent' : 'delete',
       });
+    }
+    const cacheRepositoryRef = environmentCacheRepository(environment, service.name, buildUuid);
+    if (cacheRepositoryRef !== null) {
+      actions.push(
+        await emptyCacheRepository(
+          options.registry,
+          service.name,
+          cacheRepositoryRef,
+          cacheRefs,
+          dryRun,
+          request,
+        ),
+      );
     }
 
     const ref = imageRef(environment.registry, service.name, buildUuid);
@@ -86,4 +104,34 @@ export async function downEnvironment(environment: Environment, options: DownOpt
     );
   }
   return { buildUuid, dryRun, actions };
+}
+
+/**
+ * The environment's buildah cache repository is its own (`…/<service>/<uuid>`, never a prefix match), so
+ * every tag in it goes. BuildKit's ref in the same repository is reported on its own, so it is not listed.
+ */
+async function emptyCacheRepository(
+  registry: RegistryPort,
+  service: string,
+  repository: string,
+  cacheRefs: readonly string[],
+  dryRun: boolean,
+  request: { signal: AbortSignal } | undefined,
+): Promise<DownAction> {
+  const buildkitTags = new Set(
+    cacheRefs
+      .filter((ref) => ref.startsWith(`${repository}:`))
+      .map((ref) => ref.slice(repository.length + 1)),
+  );
+  const listed = (await registry.listTags(repository, request)).filter((tag) => !buildkitTags.has(tag));
+  const action = { kind: 'cache', service, ref: repository, digest: null } as const;
+  if (listed.length === 0) return { ...action, action: 'absent', tags: [], deleted: false };
+  const tags = dryRun ? listed : await registry.deleteRepositoryTags(repository, request);
+  return {
+    ...action,
+    action: 'delete',
+    reason: `buildah cache repository, ${tags.length} ${tags.length === 1 ? 'tag' : 'tags'}`,
+    tags,
+    deleted: !dryRun && tags.length > 0,
+  };
 }

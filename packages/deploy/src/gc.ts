@@ -1,10 +1,13 @@
-import { cacheRepository, environmentCacheRefs } from './cache-refs.js';
+import { cacheRepository, environmentCaches } from './cache-refs.js';
 import type { CacheRefInfo, RegistryPort } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
 export interface GcOptions {
   registry: RegistryPort;
-  /** Refs whose newest `buildkit/createdat` is older than this many milliseconds go (see parseDuration). */
+  /**
+   * Caches last written longer ago than this many milliseconds go (see parseDuration): a BuildKit ref by
+   * its newest `buildkit/createdat`, a buildah cache repository by its newest image `created`.
+   */
   olderThanMs: number;
   /** Replaces the spec's fallbacks: their refs are never deleted. */
   fallbacks?: readonly string[];
@@ -27,7 +30,10 @@ export interface GcResult {
   entries: GcEntry[];
 }
 
-/** Deletes stale cache refs of an environment spec's services (`deployer cache gc`), never a fallback's. */
+/**
+ * Deletes stale caches of an environment spec's services (`deployer cache gc`), never a fallback's: BuildKit
+ * refs and buildah cache repositories alike. Caches of unknown age are kept.
+ */
 export async function collectGarbage(environment: Environment, options: GcOptions): Promise<GcResult> {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.olderThanMs);
@@ -39,7 +45,7 @@ export async function collectGarbage(environment: Environment, options: GcOption
   for (const service of environment.services) {
     if (options.services !== undefined && !options.services.includes(service.name)) continue;
     const protectedRefs = new Set(
-      fallbacks.flatMap((fallback) => environmentCacheRefs(environment, service.name, fallback)),
+      fallbacks.flatMap((fallback) => environmentCaches(environment, service.name, fallback)),
     );
     for (const info of await options.registry.listCacheRefs(
       cacheRepository(environment),
@@ -47,11 +53,25 @@ export async function collectGarbage(environment: Environment, options: GcOption
       request,
     )) {
       const [action, reason] = decide(info, protectedRefs, cutoff);
-      const deleted = action === 'delete' && !dryRun && (await options.registry.deleteTag(info.ref, request));
+      const deleted = action === 'delete' && !dryRun && (await deleteCache(options.registry, info, request));
       entries.push({ ...info, service: service.name, action, reason, deleted });
     }
   }
   return { cutoff: cutoff.toISOString(), dryRun, entries };
+}
+
+/**
+ * A repository goes tag by tag as inventoried: a tag pushed since (a build running now) is not judged
+ * by the cutoff, so it stays.
+ */
+async function deleteCache(
+  registry: RegistryPort,
+  info: CacheRefInfo,
+  request: { signal: AbortSignal } | undefined,
+): Promise<boolean> {
+  if (info.layout === 'tag') return registry.deleteTag(info.ref, request);
+  const deleted = await registry.deleteRepositoryTags(info.ref, { ...request, tags: info.tags });
+  return deleted.length > 0;
 }
 
 function decide(
@@ -60,7 +80,10 @@ function decide(
   cutoff: Date,
 ): ['delete' | 'keep', string] {
   if (protectedRefs.has(info.ref)) return ['keep', 'fallback environment'];
-  if (info.createdAt === null) return ['keep', 'no buildkit/createdat annotation: age unknown'];
+  if (info.createdAt === null) {
+    const missing = info.layout === 'tag' ? 'buildkit/createdat annotation' : 'image created time';
+    return ['keep', `no ${missing}: age unknown`];
+  }
   if (info.createdAt.getTime() >= cutoff.getTime())
     return ['keep', `created ${info.createdAt.toISOString()}`];
   return ['delete', `created ${info.createdAt.toISOString()}, before ${cutoff.toISOString()}`];

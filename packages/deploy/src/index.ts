@@ -1,4 +1,9 @@
-export { cacheRepository, environmentCacheRefs } from './cache-refs.js';
+export {
+  cacheRepository,
+  environmentCacheRefs,
+  environmentCacheRepository,
+  environmentCaches,
+} from './cache-refs.js';
 export {
   type ContentTagInput,
   contentDigest,

@@ -1,4 +1,4 @@
-import { cacheRepository, environmentCacheRefs } from './cache-refs.js';
+import { cacheRepository, environmentCaches } from './cache-refs.js';
 import type { CacheRefInfo, RegistryPort } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
@@ -28,12 +28,10 @@ export async function listEnvironmentCache(
   for (const service of environment.services) {
     if (options.services !== undefined && !options.services.includes(service.name)) continue;
     const own = new Set(
-      options.buildUuid === undefined
-        ? []
-        : environmentCacheRefs(environment, service.name, options.buildUuid),
+      options.buildUuid === undefined ? [] : environmentCaches(environment, service.name, options.buildUuid),
     );
     const fallbackRefs = new Set(
-      fallbacks.flatMap((fallback) => environmentCacheRefs(environment, service.name, fallback)),
+      fallbacks.flatMap((fallback) => environmentCaches(environment, service.name, fallback)),
     );
     const refs = await options.registry.listCacheRefs(
       cacheRepository(environment),

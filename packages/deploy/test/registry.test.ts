@@ -1,5 +1,5 @@
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
-import { RegistryClient } from '@deployer/registry';
+import { createRegistryPort, type RegistryClient } from '@deployer/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildEnvironment,
@@ -15,7 +15,6 @@ import {
   Supersession,
 } from '../src/index.js';
 import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
-import { registryPort } from './support/registry-port.js';
 import { EngineTestFailure, engineResult, ScriptedEngine } from './support/scripted-engine.js';
 import { pushCache, pushImage } from './support/seed.js';
 
@@ -27,8 +26,10 @@ let counter = 0;
 
 beforeAll(async () => {
   registry = await startLocalRegistry();
-  client = new RegistryClient({ host: registry.host, credentials: 'anonymous' });
-  port = registryPort(client);
+  // The adapter apps/deployer uses; assigning it to deploy's RegistryPort checks it satisfies the port.
+  const adapter = createRegistryPort({ clientOptions: { credentials: 'anonymous' } });
+  port = adapter;
+  client = adapter.client(registry.host);
   fixture = await createFixture(serviceFiles(['web', 'api']));
 });
 

@@ -2,16 +2,18 @@ import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
 import { getBlob, headBlob, mountBlob, type UploadedBlob, uploadBlob } from './blobs.js';
+import {
+  type DeleteCacheRefsResult,
+  type DeleteOptions,
+  type DeleteRepositoryTagsOptions,
+  type DeleteRepositoryTagsResult,
+  deleteCacheRefs,
+  deleteRepositoryTags,
+} from './cache-delete.js';
 import type { CallOptions, RegistryContext } from './context.js';
 import { type CopyManifestInput, copyManifest } from './copy.js';
 import { HttpClient } from './http.js';
-import {
-  type CacheInventoryEntry,
-  type CacheInventoryOptions,
-  type DeleteCacheRefsResult,
-  deleteCacheRefs,
-  listCacheRefs,
-} from './inventory.js';
+import { type CacheInventoryEntry, type CacheInventoryOptions, listCacheRefs } from './inventory.js';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -187,8 +189,16 @@ export class RegistryClient {
 
   deleteCacheRefs(
     entries: readonly CacheInventoryEntry[],
-    options?: CallOptions & { concurrency?: number },
+    options?: DeleteOptions,
   ): Promise<DeleteCacheRefsResult> {
     return deleteCacheRefs(this.#ctx, entries, options);
+  }
+
+  /** Deletes every tag of a repository (or only `options.tags`), each distinct manifest once. */
+  deleteRepositoryTags(
+    repository: string,
+    options?: DeleteRepositoryTagsOptions,
+  ): Promise<DeleteRepositoryTagsResult> {
+    return deleteRepositoryTags(this.#ctx, repository, options);
   }
 }

@@ -7,6 +7,13 @@ export {
   resolveDockerCredentials,
 } from './auth/docker-config.js';
 export type { UploadedBlob } from './blobs.js';
+export type {
+  DeleteCacheRefsResult,
+  DeleteOptions,
+  DeleteRepositoryTagsOptions,
+  DeleteRepositoryTagsResult,
+} from './cache-delete.js';
+export { parseCreatedAt } from './cache-measure.js';
 export { isLoopbackHost, type PingResult, RegistryClient, type RegistryClientOptions } from './client.js';
 export type { CallOptions } from './context.js';
 export type { CopyManifestInput } from './copy.js';
@@ -22,13 +29,19 @@ export {
 export type {
   CacheInventoryEntry,
   CacheInventoryOptions,
+  CacheRepositoryEntry,
   CacheStrategyName,
-  DeleteCacheRefsResult,
+  CacheTagEntry,
 } from './inventory.js';
-export { parseCreatedAt } from './inventory.js';
 export type { FetchedManifest, ManifestHead } from './manifests.js';
 export { mapLimit } from './map-limit.js';
 export { MANIFEST_ACCEPT, MediaTypes } from './media-types.js';
+export {
+  type CacheRefSummary,
+  createRegistryPort,
+  type RegistryPortAdapter,
+  type RegistryPortOptions,
+} from './port.js';
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js';
 export type { RequestEvent } from './send.js';
 export type { PageOptions } from './tags.js';

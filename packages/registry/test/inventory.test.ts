@@ -79,8 +79,11 @@ describe('cache inventory', () => {
     const wandering = found['path:wandering-credit-924200']!;
     const wanderingExport = exported.get('path:web:wandering-credit-924200')!;
     expect(wandering).toMatchObject({
+      layout: 'tag',
       repository: 'next-web/web/wandering-credit-924200',
       tag: 'cache',
+      tags: ['cache'],
+      digests: [wanderingExport.digest],
       ref: `${registry().host}/next-web/web/wandering-credit-924200:cache`,
       digest: wanderingExport.digest,
       sizeBytes: wanderingExport.blobBytes,
@@ -107,14 +110,15 @@ describe('cache inventory', () => {
     });
   });
 
-  it('makes one manifest request per ref plus the listings', async () => {
+  it('makes one manifest request per ref plus one tag listing per repository', async () => {
     const { client, events } = clientFor(registry());
     const entries = await client.listCacheRefs({ repository, service: 'web' });
     const byOperation = new Map<string, number>();
     for (const event of events) byOperation.set(event.operation, (byOperation.get(event.operation) ?? 0) + 1);
     expect(byOperation.get('manifest.get')).toBe(entries.length);
     expect(byOperation.get('catalog.list')).toBe(1);
-    expect(byOperation.get('tags.list')).toBe(1);
+    // One tag listing per path repository (each holds one ref here), one for the tag strategy.
+    expect(byOperation.get('tags.list')).toBe(entries.filter((e) => e.strategy === 'path').length + 1);
   });
 
   it('limits to one strategy and finds nothing for an unknown service', async () => {

@@ -5,6 +5,7 @@ import {
   reportToJson,
   validateBuildUuid,
 } from '@deployer/deploy';
+import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
@@ -13,7 +14,6 @@ import { fallbackFlags, fallbacksFromFlags } from '../cli/fallback-flags.js';
 import { liveProgress, plainProgress } from '../output/progress.js';
 import { formatReport } from '../output/report.js';
 import { createEngine, resolveEngineKind } from '../wiring/engine.js';
-import { createRegistryPort } from '../wiring/registry-port.js';
 
 const flags = {
   ...environmentFlags,
@@ -59,7 +59,7 @@ export const buildCommand: Command = {
     const fallbacks = fallbacksFromFlags('build', values);
     const environment = await loadEnvironmentFromFlags('build', values, context);
     const engineKind = await resolveEngineKind(environment.engine, context.env);
-    const registry = createRegistryPort(insecureRegistries(environment));
+    const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
     const plan = await planEnvironment(environment, {
       buildUuid,
       engine: engineKind.cacheEngine,

@@ -1,10 +1,10 @@
 import { collectGarbage, parseDuration } from '@deployer/deploy';
+import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
-import { createRegistryPort } from '../wiring/registry-port.js';
 
 const flags = {
   ...environmentFlags,
@@ -32,7 +32,7 @@ export const cacheGcCommand: Command = {
     const environment = await loadEnvironmentFromFlags('cache gc', values, context);
     const now = new Date();
     const result = await collectGarbage(environment, {
-      registry: createRegistryPort(insecureRegistries(environment)),
+      registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
       olderThanMs,
       now,
       dryRun: values['dry-run'] ?? false,

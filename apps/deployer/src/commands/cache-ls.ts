@@ -1,10 +1,10 @@
 import { listEnvironmentCache, validateBuildUuid } from '@deployer/deploy';
+import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
-import { createRegistryPort } from '../wiring/registry-port.js';
 
 const flags = {
   ...environmentFlags,
@@ -28,7 +28,7 @@ export const cacheLsCommand: Command = {
     const buildUuid = values.uuid === undefined ? undefined : validateBuildUuid(values.uuid, '--uuid');
     const environment = await loadEnvironmentFromFlags('cache ls', values, context);
     const entries = await listEnvironmentCache(environment, {
-      registry: createRegistryPort(insecureRegistries(environment)),
+      registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
       ...(buildUuid !== undefined && { buildUuid }),
       signal: context.signal,
     });

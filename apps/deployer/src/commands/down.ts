@@ -1,10 +1,10 @@
 import { downEnvironment, validateBuildUuid } from '@deployer/deploy';
+import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { formatTable } from '../output/table.js';
-import { createRegistryPort } from '../wiring/registry-port.js';
 
 const flags = {
   ...environmentFlags,
@@ -27,7 +27,7 @@ export const downCommand: Command = {
     const buildUuid = validateBuildUuid(values.uuid, '--uuid');
     const environment = await loadEnvironmentFromFlags('down', values, context);
     const result = await downEnvironment(environment, {
-      registry: createRegistryPort(insecureRegistries(environment)),
+      registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
       buildUuid,
       dryRun: values['dry-run'] ?? false,
       signal: context.signal,

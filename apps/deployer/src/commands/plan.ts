@@ -1,5 +1,6 @@
 import { buildahCacheArgs, buildctlCacheArgs } from '@deployer/cache-ref';
 import { generateBuildUuid, planEnvironment, validateBuildUuid } from '@deployer/deploy';
+import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
@@ -7,7 +8,6 @@ import { UsageError } from '../cli/errors.js';
 import { fallbackFlags, fallbacksFromFlags } from '../cli/fallback-flags.js';
 import { formatTable } from '../output/table.js';
 import { resolveEngineKind } from '../wiring/engine.js';
-import { createRegistryPort } from '../wiring/registry-port.js';
 
 const flags = {
   ...environmentFlags,
@@ -50,7 +50,7 @@ export const planCommand: Command = {
       ...(fallbacks !== undefined && { fallbacks }),
       ...(values.service && { services: values.service }),
       force: values.force ?? false,
-      registry: createRegistryPort(insecureRegistries(environment)),
+      registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
       signal: context.signal,
     });
     const flagsOf = (service: (typeof plan.services)[number]) =>

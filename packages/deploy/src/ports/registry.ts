@@ -1,16 +1,26 @@
 /**
- * The registry port. deploy owns it; @deployer/registry's client is adapted to it in apps/deployer.
- * References are full `host/repository:tag` strings.
+ * The registry port. deploy owns it; @deployer/registry's `createRegistryPort` satisfies it structurally.
+ * References are full `host/repository:tag` strings; repository references are `host/repository`.
  */
 
 export interface CacheRefInfo {
   strategy: 'path' | 'tag';
+  /**
+   * `tag`: BuildKit's cache, one manifest at `ref` (`host/repository:tag`). `repository`: buildah's cache
+   * (path strategy only), a repository of per-layer cache images, one tag per cache key; `ref` is the
+   * repository (`host/repository`), which belongs to exactly one environment.
+   */
+  layout: 'tag' | 'repository';
   ref: string;
   /** The build uuid component as found in the ref; null for the service-wide ref. */
   buildUuid: string | null;
-  digest: string;
+  /** The cache manifest's digest; null for a repository. */
+  digest: string | null;
+  /** `[tag]` for a tag ref; a repository's cache tags. */
+  tags: string[];
+  /** Distinct blobs its manifests reference. */
   sizeBytes: number;
-  /** Newest `buildkit/createdat` in the cache index, where present. */
+  /** Newest `buildkit/createdat` in a cache index, or newest image `created` in a repository. */
   createdAt: Date | null;
 }
 
@@ -19,14 +29,22 @@ export interface RegistryPort {
   imageDigest(ref: string, options?: { signal?: AbortSignal }): Promise<string | null>;
   /** Deletes a tag (resolve, then delete by digest); false when it did not exist. */
   deleteTag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
-  /** Every cache ref of a service under a cache repository (`host/repository`), both strategies. */
+  /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
   listCacheRefs(
     cacheRepository: string,
     service: string,
     options?: { signal?: AbortSignal },
   ): Promise<CacheRefInfo[]>;
-  /** Tags of an image repository (`host/repository`). */
+  /** Tags of a repository (`host/repository`); none when it does not exist. */
   listTags(repository: string, options?: { signal?: AbortSignal }): Promise<string[]>;
+  /**
+   * Deletes every tag of a repository (`host/repository`), or only `options.tags`, each distinct manifest
+   * once; returns the tags deleted. For repositories one environment owns (its buildah cache).
+   */
+  deleteRepositoryTags(
+    repository: string,
+    options?: { tags?: readonly string[]; signal?: AbortSignal },
+  ): Promise<string[]>;
   /**
    * Points `targetRef` at the manifest `sourceRef` names (same repository), returning its digest. Optional:
    * with it, a service skipped because its image exists still gets the environment's tag, so `down` knows

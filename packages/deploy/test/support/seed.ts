@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parseImageReference } from '@deployer/cache-ref';
 import { type Descriptor, MediaTypes, type RegistryClient } from '@deployer/registry';
 
@@ -59,4 +60,55 @@ export async function pushCache(
     ],
   });
   return head.digest;
+}
+
+/**
+ * Writes what `buildah build --layers --cache-to <repository>` writes: one ordinary image per cached step,
+ * tagged with the step's 64-hex cache key, its config recording `created`; the steps share their first
+ * layer. Returns the tags.
+ */
+export async function pushBuildahCache(
+  client: RegistryClient,
+  repositoryRef: string,
+  created: readonly (Date | null)[],
+): Promise<string[]> {
+  const { repository } = parseImageReference(repositoryRef);
+  const base = await client.uploadBlob(repository, Buffer.from(`base layer of ${repositoryRef}`));
+  const tags: string[] = [];
+  for (const [step, time] of created.entries()) {
+    const layer = await client.uploadBlob(repository, Buffer.from(`step ${step} of ${repositoryRef}`));
+    const config = await client.uploadBlob(
+      repository,
+      Buffer.from(
+        JSON.stringify({
+          ...(time !== null && { created: time.toISOString() }),
+          architecture: 'amd64',
+          os: 'linux',
+          rootfs: { type: 'layers', diff_ids: [] },
+        }),
+      ),
+    );
+    const tag = createHash('sha256').update(`${repositoryRef} step ${step}`).digest('hex');
+    await client.putManifest(repository, tag, {
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociManifest,
+      config: { mediaType: MediaTypes.ociConfig, digest: config.digest, size: config.size },
+      layers: [base, layer].map((blob) => ({
+        mediaType: MediaTypes.ociLayerGzip,
+        digest: blob.digest,
+        size: blob.size,
+      })),
+    });
+    tags.push(tag);
+  }
+  return tags;
+}
+
+/** Every repository of the registry's catalog with its sorted tags (empty once all are deleted). */
+export async function snapshotRegistry(client: RegistryClient): Promise<Record<string, string[]>> {
+  const snapshot: Record<string, string[]> = {};
+  for (const repository of await client.listCatalog()) {
+    snapshot[repository] = (await client.listTags(repository)).sort();
+  }
+  return snapshot;
 }

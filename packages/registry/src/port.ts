@@ -1,0 +1,147 @@
+import { parseImageReference } from '@deployer/cache-ref';
+import { RegistryClient, type RegistryClientOptions } from './client.js';
+import type { CallOptions } from './context.js';
+import { isRegistryError } from './errors.js';
+
+/** One cache of a service as deploy's `CacheRefInfo` describes it. */
+export interface CacheRefSummary {
+  strategy: 'path' | 'tag';
+  /** `tag`: BuildKit's cache manifest at `ref`; `repository`: buildah's cache repository, `ref` = `host/repo`. */
+  layout: 'tag' | 'repository';
+  ref: string;
+  buildUuid: string | null;
+  /** The cache manifest's digest; null for a repository. */
+  digest: string | null;
+  /** `[tag]` for a tag ref; the cache tags of a repository. */
+  tags: string[];
+  sizeBytes: number;
+  createdAt: Date | null;
+}
+
+/**
+ * deploy's `RegistryPort`, satisfied structurally (this package does not import deploy). Refs are full
+ * `host/repository[:tag]` strings; repository refs (`host/repository`) carry no tag.
+ */
+export interface RegistryPortAdapter {
+  /** The digest of an image, or null when it does not exist. */
+  imageDigest(ref: string, options?: CallOptions): Promise<string | null>;
+  /** Resolves the tag and deletes its manifest; false when it did not exist. */
+  deleteTag(ref: string, options?: CallOptions): Promise<boolean>;
+  /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
+  listCacheRefs(cacheRepository: string, service: string, options?: CallOptions): Promise<CacheRefSummary[]>;
+  /** Tags of a repository (`host/repository`); none when it does not exist. */
+  listTags(repository: string, options?: CallOptions): Promise<string[]>;
+  /** Points `targetRef` at the manifest `sourceRef` names (same registry), returning its digest. */
+  tagImage(sourceRef: string, targetRef: string, options?: CallOptions): Promise<string>;
+  /**
+   * Deletes every tag of a repository (`host/repository`), or only `options.tags`, each distinct manifest
+   * once; returns the tags deleted (asked-for tags that did not exist are not among them).
+   */
+  deleteRepositoryTags(
+    repository: string,
+    options?: CallOptions & { tags?: readonly string[] },
+  ): Promise<string[]>;
+  /** The client this port uses for a registry host (created on first use). */
+  client(host: string): RegistryClient;
+}
+
+export interface RegistryPortOptions {
+  /** Hosts spoken to over plain http (loopback hosts always are). */
+  insecureRegistries?: readonly string[];
+  /** Shared by every client, e.g. `credentials`, `timeoutMs`, `onRequest`. Default credentials: docker config. */
+  clientOptions?: Partial<Omit<RegistryClientOptions, 'host'>>;
+}
+
+/**
+ * deploy's RegistryPort over @deployer/registry clients, one per registry host (the image and the cache
+ * registry may differ). Refs are parsed with cache-ref's `parseImageReference`.
+ */
+export function createRegistryPort(options: RegistryPortOptions = {}): RegistryPortAdapter {
+  const insecure = new Set(options.insecureRegistries ?? []);
+  const clients = new Map<string, RegistryClient>();
+  const client = (host: string): RegistryClient => {
+    let found = clients.get(host);
+    if (found === undefined) {
+      found = new RegistryClient({
+        ...options.clientOptions,
+        host,
+        insecure: options.clientOptions?.insecure === true || insecure.has(host),
+      });
+      clients.set(host, found);
+    }
+    return found;
+  };
+  const locate = (ref: string) => {
+    const parsed = parseImageReference(ref);
+    return {
+      client: client(parsed.registry),
+      repository: parsed.repository,
+      reference: parsed.digest ?? parsed.tag ?? 'latest',
+    };
+  };
+  const locateRepository = (ref: string) => {
+    const parsed = parseImageReference(ref);
+    if (parsed.tag !== undefined || parsed.digest !== undefined) {
+      throw new TypeError(`${ref} names an image, expected a repository (host/repository, no tag)`);
+    }
+    return { client: client(parsed.registry), repository: parsed.repository };
+  };
+
+  return {
+    async imageDigest(ref, call) {
+      const { client, repository, reference } = locate(ref);
+      return (await client.headManifest(repository, reference, call))?.digest ?? null;
+    },
+    async deleteTag(ref, call) {
+      const { client, repository, reference } = locate(ref);
+      const head = await client.headManifest(repository, reference, call);
+      if (head === undefined) return false;
+      await client.deleteManifest(repository, head.digest, call);
+      return true;
+    },
+    async listCacheRefs(cacheRepository, service, call) {
+      const { client, repository } = locateRepository(cacheRepository);
+      const entries = await client.listCacheRefs({ repository, service, ...call });
+      return entries.map(({ strategy, layout, ref, buildUuid, digest, tags, sizeBytes, createdAt }) => ({
+        strategy,
+        layout,
+        ref,
+        buildUuid,
+        digest,
+        tags,
+        sizeBytes,
+        createdAt,
+      }));
+    },
+    async listTags(repositoryRef, call) {
+      const { client, repository } = locateRepository(repositoryRef);
+      try {
+        return await client.listTags(repository, call);
+      } catch (error) {
+        if (isRegistryError(error, 'NAME_UNKNOWN')) return [];
+        throw error;
+      }
+    },
+    async tagImage(sourceRef, targetRef, call) {
+      const source = locate(sourceRef);
+      const target = locate(targetRef);
+      if (source.client !== target.client) {
+        throw new TypeError(`cannot tag ${sourceRef} as ${targetRef}: different registries`);
+      }
+      const head = await source.client.copyManifest({
+        ...call,
+        repository: source.repository,
+        reference: source.reference,
+        toRepository: target.repository,
+        toReference: target.reference,
+      });
+      return head.digest;
+    },
+    async deleteRepositoryTags(repositoryRef, call) {
+      const { client, repository } = locateRepository(repositoryRef);
+      const result = await client.deleteRepositoryTags(repository, call);
+      return result.deleted.map(({ tag }) => tag);
+    },
+    client,
+  };
+}
