@@ -19,7 +19,7 @@ export interface DownAction {
   /** An image or BuildKit cache ref; for the buildah cache repository, `host/repository` (see `tags`). */
   ref: string;
   /** `delete`: (would be) deleted; `keep`: exists but is shared; `absent`: nothing there. */
-  action: 'delete' | 'keep' | 'absent';
+  action: 'delete' | 'untag' | 'absent';
   digest: string | null;
   reason?: string;
   /** The buildah cache repository's tags that are (or would be) deleted. */
@@ -35,10 +35,9 @@ export interface DownResult {
 
 /**
  * Removes one environment (`deployer down`): its BuildKit cache refs, every tag of its buildah cache
- * repository, and its image tags. Registries delete
- * manifests, not tags, so an environment's image is only deleted when no other non-content tag (another
- * environment, a git sha, `latest`) points at it; its content tag goes with it, which only means the next
- * environment with that content builds it again.
+ * repository, and its image tags. An environment's image is deleted when no other non-content tag (another
+ * environment, a git sha, `latest`) points at it, its content tag going with it (the next environment with
+ * that content builds it again); an image other tags still use loses only this environment's tag.
  */
 export async function downEnvironment(environment: Environment, options: DownOptions): Promise<DownResult> {
   const buildUuid = validateBuildUuid(options.buildUuid, 'build uuid');
@@ -47,7 +46,10 @@ export async function downEnvironment(environment: Environment, options: DownOpt
   const actions: DownAction[] = [];
   const remove = async (action: Omit<DownAction, 'deleted'>): Promise<void> => {
     const deleted =
-      action.action === 'delete' && !dryRun && (await options.registry.deleteTag(action.ref, request));
+      !dryRun &&
+      (action.action === 'delete'
+        ? await options.registry.deleteTag(action.ref, request)
+        : action.action === 'untag' && (await options.registry.untag(action.ref, request)));
     actions.push({ ...action, deleted });
   };
 
@@ -97,8 +99,8 @@ export async function downEnvironment(environment: Environment, options: DownOpt
             service: service.name,
             ref,
             digest,
-            action: 'keep',
-            reason: `shared with tags ${sharers.join(', ')}`,
+            action: 'untag',
+            reason: `image shared with tags ${sharers.join(', ')}: only this tag goes`,
           }
         : { kind: 'image', service: service.name, ref, digest, action: 'delete' },
     );

@@ -136,7 +136,7 @@ describe('healing corrupt cache refs', () => {
 });
 
 describe('down', () => {
-  it("deletes an environment's cache refs and image tags, keeping images other tags still use", async () => {
+  it("deletes an environment's cache refs and image tags, only untagging images other tags still use", async () => {
     const env = await environment();
     const plan = await planEnvironment(env, { buildUuid: 'pr-3' });
     const [web, api] = plan.services as [(typeof plan.services)[0], (typeof plan.services)[0]];
@@ -165,11 +165,16 @@ describe('down', () => {
 
     const result = await downEnvironment(env, { registry: port, buildUuid: 'pr-3' });
     const apiImage = result.actions.find((action) => action.kind === 'image' && action.service === 'api')!;
-    expect(apiImage).toMatchObject({ action: 'keep', reason: 'shared with tags main', deleted: false });
+    expect(apiImage).toMatchObject({
+      action: 'untag',
+      reason: 'image shared with tags main: only this tag goes',
+      deleted: true,
+    });
     expect(result.actions.filter((action) => action.deleted).map((action) => action.ref)).toEqual([
       webCache,
       web.environmentImage,
       apiCache,
+      api.environmentImage,
     ]);
     expect(await port.imageDigest(webCache)).toBeNull();
     expect(await port.imageDigest(apiCache)).toBeNull();
@@ -177,6 +182,9 @@ describe('down', () => {
     expect(await port.imageDigest(web.image)).toBeNull();
     expect(await port.imageDigest(mainCache)).not.toBeNull();
     expect(await port.imageDigest(apiMain)).toBe(shared);
+    expect(await port.imageDigest(api.image)).toBe(shared);
+    expect(await port.imageDigest(api.environmentImage)).toBeNull();
+    expect(await port.listTags(api.image.replace(/:[^:/]+$/, ''))).not.toContain('pr-3');
   });
 });
 

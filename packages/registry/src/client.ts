@@ -27,6 +27,7 @@ import { type RetryOptions, resolveRetryOptions } from './retry.js';
 import type { RequestEvent } from './send.js';
 import { collect, listCatalogPages, listTagPages, type PageOptions } from './tags.js';
 import type { Manifest } from './types.js';
+import { untag } from './untag.js';
 
 export interface RegistryClientOptions {
   /** Registry host with optional port, as in image refs: `ghcr.io`, `127.0.0.1:5000`. */
@@ -130,6 +131,11 @@ export class RegistryClient {
 
   deleteManifest(repository: string, digest: string, options?: CallOptions): Promise<void> {
     return deleteManifest(this.#ctx, repository, digest, options);
+  }
+
+  /** Removes exactly this tag, keeping other tags of the same image (see untag.ts); false when absent. */
+  untag(repository: string, tag: string, options?: CallOptions): Promise<boolean> {
+    return untag(this, repository, tag, options);
   }
 
   resolveTag(repository: string, tag: string, options?: CallOptions): Promise<string> {

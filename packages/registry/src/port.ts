@@ -27,6 +27,8 @@ export interface RegistryPortAdapter {
   imageDigest(ref: string, options?: CallOptions): Promise<string | null>;
   /** Resolves the tag and deletes its manifest; false when it did not exist. */
   deleteTag(ref: string, options?: CallOptions): Promise<boolean>;
+  /** Removes exactly this tag, other tags of the same image staying; false when it did not exist. */
+  untag(ref: string, options?: CallOptions): Promise<boolean>;
   /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
   listCacheRefs(cacheRepository: string, service: string, options?: CallOptions): Promise<CacheRefSummary[]>;
   /** Tags of a repository (`host/repository`); none when it does not exist. */
@@ -98,6 +100,10 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       if (head === undefined) return false;
       await client.deleteManifest(repository, head.digest, call);
       return true;
+    },
+    async untag(ref, call) {
+      const { client, repository, reference } = locate(ref);
+      return client.untag(repository, reference, call);
     },
     async listCacheRefs(cacheRepository, service, call) {
       const { client, repository } = locateRepository(cacheRepository);

@@ -36,6 +36,20 @@ describe('delete and promote', () => {
     expect(await client.listTags('app/worker')).toEqual(['pr-3']);
   });
 
+  it('untag removes exactly one tag of an image other tags still use', async () => {
+    const { client } = clientFor(registry());
+    const image = await pushImage(client, 'app/shared', 'pr-4');
+    await client.copyManifest({ repository: 'app/shared', reference: 'pr-4', toReference: 'main' });
+    await client.copyManifest({ repository: 'app/shared', reference: 'pr-4', toReference: 'pr-5' });
+
+    expect(await client.untag('app/shared', 'pr-4')).toBe(true);
+    expect(await client.headManifest('app/shared', 'pr-4')).toBeUndefined();
+    expect((await client.listTags('app/shared')).sort()).toEqual(['main', 'pr-5']);
+    expect(await client.resolveTag('app/shared', 'main')).toBe(image.digest);
+    expect((await client.getManifest('app/shared', image.digest)).digest).toBe(image.digest);
+    expect(await client.untag('app/shared', 'pr-4')).toBe(false);
+  });
+
   it('promotes a manifest to another tag with the same digest', async () => {
     const { client } = clientFor(registry());
     const image = await pushImage(client, 'app/web', 'pr-7');

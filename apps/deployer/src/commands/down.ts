@@ -36,20 +36,16 @@ export const downCommand: Command = {
       context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
-    const verb = result.dryRun ? 'would delete' : 'deleted';
+    const done = (action: (typeof result.actions)[number]): string => {
+      if (action.action === 'absent') return 'absent';
+      const verb = action.action === 'untag' ? 'untag' : 'delete';
+      const said = result.dryRun ? `would ${verb}` : action.deleted ? `${verb}d` : `not ${verb}d`;
+      return action.reason ? `${said}: ${action.reason}` : said;
+    };
     context.stdout.write(
       formatTable(
         ['KIND', 'SERVICE', 'ACTION', 'REF'],
-        result.actions.map((action) => [
-          action.kind,
-          action.service,
-          action.action === 'delete'
-            ? verb
-            : action.reason
-              ? `${action.action}: ${action.reason}`
-              : action.action,
-          action.ref,
-        ]),
+        result.actions.map((action) => [action.kind, action.service, done(action), action.ref]),
       ),
     );
     return 0;

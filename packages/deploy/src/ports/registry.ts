@@ -29,6 +29,8 @@ export interface RegistryPort {
   imageDigest(ref: string, options?: { signal?: AbortSignal }): Promise<string | null>;
   /** Deletes a tag (resolve, then delete by digest); false when it did not exist. */
   deleteTag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /** Removes exactly this tag, other tags of the same image staying; false when it did not exist. */
+  untag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
   listCacheRefs(
     cacheRepository: string,

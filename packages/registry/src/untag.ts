@@ -1,0 +1,39 @@
+import type { RegistryClient } from './client.js';
+import type { CallOptions } from './context.js';
+import { MediaTypes } from './media-types.js';
+
+/** An empty image config: the one blob a placeholder manifest needs. */
+const emptyConfig = new TextEncoder().encode(
+  '{"architecture":"unknown","os":"unknown","rootfs":{"type":"layers","diff_ids":[]}}',
+);
+
+/**
+ * Removes one tag and nothing else. The Distribution API deletes manifests, not tags, and deleting a
+ * manifest removes every tag that points at it; so the tag is first pointed at a placeholder manifest
+ * unique to it, and that placeholder is deleted. Other tags of the same image stay. Returns false when the
+ * tag did not exist.
+ */
+export async function untag(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  options: CallOptions = {},
+): Promise<boolean> {
+  if ((await client.headManifest(repository, tag, options)) === undefined) return false;
+  const config = await client.uploadBlob(repository, emptyConfig, options);
+  const placeholder = await client.putManifest(
+    repository,
+    tag,
+    {
+      schemaVersion: 2,
+      mediaType: MediaTypes.ociManifest,
+      config: { mediaType: MediaTypes.ociConfig, digest: config.digest, size: config.size },
+      layers: [],
+      // Unique per tag, so the placeholder never shares a digest with a real image or another tag's.
+      annotations: { 'io.deployer.untag': `${repository}:${tag}` },
+    },
+    options,
+  );
+  await client.deleteManifest(repository, placeholder.digest, options);
+  return true;
+}
