@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { RegistryClient } from '@deployer/registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+// `deployer build` of examples/shop through a real BuildKit daemon. Needs BUILDKIT_HOST (a daemon that may
+// pull from the test registry over plain HTTP) and DEPLOYER_TEST_REGISTRY (host:port, deletes enabled).
+const shop = resolve(import.meta.dirname, '../../../examples/shop/env.yaml');
+const registry = process.env.DEPLOYER_TEST_REGISTRY;
+const skipReason = !process.env.BUILDKIT_HOST
+  ? 'BUILDKIT_HOST is not set'
+  : !registry
+    ? 'DEPLOYER_TEST_REGISTRY is not set'
+    : undefined;
+if (skipReason) console.log(`skipping the deployer BuildKit end-to-end suite: ${skipReason}`);
+
+interface Report {
+  ok: boolean;
+  services: Array<{
+    service: string;
+    status: string;
+    reason?: string;
+    steps: { total: number; cached: number };
+  }>;
+}
+
+describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => {
+  const run = randomBytes(3).toString('hex');
+  const first = `bk-first-${run}`;
+  const second = `bk-second-${run}`;
+  const env = {
+    DEPLOYER_REGISTRY: registry!,
+    DEPLOYER_INSECURE_REGISTRIES: registry!,
+    DEPLOYER_ENGINE: 'buildkit',
+    BUILDKIT_HOST: process.env.BUILDKIT_HOST!,
+  };
+  let scratch: string;
+
+  async function build(args: string[]): Promise<Report> {
+    const result = await runCli(['build', '-f', shop, '--force', '--json', ...args], { env });
+    expect(result.stderr).toBe('');
+    return JSON.parse(result.stdout) as Report;
+  }
+
+  beforeAll(async () => {
+    // The base image the shop builds FROM, made by deployer itself from the host's static busybox.
+    scratch = await mkdtemp(join(tmpdir(), 'deployer-bk-seed-'));
+    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
+    if (busybox === undefined)
+      throw new Error('no static busybox on this host: apt-get install busybox-static');
+    await mkdir(join(scratch, 'busybox'));
+    await copyFile(busybox, join(scratch, 'busybox', 'busybox'));
+    await writeFile(
+      join(scratch, 'busybox', 'Dockerfile'),
+      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n',
+    );
+    await writeFile(
+      join(scratch, 'seed.yaml'),
+      `registry: { host: ${registry}, repository: base, insecure: true }\nservices:\n  busybox: { context: busybox, tag: latest }\n`,
+    );
+    const seeded = await runCli(
+      ['build', '-f', join(scratch, 'seed.yaml'), '--uuid', `seed-${run}`, '--force'],
+      {
+        env,
+      },
+    );
+    expect(seeded.exitCode, seeded.stdout + seeded.stderr).toBe(0);
+  }, 300_000);
+
+  afterAll(async () => {
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('warms the second new environment from the first', async () => {
+    const cold = await build(['--uuid', first, '--no-fallbacks']);
+    expect(cold.ok).toBe(true);
+    const warm = await build(['--uuid', second, '--fallback', first]);
+    expect(warm.ok).toBe(true);
+    for (const service of warm.services) expect(service.steps.cached, service.service).toBeGreaterThan(0);
+    const cached = warm.services.reduce((sum, service) => sum + service.steps.cached, 0);
+    const total = warm.services.reduce((sum, service) => sum + service.steps.total, 0);
+    expect(cached / total).toBeGreaterThanOrEqual(0.75);
+  }, 600_000);
+
+  it("down removes the second environment's cache refs and image tags, and not the first's", async () => {
+    const client = new RegistryClient({ host: registry!, insecure: true });
+    const result = await runCli(['down', '-f', shop, '--uuid', second, '--json'], { env });
+    expect(result.exitCode).toBe(0);
+    for (const service of ['base', 'api', 'worker', 'web']) {
+      expect(await client.headManifest(`shop/cache/${service}/${second}`, 'cache')).toBeUndefined();
+      expect(await client.headManifest(`shop/${service}`, second)).toBeUndefined();
+      expect(await client.headManifest(`shop/cache/${service}/${first}`, 'cache')).toBeDefined();
+      expect(await client.headManifest(`shop/${service}`, first)).toBeDefined();
+    }
+  }, 120_000);
+});

@@ -1,0 +1,96 @@
+import { PassThrough } from 'node:stream';
+import type { DeployEvent, ServiceResult } from '@deployer/deploy';
+import { describe, expect, it } from 'vitest';
+import { liveProgress, plainProgress } from '../src/output/progress.js';
+
+function capture() {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString()));
+  return { stream, text: () => chunks.join('') };
+}
+
+const result = (service: string, status: ServiceResult['status'], extra: Partial<ServiceResult> = {}) =>
+  ({
+    service,
+    buildUuid: 'wandering-credit-924200',
+    status,
+    image: `r/shop/${service}:abc`,
+    images: [],
+    digest: null,
+    cacheHitRatio: 0.5,
+    steps: { total: 4, cached: 2 },
+    durationMs: 1500,
+    healed: false,
+    corruptCacheRefs: [],
+    missingCacheRefs: [],
+    attempts: 1,
+    ...extra,
+  }) as ServiceResult;
+
+const events: DeployEvent[] = [
+  { buildUuid: 'wandering-credit-924200', service: 'web', event: { type: 'started' } },
+  {
+    buildUuid: 'wandering-credit-924200',
+    service: 'web',
+    event: {
+      type: 'engine',
+      event: { type: 'step-started', stepId: 's1', name: 'RUN make', index: 2, total: 4 },
+    },
+  },
+  {
+    buildUuid: 'wandering-credit-924200',
+    service: 'web',
+    event: {
+      type: 'engine',
+      event: { type: 'step-completed', stepId: 's1', name: 'RUN make', cached: true, durationMs: 3 },
+    },
+  },
+  {
+    buildUuid: 'wandering-credit-924200',
+    service: 'web',
+    event: { type: 'finished', result: result('web', 'built') },
+  },
+  {
+    buildUuid: 'wandering-credit-924200',
+    service: 'api',
+    event: { type: 'finished', result: result('api', 'failed', { reason: 'RUN exited 3' }) },
+  },
+];
+
+describe('plain progress', () => {
+  it('prints one line per event, each naming the build uuid and the service', () => {
+    const out = capture();
+    const view = plainProgress(out.stream);
+    for (const event of events) view.onEvent(event);
+    const lines = out.text().trimEnd().split('\n');
+    expect(lines).toEqual([
+      '[wandering-credit-924200] web: building',
+      '[wandering-credit-924200] web: CACHED RUN make',
+      '[wandering-credit-924200] web: done 1.5s, 2/4 steps cached',
+      '[wandering-credit-924200] api: failed: RUN exited 3',
+    ]);
+  });
+});
+
+describe('live progress', () => {
+  it('keeps one line per service and redraws them in place', () => {
+    const out = capture();
+    const view = liveProgress(out.stream, ['web', 'api'], false);
+    view.onEvent(events[1]!);
+    expect(out.text()).toContain('web  building step 2 of 4 RUN make');
+    expect(out.text()).toContain('api  waiting');
+    for (const event of events.slice(2)) view.onEvent(event);
+    const lastFrame = out.text().split('\u001b[2A').at(-1)!;
+    expect(lastFrame).toBe('\u001b[2Kweb  done 1.5s, 2/4 steps cached\n\u001b[2Kapi  failed: RUN exited 3\n');
+  });
+
+  it('colours states only when asked (NO_COLOR turns it off)', () => {
+    const coloured = capture();
+    liveProgress(coloured.stream, ['web'], true).onEvent(events[3]!);
+    expect(coloured.text()).toContain('\u001b[32m');
+    const plain = capture();
+    liveProgress(plain.stream, ['web'], false).onEvent(events[3]!);
+    expect(plain.text()).not.toContain('\u001b[32m');
+  });
+});
