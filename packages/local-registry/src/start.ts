@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa, type Options, type ResultPromise } from 'execa';
 import { renderRegistryConfig, type TokenAuthConfig } from './config.js';
 import { LocalRegistryError } from './errors.js';
 import { findFreePort, isPortFree } from './free-port.js';
@@ -68,12 +67,20 @@ interface Launched {
 
 function launch(binary: string, configPath: string, storageDir: string, detached: boolean): Launched {
   if (detached) {
-    // node:child_process here, not execa: execa keeps the parent's event loop busy even after unref(),
-    // so a CLI that starts a detached registry would never exit. Still an argv array, never a shell.
+    // Its own process group, not cleaned up with us, output to a file: a CLI that starts it can exit.
     const logFd = openSync(join(storageDir, 'registry.log'), 'a');
     try {
-      const child = spawn(binary, ['serve', configPath], { detached: true, stdio: ['ignore', logFd, logFd] });
-      child.on('error', () => undefined);
+      // execa takes a file descriptor at run time (a `{ file }` target would keep this process waiting
+      // on the child), but its types only admit numeric literals: hence the cast.
+      const log = logFd as unknown as Options['stdout'];
+      const child = execa(binary, ['serve', configPath], {
+        detached: true,
+        cleanup: false,
+        stdin: 'ignore',
+        stdout: log,
+        stderr: log,
+        reject: false,
+      });
       child.unref();
       if (child.pid === undefined) throw new LocalRegistryError('START_FAILED', `could not spawn ${binary}`);
       return { pid: child.pid, subprocess: undefined, stderrTail: () => '' };
