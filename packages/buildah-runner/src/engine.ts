@@ -8,12 +8,13 @@ import type { BuildahEngineOptions } from './options.js';
 import { BuildahOutputParser, type BuildahOutputSummary, type CacheImageRef } from './output-parser.js';
 import { type RunOutcome, runBuildah } from './process.js';
 import { type RetryPolicy, withRetry } from './retry.js';
-import type { BuildEngine, BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
+import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
 import { validateRequest } from './validate.js';
 import { type BuildWorkspace, createWorkspace } from './workspace.js';
 
-export interface BuildahEngine extends BuildEngine {
+export interface BuildahEngine {
   readonly name: 'buildah';
+  build(request: EngineBuildRequest): Promise<EngineBuildResult>;
 }
 
 /** The build engine port over `buildah build` and `buildah push`: daemonless, no privileges needed. */

@@ -30,7 +30,6 @@ export {
 export { renderRegistriesConf } from './registries-conf.js';
 export { type SeedBusyboxOptions, type SeededImage, seedBusyboxBaseImage } from './seed.js';
 export type {
-  BuildEngine,
   BuildEvent,
   BuildFailureKind,
   EngineBuildRequest,

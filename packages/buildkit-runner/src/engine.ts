@@ -7,10 +7,10 @@ import { missingBlobDigest } from './classify.js';
 import { corruptRefsToReport } from './corrupt-cache.js';
 import { BuildkitError } from './errors.js';
 import { type BuildkitEngineOptions, type EngineSettings, resolveEngineOptions } from './options.js';
-import type { BuildEngine, BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
+import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
 import { validateBuildRequest } from './validate-request.js';
 
-export interface BuildkitEngine extends BuildEngine {
+export interface BuildkitEngine {
   readonly name: 'buildkit';
   readonly driver: 'buildctl' | 'buildx';
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;

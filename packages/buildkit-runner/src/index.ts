@@ -20,7 +20,6 @@ export {
 export { SolveStatusDecoder } from './status-decoder.js';
 export { isCountedStep, parseStepName, type StepName } from './step-name.js';
 export type {
-  BuildEngine,
   BuildEvent,
   BuildFailureKind,
   EngineBuildRequest,

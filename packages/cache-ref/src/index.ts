@@ -14,6 +14,15 @@ export {
   cacheConfigJsonSchema,
   parseCacheConfig,
 } from './config.js';
+export type {
+  BuildEvent,
+  BuildFailureKind,
+  EngineBuildRequest,
+  EngineBuildResult,
+  EngineFailure,
+  SecretSource,
+  StepTiming,
+} from './engine-contract.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,

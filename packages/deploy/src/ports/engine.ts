@@ -1,85 +1,20 @@
-import type { CachePlan } from '@deployer/cache-ref';
+import type { EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
+
+export type {
+  BuildEvent,
+  BuildFailureKind,
+  EngineBuildRequest,
+  EngineBuildResult,
+  EngineFailure,
+  SecretSource,
+  StepTiming,
+} from '@deployer/cache-ref';
 
 /**
  * The build engine port. deploy owns it; @deployer/buildkit-runner and @deployer/buildah-runner satisfy it
- * structurally (they never import deploy) and apps/deployer wires one in.
+ * (both speak cache-ref's engine contract, never importing deploy) and apps/deployer wires one in.
+ * Engines throw errors carrying `EngineFailure`'s fields; deploy reads the fields, never `instanceof`.
  */
-
-/** A secret reaches the build by id, from an environment variable or a file: never a literal value. */
-export type SecretSource = { id: string; env: string } | { id: string; file: string };
-
-export interface EngineBuildRequest {
-  /** Present in every event and error so logs of concurrent builds stay attributable. */
-  buildUuid: string | null;
-  service: string;
-  contextDir: string;
-  /** Path of the Dockerfile (absolute, or relative to contextDir). */
-  dockerfile: string;
-  target?: string;
-  buildArgs?: Readonly<Record<string, string>>;
-  secrets?: readonly SecretSource[];
-  labels?: Readonly<Record<string, string>>;
-  platforms?: readonly string[];
-  /** Full image refs to push, e.g. `registry/shop/web:3f2a…`. */
-  images: readonly string[];
-  cache: CachePlan;
-  /** Registries reached over plain HTTP (host[:port]). */
-  insecureRegistries?: readonly string[];
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  onEvent?: (event: BuildEvent) => void;
-}
-
-export type BuildEvent =
-  | { type: 'step-started'; stepId: string; name: string; index: number; total: number | null }
-  | { type: 'step-cached'; stepId: string; name: string }
-  | { type: 'step-completed'; stepId: string; name: string; cached: boolean; durationMs: number }
-  | { type: 'step-errored'; stepId: string; name: string; error: string }
-  | { type: 'log'; stepId: string; stream: 'stdout' | 'stderr'; line: string }
-  | { type: 'warning'; message: string }
-  | { type: 'retry'; attempt: number; reason: string; withoutImports: readonly string[] };
-
-export interface StepTiming {
-  name: string;
-  cached: boolean;
-  durationMs: number;
-}
-
-export interface EngineBuildResult {
-  /** `sha256:…` of the pushed image (manifest or index). */
-  imageDigest: string;
-  /** Digest of the exported cache manifest, where the engine reports one. */
-  cacheManifestDigest: string | null;
-  steps: { total: number; cached: number };
-  /** cached / total, 0 when there were no steps. */
-  cacheHitRatio: number;
-  stepTimings: StepTiming[];
-  /** Imported refs that did not exist: cache misses, not failures. */
-  missingCacheRefs: string[];
-  /** Imported refs found corrupt; the build succeeded by retrying without them. The caller deletes them. */
-  corruptCacheRefs: string[];
-  attempts: number;
-  durationMs: number;
-}
-
-export type BuildFailureKind = 'user' | 'transient' | 'corrupt-cache' | 'registry' | 'cancelled' | 'internal';
-
-/**
- * What engines throw. Adapters throw their own error classes carrying these fields; deploy reads the
- * fields (never `instanceof`), so the engine packages need not import deploy.
- */
-export interface EngineFailure extends Error {
-  code: string;
-  kind: BuildFailureKind;
-  /** The failing step, where known. */
-  step?: string;
-  /** Last log lines of the failing step, for user errors. */
-  logTail?: readonly string[];
-  /** The ref involved in a registry or corrupt-cache failure. */
-  ref?: string;
-  corruptCacheRefs?: readonly string[];
-}
-
 export interface BuildEngine {
   readonly name: string;
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;

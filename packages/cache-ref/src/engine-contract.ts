@@ -1,8 +1,10 @@
-import type { CachePlan } from '@deployer/cache-ref';
+import type { CachePlan } from './plan.js';
 
-/**
- * The build engine port. deploy owns it; @deployer/buildkit-runner and @deployer/buildah-runner satisfy it
- * structurally (they never import deploy) and apps/deployer wires one in.
+/*
+ * What every build engine takes and gives back: a build request carrying a cache plan, the events it
+ * streams, the result, and the fields of its failures. Types only. deploy's BuildEngine port is built from
+ * them, and @deployer/buildkit-runner and @deployer/buildah-runner implement them, so the three agree by
+ * construction without importing each other.
  */
 
 /** A secret reaches the build by id, from an environment variable or a file: never a literal value. */
@@ -78,9 +80,4 @@ export interface EngineFailure extends Error {
   /** The ref involved in a registry or corrupt-cache failure. */
   ref?: string;
   corruptCacheRefs?: readonly string[];
-}
-
-export interface BuildEngine {
-  readonly name: string;
-  build(request: EngineBuildRequest): Promise<EngineBuildResult>;
 }
