@@ -23,6 +23,7 @@ export type {
   SecretSource,
   StepTiming,
 } from './engine-contract.js';
+export type { CacheRefInfo } from './cache-ref-info.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,

@@ -1,6 +1,6 @@
-import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
-import { createRegistryPort, type RegistryClient } from '@deployer/registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRegistry } from '@deployer/local-registry';
+import type { RegistryClient } from '@deployer/registry';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   collectGarbage,
   downEnvironment,
@@ -9,43 +9,23 @@ import {
   environmentCacheRepository,
   imageRef,
   listEnvironmentCache,
-  loadEnvironment,
   parseDuration,
   type RegistryPort,
 } from '../src/index.js';
-import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
+import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushBuildahCache, pushCache, pushImage, snapshotRegistry } from './support/seed.js';
 
+const shared = useRegistryEnvironments('buildah', { cache: { strategy: 'path' } });
+const environment = shared.environment;
 let registry: LocalRegistry;
 let client: RegistryClient;
 let port: RegistryPort;
-let fixture: Fixture;
-let counter = 0;
 
-beforeAll(async () => {
-  registry = await startLocalRegistry();
-  const adapter = createRegistryPort({ clientOptions: { credentials: 'anonymous' } });
-  port = adapter;
-  client = adapter.client(registry.host);
-  fixture = await createFixture(serviceFiles(['web', 'api']));
+beforeAll(() => {
+  registry = shared.registry();
+  client = shared.client();
+  port = shared.port();
 });
-
-afterAll(async () => {
-  await fixture?.remove();
-  await registry?.stop();
-});
-
-/** A fresh image and cache repository per test (`buildahN/…`, `buildahN/cache/…`). */
-async function environment(): Promise<Environment> {
-  counter++;
-  const file = await fixture.writeSpec({
-    registry: { host: registry.host, repository: `buildah${counter}`, insecure: true },
-    cache: { strategy: 'path' },
-    fallbacks: ['main'],
-    services: { web: { context: 'web' }, api: { context: 'api' } },
-  });
-  return loadEnvironment(file);
-}
 
 const day = 86_400_000;
 

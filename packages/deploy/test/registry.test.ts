@@ -1,53 +1,32 @@
-import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
-import { createRegistryPort, type RegistryClient } from '@deployer/registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRegistry } from '@deployer/local-registry';
+import type { RegistryClient } from '@deployer/registry';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildEnvironment,
   collectGarbage,
   downEnvironment,
-  type Environment,
   environmentCacheRefs,
   listEnvironmentCache,
-  loadEnvironment,
   parseDuration,
   planEnvironment,
   type RegistryPort,
   Supersession,
 } from '../src/index.js';
-import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
+import { useRegistryEnvironments } from './support/registry-environments.js';
 import { EngineTestFailure, engineResult, ScriptedEngine } from './support/scripted-engine.js';
 import { pushCache, pushImage } from './support/seed.js';
 
+const shared = useRegistryEnvironments('shop');
+const environment = shared.environment;
 let registry: LocalRegistry;
 let client: RegistryClient;
 let port: RegistryPort;
-let fixture: Fixture;
-let counter = 0;
 
-beforeAll(async () => {
-  registry = await startLocalRegistry();
-  // The adapter apps/deployer uses; assigning it to deploy's RegistryPort checks it satisfies the port.
-  const adapter = createRegistryPort({ clientOptions: { credentials: 'anonymous' } });
-  port = adapter;
-  client = adapter.client(registry.host);
-  fixture = await createFixture(serviceFiles(['web', 'api']));
+beforeAll(() => {
+  registry = shared.registry();
+  client = shared.client();
+  port = shared.port();
 });
-
-afterAll(async () => {
-  await fixture?.remove();
-  await registry?.stop();
-});
-
-/** A fresh repository prefix per test, so tests never see each other's refs. */
-async function environment(): Promise<Environment> {
-  counter++;
-  const file = await fixture.writeSpec({
-    registry: { host: registry.host, repository: `shop${counter}`, insecure: true },
-    fallbacks: ['main'],
-    services: { web: { context: 'web' }, api: { context: 'api' } },
-  });
-  return loadEnvironment(file);
-}
 
 const day = 86_400_000;
 

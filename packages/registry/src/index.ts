@@ -37,7 +37,6 @@ export type { FetchedManifest, ManifestHead } from './manifests.js';
 export { mapLimit } from './map-limit.js';
 export { MANIFEST_ACCEPT, MediaTypes } from './media-types.js';
 export {
-  type CacheRefSummary,
   createRegistryPort,
   type RegistryPortAdapter,
   type RegistryPortOptions,

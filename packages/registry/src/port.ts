@@ -1,22 +1,7 @@
-import { parseImageReference } from '@deployer/cache-ref';
+import { type CacheRefInfo, parseImageReference } from '@deployer/cache-ref';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import type { CallOptions } from './context.js';
 import { isRegistryError } from './errors.js';
-
-/** One cache of a service as deploy's `CacheRefInfo` describes it. */
-export interface CacheRefSummary {
-  strategy: 'path' | 'tag';
-  /** `tag`: BuildKit's cache manifest at `ref`; `repository`: buildah's cache repository, `ref` = `host/repo`. */
-  layout: 'tag' | 'repository';
-  ref: string;
-  buildUuid: string | null;
-  /** The cache manifest's digest; null for a repository. */
-  digest: string | null;
-  /** `[tag]` for a tag ref; the cache tags of a repository. */
-  tags: string[];
-  sizeBytes: number;
-  createdAt: Date | null;
-}
 
 /**
  * deploy's `RegistryPort`, satisfied structurally (this package does not import deploy). Refs are full
@@ -30,7 +15,7 @@ export interface RegistryPortAdapter {
   /** Removes exactly this tag, other tags of the same image staying; false when it did not exist. */
   untag(ref: string, options?: CallOptions): Promise<boolean>;
   /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
-  listCacheRefs(cacheRepository: string, service: string, options?: CallOptions): Promise<CacheRefSummary[]>;
+  listCacheRefs(cacheRepository: string, service: string, options?: CallOptions): Promise<CacheRefInfo[]>;
   /** Tags of a repository (`host/repository`); none when it does not exist. */
   listTags(repository: string, options?: CallOptions): Promise<string[]>;
   /** Points `targetRef` at the manifest `sourceRef` names (same registry), returning its digest. */

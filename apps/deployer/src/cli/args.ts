@@ -27,7 +27,7 @@ export function parseFlags<S extends FlagSpecs>(
   command: string,
   argv: readonly string[],
   specs: S,
-): { flags: ParsedFlags<S>; positionals: string[] } {
+): { flags: ParsedFlags<S> } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -64,7 +64,11 @@ export function parseFlags<S extends FlagSpecs>(
       }
     }
   }
-  return { flags: parsed.values as ParsedFlags<S>, positionals: parsed.positionals };
+  // No command takes positional arguments: a stray word is most likely a flag's value gone astray.
+  if (parsed.positionals.length > 0) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`, command);
+  }
+  return { flags: parsed.values as ParsedFlags<S> };
 }
 
 function describeParseError(error: unknown, specs: FlagSpecs): string {

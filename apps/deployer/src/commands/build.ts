@@ -1,44 +1,16 @@
-import {
-  buildEnvironment,
-  generateBuildUuid,
-  planEnvironment,
-  reportToJson,
-  validateBuildUuid,
-} from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry';
+import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
-import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
 import { UsageError } from '../cli/errors.js';
-import { fallbackFlags, fallbacksFromFlags } from '../cli/fallback-flags.js';
+import { planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
 import { liveProgress, plainProgress } from '../output/progress.js';
 import { formatReport } from '../output/report.js';
-import { createEngine, resolveEngineKind } from '../wiring/engine.js';
+import { createEngine } from '../wiring/engine.js';
 
 const flags = {
-  ...environmentFlags,
-  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment (default: a new one)' },
-  ...fallbackFlags,
-  service: {
-    type: 'string',
-    multiple: true,
-    value: '<name>',
-    description: 'only this service (and its deps)',
-  },
+  ...planningFlags,
   concurrency: { type: 'string', value: '<n>', description: 'builds at once (default 4)' },
   'keep-going': { type: 'boolean', description: 'keep building what does not depend on a failure' },
-  force: { type: 'boolean', description: 'rebuild images that already exist' },
-  'git-sha': {
-    type: 'string',
-    value: '<sha>',
-    description: 'tag images with this instead of their content digest',
-  },
-  engine: {
-    type: 'string',
-    value: '<engine>',
-    choices: ['auto', 'buildkit', 'buildx', 'buildah'],
-    description: 'build engine (DEPLOYER_ENGINE)',
-  },
   'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
   json: { type: 'boolean', description: 'print the JSON report' },
 } as const;
@@ -50,26 +22,9 @@ export const buildCommand: Command = {
     'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--json]',
   flags,
   async run(argv, context) {
-    const { flags: values, positionals } = parseFlags('build', argv, flags);
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'build');
+    const { flags: values } = parseFlags('build', argv, flags);
     const concurrency = parseConcurrency(values.concurrency);
-    const buildUuid =
-      values.uuid === undefined ? generateBuildUuid() : validateBuildUuid(values.uuid, '--uuid');
-    const fallbacks = fallbacksFromFlags('build', values);
-    const environment = await loadEnvironmentFromFlags('build', values, context);
-    const engineKind = await resolveEngineKind(environment.engine, context.env);
-    const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
-    const plan = await planEnvironment(environment, {
-      buildUuid,
-      engine: engineKind.cacheEngine,
-      ...(fallbacks !== undefined && { fallbacks }),
-      ...(values.service && { services: values.service }),
-      ...(values['git-sha'] && { gitSha: values['git-sha'] }),
-      force: values.force ?? false,
-      registry,
-      signal: context.signal,
-    });
+    const { engine: engineKind, registry, plan } = await planFromFlags('build', values, context);
     const buildkitHost = values['buildkit-host'] ?? context.env.BUILDKIT_HOST;
     const engine = createEngine(engineKind.name, {
       ...(buildkitHost && { buildkitHost }),
@@ -80,7 +35,7 @@ export const buildCommand: Command = {
     const live = !values.json && context.stdout.isTTY === true;
     if (!values.json) {
       context.stdout.write(
-        `environment ${buildUuid}  engine ${engineKind.name}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
+        `environment ${plan.buildUuid}  engine ${engineKind.name}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
       );
     }
     const view = values.json

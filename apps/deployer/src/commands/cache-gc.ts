@@ -23,9 +23,7 @@ export const cacheGcCommand: Command = {
   usage: 'deployer cache gc -f env.yaml --older-than 14d [--dry-run] [--json]',
   flags,
   async run(argv, context) {
-    const { flags: values, positionals } = parseFlags('cache gc', argv, flags);
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'cache gc');
+    const { flags: values } = parseFlags('cache gc', argv, flags);
     if (values['older-than'] === undefined)
       throw new UsageError('--older-than <age> is required, e.g. 14d', 'cache gc');
     const olderThanMs = parseDuration(values['older-than'], '--older-than');

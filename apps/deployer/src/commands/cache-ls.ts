@@ -3,7 +3,6 @@ import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
-import { UsageError } from '../cli/errors.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
 
 const flags = {
@@ -22,9 +21,7 @@ export const cacheLsCommand: Command = {
   usage: 'deployer cache ls -f env.yaml [--uuid U] [--json]',
   flags,
   async run(argv, context) {
-    const { flags: values, positionals } = parseFlags('cache ls', argv, flags);
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'cache ls');
+    const { flags: values } = parseFlags('cache ls', argv, flags);
     const buildUuid = values.uuid === undefined ? undefined : validateBuildUuid(values.uuid, '--uuid');
     const environment = await loadEnvironmentFromFlags('cache ls', values, context);
     const entries = await listEnvironmentCache(environment, {

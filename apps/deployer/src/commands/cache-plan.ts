@@ -57,9 +57,7 @@ export const cachePlanCommand: Command = {
     'deployer cache plan --registry <host[:port]> --repository <repo> --service <name> [--uuid <buildUuid>] [--fallback <uuid>]… [--kind <profile>] [--strategy path|tag|auto] [--insecure] [--json]',
   flags,
   async run(argv, context) {
-    const { flags: values, positionals } = parseFlags('cache plan', argv, flags);
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'cache plan');
+    const { flags: values } = parseFlags('cache plan', argv, flags);
     for (const required of ['registry', 'repository', 'service'] as const) {
       if (values[required] === undefined) throw new UsageError(`--${required} is required`, 'cache plan');
     }

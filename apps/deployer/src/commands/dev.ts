@@ -26,11 +26,6 @@ function registryDir(dir: string): string {
   return join(dir, 'registry');
 }
 
-function noPositionals(command: string, positionals: string[]): void {
-  if (positionals.length > 0)
-    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, command);
-}
-
 interface StackStatus {
   running: boolean;
   registry: string | null;
@@ -95,8 +90,7 @@ export const devUpCommand: Command = {
   usage: 'deployer dev up [--port N] [--dir .deployer] [--json]',
   flags: upFlags,
   async run(argv, context) {
-    const { flags, positionals } = parseFlags('dev up', argv, upFlags);
-    noPositionals('dev up', positionals);
+    const { flags } = parseFlags('dev up', argv, upFlags);
     const port = flags.port === undefined ? undefined : Number(flags.port);
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
       throw new UsageError(
@@ -131,8 +125,7 @@ export const devDownCommand: Command = {
   usage: 'deployer dev down [--purge] [--dir .deployer]',
   flags: downFlags,
   async run(argv, context) {
-    const { flags, positionals } = parseFlags('dev down', argv, downFlags);
-    noPositionals('dev down', positionals);
+    const { flags } = parseFlags('dev down', argv, downFlags);
     const dir = stackDir(flags, context);
     const stopped = await stopByPid(registryDir(dir));
     if (flags.purge) await rm(registryDir(dir), { recursive: true, force: true });
@@ -150,8 +143,7 @@ export const devStatusCommand: Command = {
   usage: 'deployer dev status [--dir .deployer] [--json]',
   flags: dirFlag,
   async run(argv, context) {
-    const { flags, positionals } = parseFlags('dev status', argv, dirFlag);
-    noPositionals('dev status', positionals);
+    const { flags } = parseFlags('dev status', argv, dirFlag);
     printStatus(context, await status(stackDir(flags, context)), flags.json);
     return 0;
   },

@@ -19,9 +19,7 @@ export const downCommand: Command = {
   usage: 'deployer down -f env.yaml --uuid U [--dry-run] [--json]',
   flags,
   async run(argv, context) {
-    const { flags: values, positionals } = parseFlags('down', argv, flags);
-    if (positionals.length > 0)
-      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, 'down');
+    const { flags: values } = parseFlags('down', argv, flags);
     if (values.uuid === undefined)
       throw new UsageError('--uuid is required: down deletes one environment', 'down');
     const buildUuid = validateBuildUuid(values.uuid, '--uuid');

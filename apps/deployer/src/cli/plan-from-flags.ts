@@ -1,0 +1,70 @@
+import {
+  type Environment,
+  type EnvironmentPlan,
+  generateBuildUuid,
+  planEnvironment,
+  type RegistryPort,
+  validateBuildUuid,
+} from '@deployer/deploy';
+import { createRegistryPort } from '@deployer/registry';
+import { type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
+import type { FlagSpecs, ParsedFlags } from './args.js';
+import type { CommandContext } from './command.js';
+import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from './environment-flags.js';
+import { fallbackFlags, fallbacksFromFlags } from './fallback-flags.js';
+
+/** The flags of the commands that plan an environment's build (`build`, `plan`). */
+export const planningFlags = {
+  ...environmentFlags,
+  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment (default: a new one)' },
+  ...fallbackFlags,
+  service: {
+    type: 'string',
+    multiple: true,
+    value: '<name>',
+    description: 'only this service (and its deps)',
+  },
+  engine: {
+    type: 'string',
+    value: '<engine>',
+    choices: ['auto', 'buildkit', 'buildx', 'buildah'],
+    description: 'build engine (DEPLOYER_ENGINE)',
+  },
+  force: { type: 'boolean', description: 'rebuild images that already exist' },
+  'git-sha': {
+    type: 'string',
+    value: '<sha>',
+    description: 'tag images with this instead of their content digest',
+  },
+} as const satisfies FlagSpecs;
+
+export interface PlannedBuild {
+  environment: Environment;
+  engine: ResolvedEngineKind;
+  registry: RegistryPort;
+  plan: EnvironmentPlan;
+}
+
+/** Loads the spec, picks the engine and plans every service, all from the command's flags. */
+export async function planFromFlags(
+  command: string,
+  flags: ParsedFlags<typeof planningFlags>,
+  context: CommandContext,
+): Promise<PlannedBuild> {
+  const buildUuid = flags.uuid === undefined ? generateBuildUuid() : validateBuildUuid(flags.uuid, '--uuid');
+  const fallbacks = fallbacksFromFlags(command, flags);
+  const environment = await loadEnvironmentFromFlags(command, flags, context);
+  const engine = await resolveEngineKind(environment.engine, context.env);
+  const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
+  const plan = await planEnvironment(environment, {
+    buildUuid,
+    engine: engine.cacheEngine,
+    ...(fallbacks !== undefined && { fallbacks }),
+    ...(flags.service && { services: flags.service }),
+    ...(flags['git-sha'] && { gitSha: flags['git-sha'] }),
+    force: flags.force ?? false,
+    registry,
+    signal: context.signal,
+  });
+  return { environment, engine, registry, plan };
+}

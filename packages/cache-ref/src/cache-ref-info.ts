@@ -1,0 +1,24 @@
+/**
+ * One environment's cache of one service, as found in a registry: what inventories report and what
+ * `cache ls`, `down` and `gc` decide on. The registry client produces it; deploy's registry port returns it.
+ */
+export interface CacheRefInfo {
+  strategy: 'path' | 'tag';
+  /**
+   * `tag`: BuildKit's cache, one manifest at `ref` (`host/repository:tag`). `repository`: buildah's cache
+   * (path strategy only), a repository of per-layer cache images, one tag per cache key; `ref` is the
+   * repository (`host/repository`), which belongs to exactly one environment.
+   */
+  layout: 'tag' | 'repository';
+  ref: string;
+  /** The build uuid component as found in the ref; null for the service-wide ref. */
+  buildUuid: string | null;
+  /** The cache manifest's digest; null for a repository. */
+  digest: string | null;
+  /** `[tag]` for a tag ref; a repository's cache tags. */
+  tags: string[];
+  /** Distinct blobs its manifests reference. */
+  sizeBytes: number;
+  /** Newest `buildkit/createdat` in a cache index, or newest image `created` in a repository. */
+  createdAt: Date | null;
+}
