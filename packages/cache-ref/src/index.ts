@@ -5,6 +5,7 @@ export {
   type RenderOptions,
   renderBuildkitCache,
 } from './buildkit.js';
+export type { CacheRefInfo } from './cache-ref-info.js';
 export {
   type CacheConfig,
   type CacheConfigInput,
@@ -23,7 +24,6 @@ export type {
   SecretSource,
   StepTiming,
 } from './engine-contract.js';
-export type { CacheRefInfo } from './cache-ref-info.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,
