@@ -23,6 +23,9 @@ describe('deployer cache plan', () => {
       'import 2  distribution.example:5000/next-web/web/main:cache  (fallback)',
     );
     expect(result.stdout).toContain(
+      'lease     distribution.example:5000/next-web/web/wandering-credit-924200/lease:lease',
+    );
+    expect(result.stdout).toContain(
       '--export-cache type=registry,ref=distribution.example:5000/next-web/web/wandering-credit-924200:cache,mode=max,oci-mediatypes=true,ignore-error=true',
     );
   });
@@ -30,9 +33,15 @@ describe('deployer cache plan', () => {
   it('prints JSON with --json', async () => {
     const result = await runCli([...base, '--uuid', 'u1', '--kind', 'ecr', '--insecure', '--json']);
     expect(result.exitCode).toBe(0);
-    const plan = JSON.parse(result.stdout) as { strategy: string; export: { ref: string }; args: string[] };
+    const plan = JSON.parse(result.stdout) as {
+      strategy: string;
+      export: { ref: string };
+      lease: { ref: string };
+      args: string[];
+    };
     expect(plan.strategy).toBe('tag');
     expect(plan.export.ref).toBe('distribution.example:5000/next-web:cache-web-u1');
+    expect(plan.lease.ref).toBe('distribution.example:5000/next-web:lease-web-u1');
     expect(plan.args[1]).toContain('image-manifest=true');
     expect(plan.args[1]).toContain('registry.insecure=true');
   });

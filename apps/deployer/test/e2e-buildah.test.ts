@@ -90,16 +90,20 @@ describe.skipIf(missing.length > 0)('deployer with buildah and a real registry',
     const before = await snapshot();
     const reports = await Promise.all(uuids.map((uuid) => build(['--uuid', uuid, '--service', 'web'])));
     for (const report of reports) {
-      expect(report.ok).toBe(true);
+      expect(report.ok, JSON.stringify(report.services, null, 1)).toBe(true);
       expect(report.services[0]!.steps.cached).toBe(report.services[0]!.steps.total);
     }
 
-    // Exactly the eight planned cache repositories appeared; nothing shared was written.
+    // Exactly the eight planned cache repositories appeared; nothing shared was written. Each build's
+    // lease (its own `…/lease` repository) was released: no tag is left in it.
     const after = await snapshot();
-    const newCacheRepositories = [...after.keys()].filter(
-      (name) => name.startsWith('shop/cache/') && !before.has(name),
-    );
-    expect(newCacheRepositories.sort()).toEqual(exports.map((ref) => ref.slice(ref.indexOf('/') + 1)).sort());
+    const appeared = [...after.keys()].filter((name) => name.startsWith('shop/cache/') && !before.has(name));
+    const leases = appeared.filter((name) => name.endsWith('/lease'));
+    const newCacheRepositories = appeared.filter((name) => !name.endsWith('/lease'));
+    const planned = exports.map((ref) => ref.slice(ref.indexOf('/') + 1));
+    expect(newCacheRepositories.sort()).toEqual(planned.sort());
+    expect(leases.sort()).toEqual(planned.map((repository) => `${repository}/lease`).sort());
+    for (const lease of leases) expect(after.get(lease), lease).toEqual([]);
     for (const repository of newCacheRepositories) expect(after.get(repository)!.length).toBeGreaterThan(0);
     for (const [repository, tags] of before) {
       if (repository.startsWith('shop/cache/')) expect(after.get(repository), repository).toEqual(tags);

@@ -73,6 +73,49 @@ describe('plain progress', () => {
   });
 });
 
+describe('a run taken over across processes', () => {
+  const uuid = 'wandering-credit-924200';
+  const superseded = result('web', 'superseded', { reason: 'superseded by run 9f1c on ci-runner-7' });
+
+  it('prints the takeover and the superseded reason naming the newer run', () => {
+    const out = capture();
+    const view = plainProgress(out.stream);
+    view.onEvent({
+      buildUuid: uuid,
+      service: 'api',
+      event: { type: 'took-over', runId: '41ab', host: 'ci-runner-3', waitMs: 4000 },
+    });
+    view.onEvent({
+      buildUuid: uuid,
+      service: 'db',
+      event: { type: 'took-over', runId: '77cd', host: null, waitMs: 0 },
+    });
+    view.onEvent({ buildUuid: uuid, service: 'web', event: { type: 'finished', result: superseded } });
+    expect(out.text().trimEnd().split('\n')).toEqual([
+      `[${uuid}] api: taking over from run 41ab on ci-runner-3: waiting 4.0s for it to stop`,
+      `[${uuid}] db: taking over the stale lease of run 77cd`,
+      `[${uuid}] web: superseded: superseded by run 9f1c on ci-runner-7`,
+    ]);
+  });
+
+  it('shows both on the live line', () => {
+    const out = capture();
+    const view = liveProgress(out.stream, ['web'], false);
+    view.onEvent({
+      buildUuid: uuid,
+      service: 'web',
+      event: { type: 'took-over', runId: '41ab', host: 'ci-runner-3', waitMs: 4000 },
+    });
+    expect(out.text()).toContain(
+      'web  taking over from run 41ab on ci-runner-3: waiting 4.0s for it to stop',
+    );
+    view.onEvent({ buildUuid: uuid, service: 'web', event: { type: 'finished', result: superseded } });
+    expect(out.text().split('\u001b[1A').at(-1)).toBe(
+      '\u001b[2Kweb  superseded: superseded by run 9f1c on ci-runner-7\n',
+    );
+  });
+});
+
 describe('live progress', () => {
   it('keeps one line per service and redraws them in place', () => {
     const out = capture();

@@ -63,7 +63,9 @@ export function classifyFailure(facts: FailureFacts): BuildahError {
   const ref = facts.ref ?? refInMessage(message);
 
   if (facts.phase === 'push') {
-    const kind = transientPattern.test(message) ? 'transient' : 'registry';
+    // A push is idempotent, so anything but a refusal is worth a bounded retry: concurrent pushes of one
+    // tag (environments with identical content) can make distribution reject a manifest once.
+    const kind = rejectedPattern.test(message) ? 'registry' : 'transient';
     const pushed = facts.pushedRefs?.length ? ` (already pushed: ${facts.pushedRefs.join(', ')})` : '';
     return make('PUSH_FAILED', kind, `pushing ${facts.ref ?? 'the image'} failed${pushed}: ${message}`, ref);
   }

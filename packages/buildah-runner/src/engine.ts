@@ -190,7 +190,9 @@ class BuildahBuild {
     const outcome = await this.buildah(args, (stream, line) => {
       tail.push(line);
       if (tail.length > 20) tail.shift();
+      // The registry's own reason follows on the lines after `Error: … errors:`: keep them.
       if (line.startsWith('Error: ')) errorMessage = line.slice('Error: '.length);
+      else if (errorMessage !== null && line.trim() !== '') errorMessage = `${errorMessage} ${line.trim()}`;
       this.emit({ type: 'log', stepId: 'push', stream, line });
     });
     if (succeeded(outcome)) return;

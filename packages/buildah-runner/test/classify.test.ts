@@ -103,6 +103,30 @@ describe('classifyFailure on recorded failures', () => {
     expect(error.message).toContain('chroot');
   });
 
+  it('retries a push the registry did not refuse, and not one it refused', () => {
+    const facts = {
+      phase: 'push' as const,
+      exitCode: 125,
+      signal: null,
+      stoppedBy: null,
+      step: null,
+      logTail: [],
+      ref: '127.0.0.1:5077/shop/web:38c4b829a11e',
+    };
+    const raced = classifyFailure({
+      ...facts,
+      errorMessage:
+        'pushing image "sha256:f8a2" to "docker://127.0.0.1:5077/shop/web:38c4b829a11e": writing manifest: uploading manifest 38c4b829a11e to 127.0.0.1:5077/shop/web: errors: manifest blob unknown: blob unknown to registry',
+    });
+    expect([raced.code, raced.kind]).toEqual(['PUSH_FAILED', 'transient']);
+    const refused = classifyFailure({
+      ...facts,
+      errorMessage:
+        'pushing image to "docker://127.0.0.1:5077/shop/web:1": denied: requested access to the resource is denied',
+    });
+    expect([refused.code, refused.kind]).toEqual(['PUSH_FAILED', 'registry']);
+  });
+
   it('types a failed push with its ref and the refs pushed before it', () => {
     const { lines, exit } = readTranscript('12-push-registry-unreachable');
     const errorLine = lines.findLast((line) => line.line.startsWith('Error: '))!.line;

@@ -27,17 +27,21 @@ export type {
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,
+  type CacheLocationInput,
   type CacheLocations,
   cacheLocation,
   cacheLocations,
+  leaseLocation,
   type ResolvedStrategy,
   resolveStrategy,
 } from './layout.js';
+export type { LeaseHolder } from './lease-holder.js';
 export {
   type BuildEngineKind,
   type CacheEndpoint,
   type CachePlan,
   type CachePlanInput,
+  type LeaseEndpoint,
   planCache,
 } from './plan.js';
 export {

@@ -9,6 +9,15 @@ export type ResolvedStrategy = 'path' | 'tag';
 const componentLengthMax = 63;
 const cacheTag = 'cache';
 const tagPrefix = 'cache-';
+/**
+ * The lease (who is writing an environment's cache, see deploy's README). Tag strategy: a tag beside the
+ * cache tag; `lease-` is as long as `cache-`, so it keeps exactly the cache tag's uuid component. Path
+ * strategy: a repository of its own one level below the environment's cache repository, never a tag in
+ * it: buildah-runner takes any tag there for a cache, and no cache repository is ever that deep.
+ */
+const leaseTag = 'lease';
+const leaseTagPrefix = 'lease-';
+const leaseComponent = 'lease';
 
 /**
  * `auto` picks `path` where a registry takes nested repositories and creates them on push, else `tag`
@@ -39,7 +48,20 @@ export interface CacheLocationInput {
 
 /** The one place that decides where an environment's cache for a service lives. */
 export function cacheLocation(input: CacheLocationInput): CacheLocation {
-  return input.strategy === 'path' ? pathLocation(input) : tagLocation(input);
+  return input.strategy === 'path' ? pathLocation(input) : tagLocation(input, tagPrefix);
+}
+
+/**
+ * Where the lease on an environment's cache of a service lives: `<cache repository>/lease:lease` below the
+ * environment's cache repository (path strategy), or `lease-<service>-<uuid>` next to
+ * `cache-<service>-<uuid>` (tag strategy). Only environments have one: without a build uuid nothing is
+ * exported, so there is nothing to guard.
+ */
+export function leaseLocation(input: CacheLocationInput & { buildUuid: string }): CacheLocation {
+  if (input.strategy === 'tag') return tagLocation(input, leaseTagPrefix);
+  const repository = `${pathLocation(input).repository}/${leaseComponent}`;
+  checkNameLength(input.registry, repository, 'lease repository');
+  return { repository, tag: leaseTag };
 }
 
 function pathLocation({ registry, repository, service, buildUuid }: CacheLocationInput): CacheLocation {
@@ -49,23 +71,30 @@ function pathLocation({ registry, repository, service, buildUuid }: CacheLocatio
     parts.push(sanitizeComponent(buildUuid, { maxLength: componentLengthMax, what: 'build uuid' }));
   }
   const path = parts.join('/');
+  checkNameLength(registry, path, 'cache repository');
+  return { repository: path, tag: cacheTag };
+}
+
+function checkNameLength(registry: string, path: string, part: string): void {
   const nameLength = registry.length + 1 + path.length;
   if (nameLength > nameTotalLengthMax) {
     throw new CacheRefError('INVALID_REFERENCE', {
-      part: 'cache repository',
+      part,
       rule: `${registry}/${path} is ${nameLength} characters, over the ${nameTotalLengthMax} a name may have: use a shorter registry or repository`,
       input: `${registry}/${path}`,
     });
   }
-  return { repository: path, tag: cacheTag };
 }
 
-function tagLocation({ repository, service, buildUuid }: CacheLocationInput): CacheLocation {
+function tagLocation(
+  { repository, service, buildUuid }: CacheLocationInput,
+  prefix: typeof tagPrefix | typeof leaseTagPrefix,
+): CacheLocation {
   const tagService = tagServiceComponent(service);
-  if (buildUuid === null) return { repository, tag: `${tagPrefix}${tagService}` };
-  const room = tagLengthMax - tagPrefix.length - tagService.length - 1;
+  if (buildUuid === null) return { repository, tag: `${prefix}${tagService}` };
+  const room = tagLengthMax - prefix.length - tagService.length - 1;
   const uuid = sanitizeComponent(buildUuid, { maxLength: room, what: 'build uuid' });
-  return { repository, tag: `${tagPrefix}${tagService}-${uuid}` };
+  return { repository, tag: `${prefix}${tagService}-${uuid}` };
 }
 
 /** In a tag the service never contains `-`: the first `-` after it starts the build uuid. */

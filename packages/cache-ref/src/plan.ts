@@ -1,6 +1,6 @@
 import type { CacheConfig } from './config.js';
 import { CacheRefError } from './errors.js';
-import { cacheLocation, type ResolvedStrategy, resolveStrategy } from './layout.js';
+import { cacheLocation, leaseLocation, type ResolvedStrategy, resolveStrategy } from './layout.js';
 import { type RegistryProfile, resolveRegistryProfile } from './profiles.js';
 import { validateRepositoryPath } from './reference.js';
 
@@ -17,6 +17,15 @@ export interface CacheEndpoint {
   source: 'own' | 'fallback' | 'service';
 }
 
+/** Where the lease on an environment's export ref lives (see `leaseLocation`). */
+export interface LeaseEndpoint {
+  /** Full reference, `host/repository:tag`. */
+  ref: string;
+  /** `host/repository`. */
+  repository: string;
+  tag: string;
+}
+
 export interface CachePlan {
   engine: BuildEngineKind;
   registry: string;
@@ -29,6 +38,11 @@ export interface CachePlan {
   export: CacheEndpoint | null;
   /** Own ref, then fallbacks, in priority order, without duplicates. */
   imports: CacheEndpoint[];
+  /**
+   * The lease a run holds while it writes `export`, so that runs in other processes for the same
+   * environment notice each other; null without a build uuid (a shared export has no single owner).
+   */
+  lease: LeaseEndpoint | null;
 }
 
 export interface CachePlanInput {
@@ -95,6 +109,17 @@ export function planCache(input: CachePlanInput): CachePlan {
     (candidate, index) => candidates.findIndex((other) => other.ref === candidate.ref) === index,
   );
   const writesShared = buildUuid === null && config.sharedExport;
+  const lease = (uuid: string): LeaseEndpoint => {
+    const location = leaseLocation({
+      registry: config.registry,
+      repository,
+      service,
+      buildUuid: uuid,
+      strategy,
+    });
+    const repositoryRef = `${config.registry}/${location.repository}`;
+    return { ref: `${repositoryRef}:${location.tag}`, repository: repositoryRef, tag: location.tag };
+  };
 
   return {
     engine,
@@ -105,5 +130,6 @@ export function planCache(input: CachePlanInput): CachePlan {
     mode: profile.acceptsModeMax ? config.mode : 'inline',
     export: buildUuid !== null || writesShared ? own : null,
     imports,
+    lease: buildUuid === null ? null : lease(buildUuid),
   };
 }

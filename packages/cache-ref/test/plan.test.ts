@@ -103,6 +103,45 @@ describe('planCache', () => {
     });
   });
 
+  it('puts the lease in a repository of its own below the environment’s cache repository (path strategy)', () => {
+    const result = plan({ registry: 'distribution.example:5000' });
+    expect(result.lease).toEqual({
+      ref: 'distribution.example:5000/next-web/web/wandering-credit-924200/lease:lease',
+      repository: 'distribution.example:5000/next-web/web/wandering-credit-924200/lease',
+      tag: 'lease',
+    });
+    // Never a tag in the cache repository itself: buildah-runner would take it for a cache.
+    expect(result.lease?.repository).not.toBe(result.export?.repository);
+  });
+
+  it('refuses a lease repository over the name length limit, naming it', () => {
+    const registry = 'distribution.example:5000';
+    // The cache repository just fits; its lease repository, 6 characters longer, does not.
+    const repository = 'r'.repeat(255 - registry.length - 1 - '/web/'.length - uuid.length);
+    expect(() => plan({ registry }, { repository })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REFERENCE', part: 'lease repository' }) as unknown as Error,
+    );
+  });
+
+  it('puts the lease next to the cache tag, sanitised the same way (tag strategy)', () => {
+    const result = plan({ registry: 'docker.io' }, { repository: 'acme/next-web' });
+    expect(result.lease?.ref).toBe('docker.io/acme/next-web:lease-web-wandering-credit-924200');
+    const long = planCache({
+      config: parseCacheConfig({ registry: 'quay.io' }),
+      repository: 'next-web',
+      service: 'Web-API',
+      buildUuid: `feature/${'x'.repeat(200)}`,
+    });
+    expect(long.lease?.tag.replace(/^lease-/, '')).toBe(long.export?.tag.replace(/^cache-/, ''));
+  });
+
+  it('has no lease without a build uuid, even when sharing the export', () => {
+    expect(plan({ registry: 'distribution.example:5000' }, { buildUuid: null }).lease).toBeNull();
+    expect(
+      plan({ registry: 'distribution.example:5000', sharedExport: true }, { buildUuid: null }).lease,
+    ).toBeNull();
+  });
+
   it('requires a repository', () => {
     expect(() =>
       planCache({ config: parseCacheConfig({ registry: 'r.example' }), service: 'web', buildUuid: uuid }),

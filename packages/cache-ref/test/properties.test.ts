@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CacheRefError, parseCacheConfig, parseImageReference, planCache } from '../src/index.js';
+import {
+  type CachePlan,
+  CacheRefError,
+  detectRegistryKind,
+  parseCacheConfig,
+  parseImageReference,
+  planCache,
+  registryKinds,
+} from '../src/index.js';
 
 // Names as users really write them, and as attackers might: unicode, case, dots, slashes, `..`,
 // shell metacharacters, and very long names.
@@ -24,30 +32,50 @@ const hostile = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', 'A', '-', '_', '.', '/', ' ', '1'), minLength: 1, maxLength: 300 }),
 );
 
+// One host per registry profile, with a repository that profile accepts.
 const registries = [
   ['distribution.example:5000', 'next-web'],
   ['docker.io', 'acme/next-web'],
   ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', 'next-web'],
+  ['europe-west1-docker.pkg.dev', 'acme-project/next-web'],
+  ['ghcr.io', 'acme/next-web'],
+  ['myregistry.azurecr.io', 'next-web'],
+  ['harbor.example.com', 'acme/next-web'],
+  ['quay.io', 'acme/next-web'],
 ] as const;
 
-function exportRef(registry: string, service: string, buildUuid: string): string | undefined {
+it('the property tests cover every registry profile', () => {
+  expect(new Set(registries.map(([host]) => detectRegistryKind(host)))).toEqual(new Set(registryKinds));
+});
+
+function cachePlan(registry: string, service: string, buildUuid: string | null): CachePlan | undefined {
   const repository = registries.find(([host]) => host === registry)![1];
   try {
-    return planCache({ config: parseCacheConfig({ registry }), repository, service, buildUuid }).export?.ref;
+    return planCache({ config: parseCacheConfig({ registry }), repository, service, buildUuid });
   } catch (error) {
     if (error instanceof CacheRefError && error.code === 'INVALID_COMPONENT') return undefined;
     throw error;
   }
 }
 
+function exportRef(registry: string, service: string, buildUuid: string): string | undefined {
+  return cachePlan(registry, service, buildUuid)?.export?.ref;
+}
+
+function leaseRef(registry: string, service: string, buildUuid: string): string | undefined {
+  return cachePlan(registry, service, buildUuid)?.lease?.ref;
+}
+
 describe.each(registries.map(([host]) => host))('refs on %s', (registry) => {
-  it('every produced ref parses back as valid', () => {
+  it('every produced ref parses back as valid, the lease included', () => {
     fc.assert(
       fc.property(hostile, hostile, (service, buildUuid) => {
         const ref = exportRef(registry, service, buildUuid);
         fc.pre(ref !== undefined);
-        const parsed = parseImageReference(ref!);
-        expect(`${parsed.registry}/${parsed.repository}:${parsed.tag}`).toBe(ref);
+        for (const produced of [ref!, leaseRef(registry, service, buildUuid)!]) {
+          const parsed = parseImageReference(produced);
+          expect(`${parsed.registry}/${parsed.repository}:${parsed.tag}`).toBe(produced);
+        }
       }),
       { numRuns: 2000 },
     );
@@ -68,5 +96,32 @@ describe.each(registries.map(([host]) => host))('refs on %s', (registry) => {
       { numRuns: 4000 },
     );
     expect(seen.size).toBeGreaterThan(1000);
+  });
+
+  it('(service, buildUuid) → lease ref is injective and never any cache ref', () => {
+    const leases = new Map<string, string>();
+    const caches = new Set<string>();
+    fc.assert(
+      fc.property(hostile, hostile, (service, buildUuid) => {
+        const plan = cachePlan(registry, service, buildUuid);
+        fc.pre(plan !== undefined);
+        const lease = plan!.lease!.ref;
+        // Every cache ref a build of this service reads or writes, the service-wide one included.
+        const serviceWide = cachePlan(registry, service, null)!.imports[0]!.ref;
+        for (const cache of [plan!.export!.ref, serviceWide]) {
+          expect(lease).not.toBe(cache);
+          caches.add(cache);
+        }
+        // A path-strategy cache repository is buildah's: every tag in it counts as cache, so no lease there.
+        if (plan!.strategy === 'path') expect(plan!.lease!.repository).not.toBe(plan!.export!.repository);
+        const key = JSON.stringify([service, buildUuid]);
+        const previous = leases.get(lease);
+        if (previous !== undefined) expect(previous).toBe(key);
+        leases.set(lease, key);
+      }),
+      { numRuns: 4000 },
+    );
+    expect(leases.size).toBeGreaterThan(1000);
+    for (const lease of leases.keys()) expect(caches.has(lease)).toBe(false);
   });
 });

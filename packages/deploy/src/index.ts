@@ -31,6 +31,7 @@ export {
   type CacheInventoryOptions,
   listEnvironmentCache,
 } from './inventory.js';
+export { type LeaseOptions, LeaseSupersededError } from './lease.js';
 export {
   type BuildEnvironmentOptions,
   buildEnvironment,
@@ -48,7 +49,7 @@ export type {
   SecretSource,
   StepTiming,
 } from './ports/engine.js';
-export type { CacheRefInfo, RegistryPort } from './ports/registry.js';
+export type { CacheRefInfo, LeaseHolder, RegistryPort } from './ports/registry.js';
 export {
   type BuildReport,
   type FailureCause,

@@ -1,4 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { healCorruptCacheRefs } from './heal.js';
+import {
+  defaultLeasePollMs,
+  defaultLeaseStaleAfterMs,
+  type HeldLease,
+  holdLease,
+  type LeaseOptions,
+  LeaseSupersededError,
+} from './lease.js';
 import type { EnvironmentPlan, ServicePlan } from './plan.js';
 import type { BuildEngine, BuildEvent, EngineBuildResult, EngineFailure } from './ports/engine.js';
 import type { RegistryPort } from './ports/registry.js';
@@ -13,6 +23,8 @@ export type DeployEventBody =
   | { type: 'healed'; refs: string[] }
   | { type: 'heal-failed'; refs: string[]; errors: { ref: string; message: string }[] }
   | { type: 'warning'; message: string }
+  /** Another run held the export ref's lease; this one waits `waitMs` (0: the lease was stale) for it to stop. */
+  | { type: 'took-over'; runId: string; host: string | null; waitMs: number }
   | { type: 'finished'; result: ServiceResult };
 
 /** Every event names the environment and the service, so interleaved logs stay attributable. */
@@ -24,8 +36,13 @@ export interface DeployEvent {
 
 export interface BuildEnvironmentOptions {
   engine: BuildEngine;
-  /** Deletes corrupt cache refs, tags skipped images for the environment. */
+  /**
+   * Deletes corrupt cache refs, tags skipped images for the environment, and holds a lease on every export
+   * ref while writing it, so that runs in other processes do not write it at the same time (see lease.ts).
+   */
   registry?: RegistryPort;
+  /** How the leases behave; used with `registry`. */
+  lease?: LeaseOptions;
   /** Builds at once; default 4. */
   concurrency?: number;
   /** Keep building what does not depend on a failure; default: the first failure cancels the rest. */
@@ -55,6 +72,7 @@ export async function buildEnvironment(
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency));
   const supersession = options.supersession ?? defaultSupersession;
   const run = supersession.startRun();
+  const lease = resolveLease(options.lease);
   const startedAt = new Date();
   const emit = (service: string, event: DeployEventBody): void => {
     try {
@@ -100,7 +118,15 @@ export async function buildEnvironment(
         );
         if (!ready) continue;
         waiting = waiting.filter((other) => other !== service);
-        const task = runService(service, { ...options, plan, run, supersession, cancel: cancel.signal, emit })
+        const task = runService(service, {
+          ...options,
+          plan,
+          run,
+          supersession,
+          leaseRun: lease,
+          cancel: cancel.signal,
+          emit,
+        })
           .then(finish)
           .finally(() => running.delete(service.service));
         running.set(service.service, task);
@@ -116,12 +142,26 @@ export async function buildEnvironment(
     plan.services.map((service) => results.get(service.service)!),
     {
       buildUuid: plan.buildUuid,
+      runId: lease.runId,
       fallbacks: plan.fallbacks,
       engine: options.engine.name,
       startedAt,
       durationMs: Date.now() - startedAt.getTime(),
     },
   );
+}
+
+function resolveLease(options: LeaseOptions = {}): RunContext['leaseRun'] {
+  const pollMs = options.pollMs ?? defaultLeasePollMs;
+  return {
+    newerRuns: new Set(),
+    runId: options.runId ?? randomUUID(),
+    host: options.host ?? hostname(),
+    pollMs,
+    // Two checks of the older run, so one slow check does not let both write.
+    handoverMs: options.handoverMs ?? 2 * pollMs,
+    staleAfterMs: options.staleAfterMs ?? defaultLeaseStaleAfterMs,
+  };
 }
 
 function baseResult(service: ServicePlan): ServiceResult {
@@ -176,6 +216,7 @@ interface RunContext extends BuildEnvironmentOptions {
   plan: EnvironmentPlan;
   run: number;
   supersession: Supersession;
+  leaseRun: Required<LeaseOptions> & { newerRuns: Set<string> };
   cancel: AbortSignal;
   emit: (service: string, event: DeployEventBody) => void;
 }
@@ -190,9 +231,12 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
   const key = service.cache.export?.ref ?? service.environmentImage;
   const claim = context.supersession.claim(key, context.run);
   const signal = AbortSignal.any([context.cancel, claim.signal]);
+  let lease: HeldLease | undefined;
   try {
     await claim.ready;
     signal.throwIfAborted();
+    lease = await leaseFor(service, context, signal);
+    lease?.signal.throwIfAborted();
     const result = await context.engine.build({
       buildUuid: service.buildUuid,
       service: service.service,
@@ -206,16 +250,21 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
       cache: service.cache,
       insecureRegistries: context.plan.insecureRegistries,
       ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
-      signal,
+      signal: lease === undefined ? signal : AbortSignal.any([signal, lease.signal]),
       onEvent: (event) => context.emit(service.service, { type: 'engine', event }),
     });
     return await built(service, result, context, elapsed);
   } catch (error) {
-    if (claim.signal.aborted && claim.signal.reason instanceof SupersededError) {
+    const superseded = [claim.signal, lease?.signal].find(
+      (cause) =>
+        cause?.aborted &&
+        (cause.reason instanceof SupersededError || cause.reason instanceof LeaseSupersededError),
+    );
+    if (superseded !== undefined) {
       return {
         ...baseResult(service),
         status: 'superseded',
-        reason: claim.signal.reason.message,
+        reason: (superseded.reason as Error).message,
         durationMs: elapsed(),
       };
     }
@@ -225,8 +274,37 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
     }
     return await failed(service, error, context, elapsed);
   } finally {
+    // The lease first: a newer run of this process, waiting on the claim, then finds it free.
+    await lease?.release();
     claim.release();
   }
+}
+
+/** The export ref's lease, held while building; none without a registry or a lease in the plan. */
+async function leaseFor(
+  service: ServicePlan,
+  context: RunContext,
+  signal: AbortSignal,
+): Promise<HeldLease | undefined> {
+  const leaseRef = service.cache.lease?.ref;
+  if (context.registry === undefined || leaseRef === undefined || service.cache.export === null) {
+    return undefined;
+  }
+  const emit = (event: DeployEventBody) => context.emit(service.service, event);
+  return holdLease({
+    registry: context.registry,
+    leaseRef,
+    runId: context.leaseRun.runId,
+    host: context.leaseRun.host,
+    pollMs: context.leaseRun.pollMs,
+    handoverMs: context.leaseRun.handoverMs,
+    staleAfterMs: context.leaseRun.staleAfterMs,
+    signal,
+    newerRuns: context.leaseRun.newerRuns,
+    warn: (message) => emit({ type: 'warning', message }),
+    tookOver: (previous, waitMs) =>
+      emit({ type: 'took-over', runId: previous.runId, host: previous.host ?? null, waitMs }),
+  });
 }
 
 async function skip(

@@ -35,6 +35,8 @@ export interface ServiceResult {
 
 export interface BuildReport {
   buildUuid: string;
+  /** This run's id, as its leases name it (and other runs' `superseded by run …` reasons). */
+  runId: string;
   fallbacks: string[];
   engine: string;
   startedAt: string;
@@ -49,6 +51,7 @@ export function summarize(
   results: readonly ServiceResult[],
   meta: {
     buildUuid: string;
+    runId: string;
     fallbacks: readonly string[];
     engine: string;
     startedAt: Date;
@@ -59,6 +62,7 @@ export function summarize(
   for (const result of results) totals[result.status]++;
   return {
     buildUuid: meta.buildUuid,
+    runId: meta.runId,
     fallbacks: [...meta.fallbacks],
     engine: meta.engine,
     startedAt: meta.startedAt.toISOString(),

@@ -3,8 +3,7 @@
  * a service build claims its export ref with it. A newer claim aborts the older holder and waits until it
  * has stopped before writing; an older claim arriving after a newer one never builds.
  *
- * Across processes or machines this does not hold: that needs a lock in the registry or CI (one pipeline
- * per environment), and is out of scope here.
+ * Across processes or machines the registry lease (lease.ts) does the same, coarser: by polling.
  */
 
 export class SupersededError extends Error {

@@ -1,3 +1,4 @@
+import type { LeaseHolder } from '@deployer/cache-ref';
 import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
@@ -14,6 +15,7 @@ import type { CallOptions, RegistryContext } from './context.js';
 import { type CopyManifestInput, copyManifest } from './copy.js';
 import { HttpClient } from './http.js';
 import { type CacheInventoryEntry, type CacheInventoryOptions, listCacheRefs } from './inventory.js';
+import { claimLease, leaseHolder, releaseLease } from './lease.js';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -198,6 +200,29 @@ export class RegistryClient {
     options?: DeleteOptions,
   ): Promise<DeleteCacheRefsResult> {
     return deleteCacheRefs(this.#ctx, entries, options);
+  }
+
+  /**
+   * Makes `holder` the holder of the lease at `repository:tag` (a tiny manifest carrying the holder),
+   * returning who held it before, or null. See lease.ts for what a lease can and cannot promise.
+   */
+  claimLease(
+    repository: string,
+    tag: string,
+    holder: LeaseHolder,
+    options?: CallOptions,
+  ): Promise<LeaseHolder | null> {
+    return claimLease(this, repository, tag, holder, options);
+  }
+
+  /** Who holds the lease at `repository:tag`; null when nobody does. */
+  leaseHolder(repository: string, tag: string, options?: CallOptions): Promise<LeaseHolder | null> {
+    return leaseHolder(this, repository, tag, options);
+  }
+
+  /** Deletes the lease if `runId` still holds it; false when another run or nobody does. */
+  releaseLease(repository: string, tag: string, runId: string, options?: CallOptions): Promise<boolean> {
+    return releaseLease(this, repository, tag, runId, options);
   }
 
   /** Deletes every tag of a repository (or only `options.tags`), each distinct manifest once. */

@@ -148,7 +148,8 @@ async function tagEntry(
  * - path: repositories `<repo>/<service>/<uuid>` from the catalog, each listed once. Its `cache` tag is
  *   BuildKit's ref (a tag entry); its other tags are buildah's per-layer cache images (one repository
  *   entry). A repository with no tags (all deleted; distribution keeps it in the catalog) is no entry.
- * - tag: tags `cache-<service>-<uuid>` of `<repo>`, from one tag listing.
+ *   Deeper repositories, such as a lease's `<repo>/<service>/<uuid>/lease`, are none of them.
+ * - tag: tags `cache-<service>-<uuid>` of `<repo>`, from one tag listing (`lease-…` tags never match).
  * Requests: catalog pages + one tag listing per path repository + one manifest GET per tag found + one
  * config GET per distinct buildah image config. Entries come in catalog order, then tag order.
  */

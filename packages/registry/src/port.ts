@@ -1,4 +1,4 @@
-import { type CacheRefInfo, parseImageReference } from '@deployer/cache-ref';
+import { type CacheRefInfo, type LeaseHolder, parseImageReference } from '@deployer/cache-ref';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import type { CallOptions } from './context.js';
 import { isRegistryError } from './errors.js';
@@ -28,6 +28,12 @@ export interface RegistryPortAdapter {
     repository: string,
     options?: CallOptions & { tags?: readonly string[] },
   ): Promise<string[]>;
+  /** Makes `holder` the holder of the lease at `leaseRef` (`host/repository:tag`); returns the previous one. */
+  claimLease(leaseRef: string, holder: LeaseHolder, options?: CallOptions): Promise<LeaseHolder | null>;
+  /** Who holds the lease at `leaseRef`; null when nobody does. */
+  leaseHolder(leaseRef: string, options?: CallOptions): Promise<LeaseHolder | null>;
+  /** Deletes the lease at `leaseRef` if `runId` still holds it; false when another run or nobody does. */
+  releaseLease(leaseRef: string, runId: string, options?: CallOptions): Promise<boolean>;
   /** The client this port uses for a registry host (created on first use). */
   client(host: string): RegistryClient;
 }
@@ -65,6 +71,13 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       repository: parsed.repository,
       reference: parsed.digest ?? parsed.tag ?? 'latest',
     };
+  };
+  const locateLease = (ref: string) => {
+    const parsed = parseImageReference(ref);
+    if (parsed.tag === undefined || parsed.digest !== undefined) {
+      throw new TypeError(`${ref} is not a lease ref (host/repository:tag)`);
+    }
+    return { client: client(parsed.registry), repository: parsed.repository, tag: parsed.tag };
   };
   const locateRepository = (ref: string) => {
     const parsed = parseImageReference(ref);
@@ -132,6 +145,18 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository } = locateRepository(repositoryRef);
       const result = await client.deleteRepositoryTags(repository, call);
       return result.deleted.map(({ tag }) => tag);
+    },
+    async claimLease(leaseRef, holder, call) {
+      const { client, repository, tag } = locateLease(leaseRef);
+      return client.claimLease(repository, tag, holder, call);
+    },
+    async leaseHolder(leaseRef, call) {
+      const { client, repository, tag } = locateLease(leaseRef);
+      return client.leaseHolder(repository, tag, call);
+    },
+    async releaseLease(leaseRef, runId, call) {
+      const { client, repository, tag } = locateLease(leaseRef);
+      return client.releaseLease(repository, tag, runId, call);
     },
     client,
   };

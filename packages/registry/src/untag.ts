@@ -1,11 +1,7 @@
 import type { RegistryClient } from './client.js';
 import type { CallOptions } from './context.js';
+import { emptyImageConfig } from './empty-config.js';
 import { MediaTypes } from './media-types.js';
-
-/** An empty image config: the one blob a placeholder manifest needs. */
-const emptyConfig = new TextEncoder().encode(
-  '{"architecture":"unknown","os":"unknown","rootfs":{"type":"layers","diff_ids":[]}}',
-);
 
 /**
  * Removes one tag and nothing else. The Distribution API deletes manifests, not tags, and deleting a
@@ -20,7 +16,7 @@ export async function untag(
   options: CallOptions = {},
 ): Promise<boolean> {
   if ((await client.headManifest(repository, tag, options)) === undefined) return false;
-  const config = await client.uploadBlob(repository, emptyConfig, options);
+  const config = await client.uploadBlob(repository, emptyImageConfig, options);
   const placeholder = await client.putManifest(
     repository,
     tag,

@@ -58,7 +58,9 @@ export const buildCommand: Command = {
     });
     view?.close();
     context.stdout.write(values.json ? `${reportToJson(report)}\n` : formatReport(report));
-    return report.ok ? 0 : 1;
+    // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
+    // all pushed: a CI step that goes on to deploy them must not think they were.
+    return report.ok && report.totals.superseded === 0 ? 0 : 1;
   },
 };
 

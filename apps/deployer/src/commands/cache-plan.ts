@@ -92,6 +92,7 @@ function formatPlan(plan: CachePlan, engineArgs: string[]): string {
     `registry  ${plan.registry} (${plan.profile.kind}, strategy ${plan.strategy}, mode ${plan.mode}${plan.insecure ? ', insecure' : ''})`,
     `export    ${plan.export?.ref ?? '(none: no build uuid, so nothing is written)'}`,
     ...plan.imports.map((endpoint, index) => `import ${index + 1}  ${endpoint.ref}  (${endpoint.source})`),
+    `lease     ${plan.lease?.ref ?? '(none: no build uuid)'}`,
     '',
     `${plan.engine === 'buildah' ? 'buildah build' : 'buildctl build'} flags:`,
     ...pairs(engineArgs).map((pair) => `  ${pair.join(' ')}`),

@@ -39,6 +39,7 @@ export function liveProgress(out: Writable, services: readonly string[], useColo
       }
       if (event.type === 'engine' && event.event.type === 'retry')
         line.state = `retrying: ${event.event.reason}`;
+      if (event.type === 'took-over') line.state = tookOverState(event);
       if (event.type === 'finished') line.state = finishedState(event.result, green, red);
       draw();
     },
@@ -77,6 +78,9 @@ export function plainProgress(out: Writable): ProgressView {
         case 'warning':
           out.write(`${prefix} warning: ${event.message}\n`);
           break;
+        case 'took-over':
+          out.write(`${prefix} ${tookOverState(event)}\n`);
+          break;
         case 'finished':
           out.write(
             `${prefix} ${finishedState(
@@ -90,6 +94,13 @@ export function plainProgress(out: Writable): ProgressView {
     },
     close() {},
   };
+}
+
+function tookOverState(event: Extract<DeployEvent['event'], { type: 'took-over' }>): string {
+  const holder = `run ${event.runId}${event.host === null ? '' : ` on ${event.host}`}`;
+  return event.waitMs > 0
+    ? `taking over from ${holder}: waiting ${formatDuration(event.waitMs)} for it to stop`
+    : `taking over the stale lease of ${holder}`;
 }
 
 function finishedState(

@@ -23,5 +23,5 @@ export function formatReport(report: BuildReport): string {
     .join(', ');
   return `\n${formatTable(['SERVICE', 'STATUS', 'IMAGE', 'STEPS', 'CACHED', 'DURATION'], rows)}${
     failures.length > 0 ? `\n${failures.join('\n')}\n` : ''
-  }\nenvironment ${report.buildUuid}: ${totals} in ${formatDuration(report.durationMs)}\n`;
+  }\nenvironment ${report.buildUuid} (run ${report.runId}): ${totals} in ${formatDuration(report.durationMs)}\n`;
 }

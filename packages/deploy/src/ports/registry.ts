@@ -1,6 +1,6 @@
-import type { CacheRefInfo } from '@deployer/cache-ref';
+import type { CacheRefInfo, LeaseHolder } from '@deployer/cache-ref';
 
-export type { CacheRefInfo } from '@deployer/cache-ref';
+export type { CacheRefInfo, LeaseHolder } from '@deployer/cache-ref';
 
 /**
  * The registry port. deploy owns it; @deployer/registry's `createRegistryPort` satisfies it structurally.
@@ -36,4 +36,17 @@ export interface RegistryPort {
    * the environment uses that image.
    */
   tagImage?(sourceRef: string, targetRef: string, options?: { signal?: AbortSignal }): Promise<string>;
+  /**
+   * Makes `holder` the holder of the lease at `leaseRef` (cache-ref's `CachePlan.lease`), returning who held
+   * it before, or null. Last write wins: the registry has no compare-and-swap.
+   */
+  claimLease(
+    leaseRef: string,
+    holder: LeaseHolder,
+    options?: { signal?: AbortSignal },
+  ): Promise<LeaseHolder | null>;
+  /** Who holds the lease at `leaseRef`; null when nobody does. */
+  leaseHolder(leaseRef: string, options?: { signal?: AbortSignal }): Promise<LeaseHolder | null>;
+  /** Deletes the lease if `runId` still holds it; false when another run or nobody does. */
+  releaseLease(leaseRef: string, runId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
 }

@@ -1,0 +1,160 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LeaseHolder, RegistryPort } from './ports/registry.js';
+
+/*
+ * One writer per cache ref across processes. `Supersession` keeps runs of one process apart; two
+ * `deployer build` processes (two CI machines, consecutive pushes to one pull request) only meet in the
+ * registry. So a build claims a lease there (cache-ref's `CachePlan.lease`) before it writes its export
+ * ref, checks every `pollMs` that it still holds it, and stops as soon as another run does: the newest
+ * claim wins. A claim that takes over a recent lease first waits `handoverMs`, long enough for the older
+ * run to notice on its next check and stop before the newer one writes.
+ *
+ * Lease I/O failures never fail a build: they are reported as warnings and the build goes on unguarded.
+ * Availability over strictness: a registry hiccup must not stop every deploy, the registry being where the
+ * build pushes anyway, and the in-process Supersession still applies.
+ */
+
+export interface LeaseOptions {
+  /** This run's id in its leases; default a random UUID per `buildEnvironment` call. */
+  runId?: string;
+  /** Names this machine to other runs; default `os.hostname()`. */
+  host?: string;
+  /** How often a build checks it still holds its lease. Default 2000 ms. */
+  pollMs?: number;
+  /** How long a claim that took over a recent lease waits before building. Default 2 × `pollMs`. */
+  handoverMs?: number;
+  /** A lease claimed longer ago than this is a dead run's: taken over without waiting. Default 2 h. */
+  staleAfterMs?: number;
+}
+
+export const defaultLeasePollMs = 2_000;
+export const defaultLeaseStaleAfterMs = 2 * 60 * 60 * 1000;
+
+/** Why a build was stopped: another run claimed the lease on its export ref. */
+export class LeaseSupersededError extends Error {
+  override readonly name = 'LeaseSupersededError';
+  readonly code = 'SUPERSEDED';
+  readonly leaseRef: string;
+  readonly holder: LeaseHolder;
+
+  constructor(leaseRef: string, holder: LeaseHolder) {
+    super(`superseded by run ${holder.runId}${holder.host === undefined ? '' : ` on ${holder.host}`}`);
+    this.leaseRef = leaseRef;
+    this.holder = holder;
+  }
+}
+
+export interface HeldLease {
+  /** Aborted with a LeaseSupersededError once another run holds the lease. */
+  readonly signal: AbortSignal;
+  /** Stops checking and deletes the lease if this run still holds it. Never throws. */
+  release(): Promise<void>;
+}
+
+export interface HoldLeaseInput {
+  registry: RegistryPort;
+  leaseRef: string;
+  runId: string;
+  host: string;
+  pollMs: number;
+  handoverMs: number;
+  staleAfterMs: number;
+  /** Cancels the claim and the handover wait (the run was cancelled, or superseded in this process). */
+  signal: AbortSignal;
+  /**
+   * Runs that superseded this run on some ref, shared by its services: newer, so their leases are never
+   * taken from them (an older run's queued service would otherwise supersede the newer run's build).
+   */
+  newerRuns: Set<string>;
+  warn(message: string): void;
+  /** Another run held the lease; this one waits `waitMs` (0 for a stale lease) before building. */
+  tookOver(previous: LeaseHolder, waitMs: number): void;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Claims the lease and keeps checking it until released; the lease's signal is already aborted when a
+ * run known to be newer holds it. Throws only the abort reason of `input.signal`, after releasing what it
+ * claimed.
+ */
+export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
+  const { registry, leaseRef, runId } = input;
+  const lost = new AbortController();
+  let previous: LeaseHolder | null;
+  try {
+    const current =
+      input.newerRuns.size > 0 ? await registry.leaseHolder(leaseRef, { signal: input.signal }) : null;
+    if (current !== null && input.newerRuns.has(current.runId)) {
+      lost.abort(new LeaseSupersededError(leaseRef, current));
+      return { signal: lost.signal, release: async () => {} };
+    }
+    previous = await registry.claimLease(
+      leaseRef,
+      { runId, startedAt: new Date(), host: input.host },
+      { signal: input.signal },
+    );
+  } catch (error) {
+    if (input.signal.aborted) throw input.signal.reason;
+    input.warn(
+      `could not claim the lease ${leaseRef} (${describe(error)}): building without protection from other processes`,
+    );
+    return { signal: lost.signal, release: async () => {} };
+  }
+
+  const stopped = new AbortController();
+  const polling = poll(input, lost, stopped.signal);
+  const release = async (): Promise<void> => {
+    stopped.abort();
+    await polling;
+    if (lost.signal.aborted) return; // another run holds it now
+    try {
+      await registry.releaseLease(leaseRef, runId);
+    } catch (error) {
+      input.warn(
+        `could not release the lease ${leaseRef} (${describe(error)}): the next run may wait briefly`,
+      );
+    }
+  };
+
+  if (previous !== null && previous.runId !== runId) {
+    const age = Date.now() - previous.startedAt.getTime();
+    const waitMs = age < input.staleAfterMs ? input.handoverMs : 0;
+    input.tookOver(previous, waitMs);
+    try {
+      if (waitMs > 0) await sleep(waitMs, undefined, { signal: input.signal });
+    } catch (error) {
+      await release();
+      throw input.signal.aborted ? input.signal.reason : error;
+    }
+  }
+  return { signal: lost.signal, release };
+}
+
+/** Checks every `pollMs` who holds the lease, aborting `lost` when another run does. */
+async function poll(input: HoldLeaseInput, lost: AbortController, stopped: AbortSignal): Promise<void> {
+  let failing = false;
+  while (!stopped.aborted) {
+    try {
+      await sleep(input.pollMs, undefined, { signal: stopped });
+    } catch {
+      return;
+    }
+    try {
+      const holder = await input.registry.leaseHolder(input.leaseRef, { signal: stopped });
+      failing = false;
+      // Nobody (the lease was deleted, e.g. by `down`) is not a newer run: keep building.
+      if (holder !== null && holder.runId !== input.runId) {
+        input.newerRuns.add(holder.runId);
+        lost.abort(new LeaseSupersededError(input.leaseRef, holder));
+        return;
+      }
+    } catch (error) {
+      if (stopped.aborted) return;
+      // One warning per outage, not one per check.
+      if (!failing)
+        input.warn(`could not check the lease ${input.leaseRef} (${describe(error)}): still building`);
+      failing = true;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { type LeaseEndpoint, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import { describe, expect, it } from 'vitest';
+import { createRegistryPort, type LeaseHolder } from '../src/index.js';
+import { buildahLayer, pushBuildahCacheImage } from './helpers/buildah-cache.js';
+import { exportBuildkitCache } from './helpers/buildkit-cache.js';
+import { pushImage } from './helpers/image.js';
+import { clientFor, useRegistry } from './helpers/registry.js';
+
+const registry = useRegistry();
+
+/** The cache and lease locations cache-ref plans for one environment of one service. */
+function planFor(repository: string, service: string, buildUuid: string, strategy: 'path' | 'tag') {
+  const plan = planCache({
+    config: parseCacheConfig({ registry: registry().host, strategy }),
+    repository,
+    service,
+    buildUuid,
+  });
+  const below = (ref: { repository: string }) => ref.repository.slice(registry().host.length + 1);
+  const lease = plan.lease as LeaseEndpoint;
+  return {
+    cache: { repository: below(plan.export!), tag: plan.export!.tag },
+    lease: { repository: below(lease), tag: lease.tag, ref: lease.ref },
+  };
+}
+
+const holder = (runId: string, host = 'ci-1'): LeaseHolder => ({
+  runId,
+  startedAt: new Date('2025-01-02T03:04:05.678Z'),
+  host,
+});
+
+describe('leases', () => {
+  it('claim returns the previous holder, and the lease names the newest claimant', async () => {
+    const { client } = clientFor(registry());
+    const { lease } = planFor('claims', 'web', 'pr-1', 'path');
+    expect(await client.leaseHolder(lease.repository, lease.tag)).toBeNull();
+
+    expect(await client.claimLease(lease.repository, lease.tag, holder('run-a'))).toBeNull();
+    expect(await client.leaseHolder(lease.repository, lease.tag)).toEqual(holder('run-a'));
+    const first = await client.headManifest(lease.repository, lease.tag);
+
+    expect(await client.claimLease(lease.repository, lease.tag, holder('run-b', 'ci-2'))).toEqual(
+      holder('run-a'),
+    );
+    expect(await client.leaseHolder(lease.repository, lease.tag)).toEqual(holder('run-b', 'ci-2'));
+    // Each run's lease is its own manifest: deleting one by digest never removes another's tag.
+    expect((await client.headManifest(lease.repository, lease.tag))?.digest).not.toBe(first?.digest);
+
+    const { host: _, ...hostless } = holder('run-c');
+    await client.claimLease(lease.repository, lease.tag, hostless);
+    expect(await client.leaseHolder(lease.repository, lease.tag)).toEqual(hostless);
+  });
+
+  it('release deletes the lease only for the run that holds it', async () => {
+    const { client } = clientFor(registry());
+    const { lease } = planFor('releases', 'web', 'pr-2', 'tag');
+    expect(await client.releaseLease(lease.repository, lease.tag, 'run-a')).toBe(false);
+
+    await client.claimLease(lease.repository, lease.tag, holder('run-a'));
+    await client.claimLease(lease.repository, lease.tag, holder('run-b'));
+    // run-a was superseded: its release leaves run-b's lease alone.
+    expect(await client.releaseLease(lease.repository, lease.tag, 'run-a')).toBe(false);
+    expect((await client.leaseHolder(lease.repository, lease.tag))?.runId).toBe('run-b');
+
+    expect(await client.releaseLease(lease.repository, lease.tag, 'run-b')).toBe(true);
+    expect(await client.leaseHolder(lease.repository, lease.tag)).toBeNull();
+    expect(await client.listTags(lease.repository)).not.toContain(lease.tag);
+  });
+
+  it('a tag holding something else is no lease', async () => {
+    const { client } = clientFor(registry());
+    await pushImage(client, 'not-a-lease', 'lease');
+    expect(await client.leaseHolder('not-a-lease', 'lease')).toBeNull();
+    expect(await client.releaseLease('not-a-lease', 'lease', 'run-a')).toBe(false);
+    expect(await client.listTags('not-a-lease')).toEqual(['lease']);
+  });
+
+  it('works through the registry port with full refs', async () => {
+    const port = createRegistryPort({ clientOptions: { credentials: 'anonymous' } });
+    const { lease } = planFor('port', 'api', 'pr-3', 'path');
+    expect(await port.claimLease(lease.ref, holder('run-a'))).toBeNull();
+    expect(await port.claimLease(lease.ref, holder('run-b'))).toEqual(holder('run-a'));
+    expect(await port.leaseHolder(lease.ref)).toEqual(holder('run-b'));
+    expect(await port.releaseLease(lease.ref, 'run-a')).toBe(false);
+    expect(await port.releaseLease(lease.ref, 'run-b')).toBe(true);
+    expect(await port.leaseHolder(lease.ref)).toBeNull();
+    await expect(port.leaseHolder(`${registry().host}/port/api/pr-3`)).rejects.toThrow(/not a lease ref/);
+  });
+});
+
+describe('the cache inventory ignores leases', () => {
+  it('under both strategies, with BuildKit and buildah caches and with a lease alone', async () => {
+    const { client } = clientFor(registry());
+    const repository = 'inventory';
+    const lease = async (buildUuid: string, strategy: 'path' | 'tag') => {
+      const where = planFor(repository, 'web', buildUuid, strategy).lease;
+      await client.claimLease(where.repository, where.tag, holder(`run-${buildUuid}`));
+      return where;
+    };
+    const buildkit = planFor(repository, 'web', 'pr-buildkit', 'path').cache;
+    await exportBuildkitCache(client, { ...buildkit, layers: [{ size: 100 }] });
+    await lease('pr-buildkit', 'path');
+    const buildah = planFor(repository, 'web', 'pr-buildah', 'path').cache;
+    const layer = await pushBuildahCacheImage(client, buildah.repository, {
+      layers: [buildahLayer('a.bin')],
+    });
+    const buildahLease = await lease('pr-buildah', 'path');
+    const tagged = planFor(repository, 'web', 'pr-tag', 'tag').cache;
+    await exportBuildkitCache(client, { ...tagged, layers: [{ size: 100 }] });
+    await lease('pr-tag', 'tag');
+    const alone = [await lease('pr-lease-only', 'path'), await lease('pr-lease-only', 'tag')];
+
+    // The leases are really there: below the path caches' repositories, beside the tag caches.
+    expect(buildahLease.repository).toBe(`${buildah.repository}/lease`);
+    expect(await client.listTags(buildahLease.repository)).toEqual(['lease']);
+    expect(await client.listTags(buildah.repository)).toEqual([layer.tag]);
+    expect(await client.listTags(alone[0]!.repository)).toEqual(['lease']);
+    expect((await client.listTags(repository)).sort()).toEqual([
+      'cache-web-pr-tag',
+      'lease-web-pr-lease-only',
+      'lease-web-pr-tag',
+    ]);
+
+    const entries = await client.listCacheRefs({ repository, service: 'web' });
+    expect(entries.map((entry) => [entry.layout, entry.strategy, entry.buildUuid, entry.tags])).toEqual([
+      ['repository', 'path', 'pr-buildah', [layer.tag]],
+      ['tag', 'path', 'pr-buildkit', ['cache']],
+      ['tag', 'tag', 'pr-tag', ['cache-web-pr-tag']],
+    ]);
+  });
+});
