@@ -31,7 +31,14 @@ export {
   type CacheInventoryOptions,
   listEnvironmentCache,
 } from './inventory.js';
-export { type LeaseOptions, LeaseSupersededError } from './lease.js';
+export {
+  type HeldLease,
+  type HoldLeaseInput,
+  holdLease,
+  isNewerRun,
+  type LeaseOptions,
+  LeaseSupersededError,
+} from './lease.js';
 export {
   type BuildEnvironmentOptions,
   buildEnvironment,

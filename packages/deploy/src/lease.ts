@@ -5,8 +5,8 @@ import type { LeaseHolder, RegistryPort } from './ports/registry.js';
  * One writer per cache ref across processes. `Supersession` keeps runs of one process apart; two
  * `deployer build` processes (two CI machines, consecutive pushes to one pull request) only meet in the
  * registry. So a build claims a lease there (cache-ref's `CachePlan.lease`) before it writes its export
- * ref, checks every `pollMs` that it still holds it, and stops as soon as another run does: the newest
- * claim wins. A claim that takes over a recent lease first waits `handoverMs`, long enough for the older
+ * ref, checks every `pollMs` that it still holds it, and stops as soon as a newer run does: the run that
+ * started last wins, whichever claimed last (see isNewerRun). A claim that takes over a recent lease first waits `handoverMs`, long enough for the older
  * run to notice on its next check and stop before the newer one writes.
  *
  * Lease I/O failures never fail a build: they are reported as warnings and the build goes on unguarded.
@@ -25,6 +25,17 @@ export interface LeaseOptions {
   handoverMs?: number;
   /** A lease claimed longer ago than this is a dead run's: taken over without waiting. Default 2 h. */
   staleAfterMs?: number;
+  /** When this run started: of two runs, the later-started one keeps a lease. Default: now. */
+  startedAt?: Date;
+}
+
+/**
+ * Whether `a` is a newer run than `b`. Newer means started later (run ids break ties), not claimed later:
+ * a slow older run can claim after the newer one, and must still lose.
+ */
+export function isNewerRun(a: LeaseHolder, b: LeaseHolder): boolean {
+  const byStart = a.startedAt.getTime() - b.startedAt.getTime();
+  return byStart !== 0 ? byStart > 0 : a.runId > b.runId;
 }
 
 export const defaultLeasePollMs = 2_000;
@@ -56,6 +67,8 @@ export interface HoldLeaseInput {
   leaseRef: string;
   runId: string;
   host: string;
+  /** When this run started (see isNewerRun). */
+  startedAt: Date;
   pollMs: number;
   handoverMs: number;
   staleAfterMs: number;
@@ -80,6 +93,7 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
  */
 export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
   const { registry, leaseRef, runId } = input;
+  const me: LeaseHolder = { runId, startedAt: input.startedAt, host: input.host };
   const lost = new AbortController();
   let previous: LeaseHolder | null;
   try {
@@ -89,11 +103,14 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
       lost.abort(new LeaseSupersededError(leaseRef, current));
       return { signal: lost.signal, release: async () => {} };
     }
-    previous = await registry.claimLease(
-      leaseRef,
-      { runId, startedAt: new Date(), host: input.host },
-      { signal: input.signal },
-    );
+    previous = await registry.claimLease(leaseRef, me, { signal: input.signal });
+    if (previous !== null && previous.runId !== runId && isNewerRun(previous, me)) {
+      // Read free, then claimed over a newer run that claimed in between: give it back, stand down.
+      await registry.claimLease(leaseRef, previous, { signal: input.signal });
+      input.newerRuns.add(previous.runId);
+      lost.abort(new LeaseSupersededError(leaseRef, previous));
+      return { signal: lost.signal, release: async () => {} };
+    }
   } catch (error) {
     if (input.signal.aborted) throw input.signal.reason;
     input.warn(
@@ -103,7 +120,7 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
   }
 
   const stopped = new AbortController();
-  const polling = poll(input, lost, stopped.signal);
+  const polling = poll(input, me, lost, stopped.signal);
   const release = async (): Promise<void> => {
     stopped.abort();
     await polling;
@@ -131,8 +148,16 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
   return { signal: lost.signal, release };
 }
 
-/** Checks every `pollMs` who holds the lease, aborting `lost` when another run does. */
-async function poll(input: HoldLeaseInput, lost: AbortController, stopped: AbortSignal): Promise<void> {
+/**
+ * Checks every `pollMs` who holds the lease: a newer run aborts `lost`; an older run that claimed over
+ * this one (it read the lease free a moment before) gets it taken back.
+ */
+async function poll(
+  input: HoldLeaseInput,
+  me: LeaseHolder,
+  lost: AbortController,
+  stopped: AbortSignal,
+): Promise<void> {
   let failing = false;
   while (!stopped.aborted) {
     try {
@@ -145,6 +170,10 @@ async function poll(input: HoldLeaseInput, lost: AbortController, stopped: Abort
       failing = false;
       // Nobody (the lease was deleted, e.g. by `down`) is not a newer run: keep building.
       if (holder !== null && holder.runId !== input.runId) {
+        if (!isNewerRun(holder, me)) {
+          await input.registry.claimLease(input.leaseRef, me, { signal: stopped });
+          continue;
+        }
         input.newerRuns.add(holder.runId);
         lost.abort(new LeaseSupersededError(input.leaseRef, holder));
         return;

@@ -157,6 +157,7 @@ function resolveLease(options: LeaseOptions = {}): RunContext['leaseRun'] {
     newerRuns: new Set(),
     runId: options.runId ?? randomUUID(),
     host: options.host ?? hostname(),
+    startedAt: options.startedAt ?? new Date(),
     pollMs,
     // Two checks of the older run, so one slow check does not let both write.
     handoverMs: options.handoverMs ?? 2 * pollMs,
@@ -296,6 +297,7 @@ async function leaseFor(
     leaseRef,
     runId: context.leaseRun.runId,
     host: context.leaseRun.host,
+    startedAt: context.leaseRun.startedAt,
     pollMs: context.leaseRun.pollMs,
     handoverMs: context.leaseRun.handoverMs,
     staleAfterMs: context.leaseRun.staleAfterMs,

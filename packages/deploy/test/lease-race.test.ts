@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type EnvironmentPlan,
+  holdLease,
+  isNewerRun,
+  type LeaseHolder,
+  planEnvironment,
+} from '../src/index.js';
+import { useRegistryEnvironments } from './support/registry-environments.js';
+
+// The two orders in which two processes' claims can land on one lease, against a real registry: the
+// run that started later keeps the lease either way.
+const shared = useRegistryEnvironments('race');
+const older: LeaseHolder = { runId: 'run-a', startedAt: new Date('2026-11-25T10:00:00Z'), host: 'ci-1' };
+const newer: LeaseHolder = { runId: 'run-b', startedAt: new Date('2026-11-25T10:05:00Z'), host: 'ci-2' };
+
+async function leaseRef(): Promise<string> {
+  const plan: EnvironmentPlan = await planEnvironment(await shared.environment(), { buildUuid: 'pr-7' });
+  return plan.services[0]!.cache.lease!.ref;
+}
+
+function hold(ref: string, me: LeaseHolder, newerRuns = new Set<string>()) {
+  const warnings: string[] = [];
+  const held = holdLease({
+    registry: shared.port(),
+    leaseRef: ref,
+    runId: me.runId,
+    host: me.host!,
+    startedAt: me.startedAt,
+    pollMs: 50,
+    handoverMs: 0,
+    staleAfterMs: 365 * 86_400_000,
+    signal: new AbortController().signal,
+    newerRuns,
+    warn: (message) => warnings.push(message),
+    tookOver: () => {},
+  });
+  return { held, warnings, newerRuns };
+}
+
+describe('lease races between two processes', () => {
+  it('orders runs by when they started, not by when they claimed', () => {
+    expect(isNewerRun(newer, older)).toBe(true);
+    expect(isNewerRun(older, newer)).toBe(false);
+    expect(isNewerRun({ ...older, runId: 'run-z' }, older)).toBe(true);
+  });
+
+  it('an older run that claims over a newer one gives the lease back and stands down', async () => {
+    const ref = await leaseRef();
+    await shared.port().claimLease(ref, newer);
+
+    const late = hold(ref, older);
+    const lease = await late.held;
+    expect(lease.signal.aborted).toBe(true);
+    expect(String(lease.signal.reason)).toContain('superseded by run run-b on ci-2');
+    expect(late.newerRuns.has('run-b')).toBe(true);
+    expect((await shared.port().leaseHolder(ref))?.runId).toBe('run-b');
+  });
+
+  it('a newer run whose lease an older run overwrote takes it back and keeps building', async () => {
+    const ref = await leaseRef();
+    const current = hold(ref, newer);
+    const lease = await current.held;
+    await shared.port().claimLease(ref, older);
+
+    await expect
+      .poll(async () => (await shared.port().leaseHolder(ref))?.runId, { timeout: 5_000 })
+      .toBe('run-b');
+    expect(lease.signal.aborted).toBe(false);
+    await lease.release();
+    expect(await shared.port().leaseHolder(ref)).toBeNull();
+    expect(current.warnings).toEqual([]);
+  });
+});
