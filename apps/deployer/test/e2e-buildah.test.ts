@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runCli } from './run-cli.js';
 import { processesMatching } from './support/processes.js';
+import { writeSlowEnvironment } from './support/slow-environment.js';
 import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
 // Real builds: buildah (Debian) against a real docker-registry, through the built `deployer` binary.
@@ -149,35 +149,13 @@ describe.skipIf(missing.length > 0)('deployer with buildah and a real registry',
   }, 180_000);
 
   it('reports a build whose buildah was killed as failed, leaving no process and no pushed tag', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'deployer-killed-'));
+    const { dir, spec } = await writeSlowEnvironment('killed', ['echo warming up', 'sleep 97']);
     try {
-      await mkdir(join(dir, 'slow'));
-      await writeFile(
-        join(dir, 'slow', 'Dockerfile'),
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile build argument, not JavaScript
-        'ARG BUSYBOX_IMAGE\nFROM ${BUSYBOX_IMAGE}\nRUN echo warming up\nRUN sleep 97\n',
-      );
-      await writeFile(
-        join(dir, 'env.yaml'),
-        [
-          'registry: { host: 127.0.0.1:5000, repository: killed, insecure: true }',
-          'services:',
-          '  slow:',
-          '    context: slow',
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: the spec's own interpolation
-          '    args: { BUSYBOX_IMAGE: "${registry.host}/base/busybox:latest" }',
-          '',
-        ].join('\n'),
-      );
       const env = await stack.env();
-      const running = execa(
-        'node',
-        [binPath, 'build', '-f', join(dir, 'env.yaml'), '--uuid', 'killed-env', '--json'],
-        {
-          env,
-          reject: false,
-        },
-      );
+      const running = execa('node', [binPath, 'build', '-f', spec, '--uuid', 'killed-env', '--json'], {
+        env,
+        reject: false,
+      });
       const sleeper = await waitFor(async () =>
         (await processesMatching('97')).find((p) => p.argv.join(' ') === 'sleep 97'),
       );

@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from './run-cli.js';
 import { processesMatching } from './support/processes.js';
+import { writeSlowEnvironment } from './support/slow-environment.js';
 import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
 // Two real `deployer build` processes for one environment, as two CI machines running consecutive
@@ -16,28 +15,11 @@ if (missing.length > 0) console.log(`skipping the supersede suite: not installed
 describe.skipIf(missing.length > 0)('two deployer processes building one environment', () => {
   let stack: Stack;
   let dir: string;
+  let spec: string;
 
   beforeAll(async () => {
     stack = await startStack();
-    dir = await mkdtemp(join(tmpdir(), 'deployer-supersede-'));
-    await mkdir(join(dir, 'slow'));
-    await writeFile(
-      join(dir, 'slow', 'Dockerfile'),
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile build argument, not JavaScript
-      'ARG BUSYBOX_IMAGE\nFROM ${BUSYBOX_IMAGE}\nRUN sleep 20\n',
-    );
-    await writeFile(
-      join(dir, 'env.yaml'),
-      [
-        'registry: { host: 127.0.0.1:5000, repository: supersede, insecure: true }',
-        'services:',
-        '  slow:',
-        '    context: slow',
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the spec's own interpolation
-        '    args: { BUSYBOX_IMAGE: "${registry.host}/base/busybox:latest" }',
-        '',
-      ].join('\n'),
-    );
+    ({ dir, spec } = await writeSlowEnvironment('supersede', ['sleep 20']));
   }, 120_000);
 
   afterAll(async () => {
@@ -47,7 +29,7 @@ describe.skipIf(missing.length > 0)('two deployer processes building one environ
 
   it('the newer run supersedes the older mid-build: it stops, the newer builds, no lease remains', async () => {
     const build = (env: Record<string, string>, extra: string[]) =>
-      execa('node', [binPath, 'build', '-f', join(dir, 'env.yaml'), '--uuid', 'pr-7', ...extra], {
+      execa('node', [binPath, 'build', '-f', spec, '--uuid', 'pr-7', ...extra], {
         env: { NO_COLOR: '1', ...env },
         reject: false,
         timeout: 90_000,

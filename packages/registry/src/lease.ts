@@ -1,9 +1,8 @@
 import type { LeaseHolder } from '@deployer/cache-ref';
+import { putAnnotationManifest } from './annotation-manifest.js';
 import type { RegistryClient } from './client.js';
 import type { CallOptions } from './context.js';
-import { emptyImageConfig } from './empty-config.js';
 import { isRegistryError } from './errors.js';
-import { MediaTypes } from './media-types.js';
 
 /*
  * A lease is a tiny manifest at a tag (cache-ref's `leaseLocation`): an empty config, no layers, and the
@@ -70,20 +69,14 @@ export async function claimLease(
   options: CallOptions = {},
 ): Promise<LeaseHolder | null> {
   const previous = await leaseHolder(client, repository, tag, options);
-  const config = await client.uploadBlob(repository, emptyImageConfig, options);
-  await client.putManifest(
+  await putAnnotationManifest(
+    client,
     repository,
     tag,
     {
-      schemaVersion: 2,
-      mediaType: MediaTypes.ociManifest,
-      config: { mediaType: MediaTypes.ociConfig, digest: config.digest, size: config.size },
-      layers: [],
-      annotations: {
-        [annotations.runId]: holder.runId,
-        [annotations.startedAt]: holder.startedAt.toISOString(),
-        ...(holder.host !== undefined && { [annotations.host]: holder.host }),
-      },
+      [annotations.runId]: holder.runId,
+      [annotations.startedAt]: holder.startedAt.toISOString(),
+      ...(holder.host !== undefined && { [annotations.host]: holder.host }),
     },
     options,
   );

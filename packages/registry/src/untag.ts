@@ -1,7 +1,6 @@
+import { putAnnotationManifest } from './annotation-manifest.js';
 import type { RegistryClient } from './client.js';
 import type { CallOptions } from './context.js';
-import { emptyImageConfig } from './empty-config.js';
-import { MediaTypes } from './media-types.js';
 
 /**
  * Removes one tag and nothing else. The Distribution API deletes manifests, not tags, and deleting a
@@ -16,18 +15,12 @@ export async function untag(
   options: CallOptions = {},
 ): Promise<boolean> {
   if ((await client.headManifest(repository, tag, options)) === undefined) return false;
-  const config = await client.uploadBlob(repository, emptyImageConfig, options);
-  const placeholder = await client.putManifest(
+  // Unique per tag, so the placeholder never shares a digest with a real image or another tag's.
+  const placeholder = await putAnnotationManifest(
+    client,
     repository,
     tag,
-    {
-      schemaVersion: 2,
-      mediaType: MediaTypes.ociManifest,
-      config: { mediaType: MediaTypes.ociConfig, digest: config.digest, size: config.size },
-      layers: [],
-      // Unique per tag, so the placeholder never shares a digest with a real image or another tag's.
-      annotations: { 'io.deployer.untag': `${repository}:${tag}` },
-    },
+    { 'io.deployer.untag': `${repository}:${tag}` },
     options,
   );
   await client.deleteManifest(repository, placeholder.digest, options);
