@@ -4,7 +4,7 @@ import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath, runCli } from './run-cli.js';
-import { processesMatching } from './support/processes.js';
+import { processesMatching, waitFor } from './support/processes.js';
 import { writeSlowEnvironment } from './support/slow-environment.js';
 import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
@@ -183,13 +183,3 @@ describe.skipIf(missing.length > 0)('deployer with buildah and a real registry',
     }
   }, 120_000);
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 200));
-  }
-}

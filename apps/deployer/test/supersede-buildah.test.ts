@@ -3,7 +3,7 @@ import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from './run-cli.js';
-import { processesMatching } from './support/processes.js';
+import { processesMatching, waitFor } from './support/processes.js';
 import { writeSlowEnvironment } from './support/slow-environment.js';
 import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
@@ -70,13 +70,3 @@ describe.skipIf(missing.length > 0)('two deployer processes building one environ
     }
   }, 90_000);
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 200));
-  }
-}

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
+import type { EngineBuildRequest } from '@deployer/cache-ref';
 import { BuildahError } from './errors.js';
 import type { Isolation, StorageDriver } from './options.js';
-import type { EngineBuildRequest } from './types.js';
 
 export interface GlobalArgsInput {
   storageRoot: string;

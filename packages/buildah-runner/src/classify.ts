@@ -1,5 +1,5 @@
+import type { BuildFailureKind } from '@deployer/cache-ref';
 import { BuildahError, type BuildahErrorCode } from './errors.js';
-import type { BuildFailureKind } from './types.js';
 
 export interface FailureFacts {
   phase: 'build' | 'push';

@@ -1,4 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
+import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
 import { type CacheEndpoint, parseImageReference } from '@deployer/cache-ref';
 import { buildahBuildArgs, buildahPushArgs } from './args.js';
 import { chooseCacheSource, probeImports, skopeoRepositoryProbe } from './cache-source.js';
@@ -8,7 +9,6 @@ import type { BuildahEngineOptions } from './options.js';
 import { BuildahOutputParser, type BuildahOutputSummary, type CacheImageRef } from './output-parser.js';
 import { type RunOutcome, runBuildah } from './process.js';
 import { type RetryPolicy, withRetry } from './retry.js';
-import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
 import { validateRequest } from './validate.js';
 import { type BuildWorkspace, createWorkspace } from './workspace.js';
 

@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from './types.js';
+import type { BuildFailureKind } from '@deployer/cache-ref';
 
 export type BuildahErrorCode =
   /** A RUN step exited non-zero. */

@@ -29,12 +29,3 @@ export {
 } from './output-parser.js';
 export { renderRegistriesConf } from './registries-conf.js';
 export { type SeedBusyboxOptions, type SeededImage, seedBusyboxBaseImage } from './seed.js';
-export type {
-  BuildEvent,
-  BuildFailureKind,
-  EngineBuildRequest,
-  EngineBuildResult,
-  EngineFailure,
-  SecretSource,
-  StepTiming,
-} from './types.js';

@@ -1,4 +1,4 @@
-import type { BuildEvent } from './types.js';
+import type { BuildEvent } from '@deployer/cache-ref';
 
 export type OutputStream = 'stdout' | 'stderr';
 

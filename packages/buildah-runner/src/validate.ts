@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import type { EngineBuildRequest } from '@deployer/cache-ref';
 import { BuildahError } from './errors.js';
-import type { EngineBuildRequest } from './types.js';
 
 /** Checks what buildah would otherwise fail on late or obscurely, naming what to fix. */
 export async function validateRequest(

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
 import { buildctlArgs } from './buildctl-args.js';
 import { buildxArgs } from './buildx-args.js';
 import { classifyFailure } from './classify.js';
@@ -12,7 +13,6 @@ import { type ProgressSummary, ProgressTracker } from './progress-tracker.js';
 import { SolveStatusReader } from './read-solve-status.js';
 import { runProcess } from './run-process.js';
 import { tailFile } from './tail-file.js';
-import type { BuildEvent, EngineBuildRequest } from './types.js';
 
 export interface AttemptInput {
   request: EngineBuildRequest;

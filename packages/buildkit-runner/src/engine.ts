@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
 import { runAttempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { cancellation } from './cancellation.js';
@@ -7,7 +8,6 @@ import { missingBlobDigest } from './classify.js';
 import { corruptRefsToReport } from './corrupt-cache.js';
 import { BuildkitError } from './errors.js';
 import { type BuildkitEngineOptions, type EngineSettings, resolveEngineOptions } from './options.js';
-import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from './types.js';
 import { validateBuildRequest } from './validate-request.js';
 
 export interface BuildkitEngine {

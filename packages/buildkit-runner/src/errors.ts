@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from './types.js';
+import type { BuildFailureKind } from '@deployer/cache-ref';
 
 /** Every code this package throws, with the failure kind deploy acts on. */
 const kinds = {

@@ -19,13 +19,4 @@ export {
 } from './solve-status.js';
 export { SolveStatusDecoder } from './status-decoder.js';
 export { isCountedStep, parseStepName, type StepName } from './step-name.js';
-export type {
-  BuildEvent,
-  BuildFailureKind,
-  EngineBuildRequest,
-  EngineBuildResult,
-  EngineFailure,
-  SecretSource,
-  StepTiming,
-} from './types.js';
 export { type BuildCommandRequest, validateBuildRequest } from './validate-request.js';

@@ -1,5 +1,5 @@
+import type { BuildEvent, StepTiming } from '@deployer/cache-ref';
 import { isCountedStep, parseStepName } from './step-name.js';
-import type { BuildEvent, StepTiming } from './types.js';
 
 interface StepRecord {
   name: string;

@@ -1,7 +1,7 @@
+import type { BuildEvent } from '@deployer/cache-ref';
 import { LineSplitter } from './line-splitter.js';
 import { parseTraceLine } from './solve-status.js';
 import { SolveStatusDecoder } from './status-decoder.js';
-import type { BuildEvent } from './types.js';
 
 /** A trace line may carry many log chunks; it is cut only far beyond anything BuildKit writes. */
 export const MAX_TRACE_LINE = 16 * 1024 * 1024;

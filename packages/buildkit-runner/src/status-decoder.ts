@@ -1,7 +1,7 @@
+import type { BuildEvent } from '@deployer/cache-ref';
 import { LineSplitter } from './line-splitter.js';
 import type { SolveStatus, SolveVertex } from './solve-status.js';
 import { parseStepName } from './step-name.js';
-import type { BuildEvent } from './types.js';
 
 interface VertexState {
   name: string;

@@ -1,6 +1,6 @@
+import type { EngineBuildRequest } from '@deployer/cache-ref';
 import { CacheRefError, parseImageReference } from '@deployer/cache-ref';
 import { BuildkitError } from './errors.js';
-import type { EngineBuildRequest } from './types.js';
 
 /** The parts of a request that shape the command line. */
 export type BuildCommandRequest = Pick<

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type BuildEvent, createBuildkitEngine, type EngineBuildRequest } from '../src/index.js';
+import { createBuildkitEngine } from '../src/index.js';
 import { e2eEnvironment, pruneDaemon, seedBaseImage, serviceContext, TestRegistry } from './e2e-support.js';
 
 const environment = e2eEnvironment();

@@ -2,14 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type BuildEvent,
-  type BuildkitEngineOptions,
-  BuildkitError,
-  createBuildkitEngine,
-  type EngineBuildRequest,
-} from '../src/index.js';
+import { type BuildkitEngineOptions, BuildkitError, createBuildkitEngine } from '../src/index.js';
 import { fakesDir, fixtureDir, fixturePlan, R } from './helpers.js';
 
 const replay = join(fakesDir, 'replay-buildctl.mjs');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { BuildEvent } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { type BuildEvent, parseTraceLine, SolveStatusReader } from '../src/index.js';
+import { parseTraceLine, SolveStatusReader } from '../src/index.js';
 import { fixturePath, traceEvents } from './helpers.js';
 
 function ofType<T extends BuildEvent['type']>(

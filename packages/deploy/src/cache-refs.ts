@@ -1,4 +1,4 @@
-import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
+import { type CacheLocation, cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
 import type { Environment } from './spec/load.js';
 
 const strategies: readonly ResolvedStrategy[] = ['path', 'tag'];
@@ -8,27 +8,36 @@ export function cacheRepository(environment: Environment): string {
   return `${environment.cache.registry}/${environment.cache.repository}`;
 }
 
+/** Where an environment's cache of a service lives under one strategy; null for a name it cannot express. */
+function locate(
+  environment: Environment,
+  service: string,
+  buildUuid: string,
+  strategy: ResolvedStrategy,
+): CacheLocation | null {
+  try {
+    return cacheLocation({
+      registry: environment.cache.registry,
+      repository: environment.cache.repository,
+      service,
+      buildUuid,
+      strategy,
+    });
+  } catch {
+    // A name one strategy cannot express (too long) holds no cache under that strategy.
+    return null;
+  }
+}
+
 /**
  * Every ref where one environment's cache of one service can live, under either strategy (a strategy may
  * have changed since it was written). Computed by cache-ref, never by guessing at ref strings.
  */
 export function environmentCacheRefs(environment: Environment, service: string, buildUuid: string): string[] {
-  const refs: string[] = [];
-  for (const strategy of strategies) {
-    try {
-      const location = cacheLocation({
-        registry: environment.cache.registry,
-        repository: environment.cache.repository,
-        service,
-        buildUuid,
-        strategy,
-      });
-      refs.push(`${environment.cache.registry}/${location.repository}:${location.tag}`);
-    } catch {
-      // A name one strategy cannot express (too long) holds no cache under that strategy.
-    }
-  }
-  return refs;
+  return strategies.flatMap((strategy) => {
+    const location = locate(environment, service, buildUuid, strategy);
+    return location === null ? [] : [`${environment.cache.registry}/${location.repository}:${location.tag}`];
+  });
 }
 
 /**
@@ -41,18 +50,8 @@ export function environmentCacheRepository(
   service: string,
   buildUuid: string,
 ): string | null {
-  try {
-    const location = cacheLocation({
-      registry: environment.cache.registry,
-      repository: environment.cache.repository,
-      service,
-      buildUuid,
-      strategy: 'path',
-    });
-    return `${environment.cache.registry}/${location.repository}`;
-  } catch {
-    return null;
-  }
+  const location = locate(environment, service, buildUuid, 'path');
+  return location === null ? null : `${environment.cache.registry}/${location.repository}`;
 }
 
 /**

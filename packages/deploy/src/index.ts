@@ -26,6 +26,7 @@ export { collectGarbage, type GcEntry, type GcOptions, type GcResult } from './g
 export { type DependencyNode, dependencyOrder, dependentsOf, withDependencies } from './graph.js';
 export { type HealOutcome, healCorruptCacheRefs } from './heal.js';
 export { imageRef, imageRepository, isContentTag } from './image-refs.js';
+export { insecureRegistries } from './insecure-registries.js';
 export {
   type CacheInventoryEntry,
   type CacheInventoryOptions,
@@ -46,17 +47,8 @@ export {
   type DeployEventBody,
 } from './orchestrate.js';
 export { type EnvironmentPlan, type PlanOptions, planEnvironment, type ServicePlan } from './plan.js';
-export type {
-  BuildEngine,
-  BuildEvent,
-  BuildFailureKind,
-  EngineBuildRequest,
-  EngineBuildResult,
-  EngineFailure,
-  SecretSource,
-  StepTiming,
-} from './ports/engine.js';
-export type { CacheRefInfo, LeaseHolder, RegistryPort } from './ports/registry.js';
+export type { BuildEngine } from './ports/engine.js';
+export type { RegistryPort } from './ports/registry.js';
 export {
   type BuildReport,
   type FailureCause,

@@ -1,5 +1,6 @@
+import type { CacheRefInfo } from '@deployer/cache-ref';
 import { cacheRepository, environmentCaches } from './cache-refs.js';
-import type { CacheRefInfo, RegistryPort } from './ports/registry.js';
+import type { RegistryPort } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
 export interface CacheInventoryEntry extends CacheRefInfo {

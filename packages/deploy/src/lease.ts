@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LeaseHolder, RegistryPort } from './ports/registry.js';
+import type { LeaseHolder } from '@deployer/cache-ref';
+import type { RegistryPort } from './ports/registry.js';
 
 /*
  * One writer per cache ref across processes. `Supersession` keeps runs of one process apart; two

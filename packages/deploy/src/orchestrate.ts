@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { BuildEvent, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from './heal.js';
 import {
   defaultLeasePollMs,
@@ -10,7 +11,7 @@ import {
   LeaseSupersededError,
 } from './lease.js';
 import type { EnvironmentPlan, ServicePlan } from './plan.js';
-import type { BuildEngine, BuildEvent, EngineBuildResult, EngineFailure } from './ports/engine.js';
+import type { BuildEngine } from './ports/engine.js';
 import type { RegistryPort } from './ports/registry.js';
 import { type BuildReport, type ServiceResult, summarize } from './report.js';
 import { checkSecretSources } from './secrets.js';

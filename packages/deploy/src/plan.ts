@@ -1,10 +1,11 @@
 import { relative } from 'node:path';
+import type { SecretSource } from '@deployer/cache-ref';
 import { type BuildEngineKind, type CachePlan, CacheRefError, planCache } from '@deployer/cache-ref';
 import { contentTag } from './content-tag.js';
 import { SpecError } from './errors.js';
 import { withDependencies } from './graph.js';
 import { imageRef } from './image-refs.js';
-import type { SecretSource } from './ports/engine.js';
+import { insecureRegistries } from './insecure-registries.js';
 import type { RegistryPort } from './ports/registry.js';
 import { interpolateArgs } from './spec/interpolate.js';
 import { formatSpecPath } from './spec/issue-path.js';
@@ -77,12 +78,6 @@ export async function planEnvironment(
   }
   const engine = options.engine ?? (environment.engine === 'buildah' ? 'buildah' : 'buildkit');
   const selected = selectServices(environment, options.services);
-  const insecureRegistries = [
-    ...new Set([
-      ...(environment.registry.insecure ? [environment.registry.host] : []),
-      ...(environment.cache.insecure ? [environment.cache.registry] : []),
-    ]),
-  ];
 
   const images = new Map<string, string>();
   const services: ServicePlan[] = [];
@@ -131,7 +126,7 @@ export async function planEnvironment(
       ...existing,
     });
   }
-  return { buildUuid, fallbacks, engine, insecureRegistries, services };
+  return { buildUuid, fallbacks, engine, insecureRegistries: insecureRegistries(environment), services };
 }
 
 /** cache-ref's refusals (a name too long, buildah with the tag strategy) are problems of the spec. */

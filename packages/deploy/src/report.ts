@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from './ports/engine.js';
+import type { BuildFailureKind } from '@deployer/cache-ref';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 

@@ -47,11 +47,3 @@ export async function loadEnvironmentFromFlags(
   };
   return loadEnvironment(resolve(context.cwd, flags.file), { overrides });
 }
-
-/** Hosts reached over plain HTTP: those the spec marks insecure plus those named by flag or variable. */
-export function insecureRegistries(environment: Environment): string[] {
-  const hosts = new Set<string>();
-  if (environment.registry.insecure) hosts.add(environment.registry.host);
-  if (environment.cache.insecure) hosts.add(environment.cache.registry);
-  return [...hosts];
-}

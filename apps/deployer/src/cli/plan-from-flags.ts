@@ -2,6 +2,7 @@ import {
   type Environment,
   type EnvironmentPlan,
   generateBuildUuid,
+  insecureRegistries,
   planEnvironment,
   type RegistryPort,
   validateBuildUuid,
@@ -10,7 +11,7 @@ import { createRegistryPort } from '@deployer/registry';
 import { type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import type { CommandContext } from './command.js';
-import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from './environment-flags.js';
+import { environmentFlags, loadEnvironmentFromFlags } from './environment-flags.js';
 import { fallbackFlags, fallbacksFromFlags } from './fallback-flags.js';
 
 /** The flags of the commands that plan an environment's build (`build`, `plan`). */

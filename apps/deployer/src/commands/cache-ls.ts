@@ -1,8 +1,8 @@
-import { listEnvironmentCache, validateBuildUuid } from '@deployer/deploy';
+import { insecureRegistries, listEnvironmentCache, validateBuildUuid } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
-import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import { environmentFlags, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
 
 const flags = {

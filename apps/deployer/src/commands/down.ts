@@ -1,8 +1,8 @@
-import { downEnvironment, validateBuildUuid } from '@deployer/deploy';
+import { downEnvironment, insecureRegistries, validateBuildUuid } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
-import { environmentFlags, insecureRegistries, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import { environmentFlags, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { formatTable } from '../output/table.js';
 

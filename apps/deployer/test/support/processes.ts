@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { vi } from 'vitest';
 
 /** Live processes whose command line contains `needle` (zombies excluded), read from /proc. */
 export async function processesMatching(needle: string): Promise<Array<{ pid: number; argv: string[] }>> {
@@ -18,4 +19,16 @@ export async function processesMatching(needle: string): Promise<Array<{ pid: nu
     }
   }
   return found;
+}
+
+/** Polls `probe` (vitest's vi.waitFor) until it returns something other than undefined. */
+export function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      if (value === undefined) throw new Error('not yet');
+      return value;
+    },
+    { timeout: timeoutMs, interval: 200 },
+  );
 }

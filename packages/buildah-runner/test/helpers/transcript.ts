@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BuildEvent } from '@deployer/cache-ref';
 import {
   BuildahOutputParser,
   type BuildahOutputSummary,
   type OutputStream,
 } from '../../src/output-parser.js';
-import type { BuildEvent } from '../../src/types.js';
 
 export const fixturesDir = join(import.meta.dirname, '..', 'fixtures');
 

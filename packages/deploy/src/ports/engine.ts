@@ -1,15 +1,5 @@
 import type { EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
 
-export type {
-  BuildEvent,
-  BuildFailureKind,
-  EngineBuildRequest,
-  EngineBuildResult,
-  EngineFailure,
-  SecretSource,
-  StepTiming,
-} from '@deployer/cache-ref';
-
 /**
  * The build engine port. deploy owns it; @deployer/buildkit-runner and @deployer/buildah-runner satisfy it
  * (both speak cache-ref's engine contract, never importing deploy) and apps/deployer wires one in.

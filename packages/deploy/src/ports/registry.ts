@@ -1,7 +1,5 @@
 import type { CacheRefInfo, LeaseHolder } from '@deployer/cache-ref';
 
-export type { CacheRefInfo, LeaseHolder } from '@deployer/cache-ref';
-
 /**
  * The registry port. deploy owns it; @deployer/registry's `createRegistryPort` satisfies it structurally.
  * References are full `host/repository:tag` strings; repository references are `host/repository`.

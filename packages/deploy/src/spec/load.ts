@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { SecretSource } from '@deployer/cache-ref';
 import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
 import { dependencyOrder } from '../graph.js';
-import type { SecretSource } from '../ports/engine.js';
 import { checkArgReferences } from './interpolate.js';
 import { formatSpecPath } from './issue-path.js';
 import { applyOverrides, type EnvironmentOverrides } from './overrides.js';

@@ -1,4 +1,5 @@
-import type { BuildEngine, EngineBuildRequest, EngineBuildResult, EngineFailure } from '../../src/index.js';
+import type { EngineBuildRequest, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
+import type { BuildEngine } from '../../src/index.js';
 
 interface Pending {
   request: EngineBuildRequest;
