@@ -24,7 +24,8 @@ function deployer(args, env = {}) {
 }
 
 async function build(label, args, registry) {
-  // A fresh buildah storage per environment: every cache hit below came from the registry.
+  // A fresh buildah storage per environment: with buildah, every cache hit below came from the registry.
+  // (A BuildKit daemon keeps its own local cache besides, so its hits may also come from there.)
   const storage = await mkdtemp(join(tmpdir(), 'deployer-main-job-'));
   process.stderr.write(`\n== ${label}\n`);
   try {
@@ -82,6 +83,7 @@ const rows = reports.flatMap((report) =>
     `${(result.durationMs / 1000).toFixed(1)}s`,
   ]),
 );
+process.stdout.write(`\nengine: ${reports[0].engine}\n`);
 process.stdout.write(
   `\n${table(['ENVIRONMENT', 'SERVICE', 'IMAGE', 'STEPS', 'CACHED', 'DURATION'], rows)}\n\n`,
 );

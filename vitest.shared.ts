@@ -1,0 +1,24 @@
+import { basename, join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Every package's vitest config. With DEPLOYER_TEST_REPORT_DIR set (CI does), each package also writes a
+ * JSON report there, `<package folder>.json`, from which `.ci/count-e2e.mjs` proves the BuildKit
+ * end-to-end tests ran instead of skipping.
+ */
+export function packageTestConfig(packageDir: string) {
+  const reportDir = process.env.DEPLOYER_TEST_REPORT_DIR;
+  return defineConfig({
+    test: {
+      include: ['test/**/*.test.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...(reportDir
+        ? {
+            reporters: ['default', 'json'],
+            outputFile: { json: join(reportDir, `${basename(packageDir)}.json`) },
+          }
+        : {}),
+    },
+  });
+}
