@@ -32,7 +32,8 @@ export interface SecretEnvironment {
 export async function writeSecretEnvironment(registry: string): Promise<SecretEnvironment> {
   const dir = await mkdtemp(join(tmpdir(), 'deployer-secrets-'));
   const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-  if (busybox === undefined) throw new Error('no static busybox on this host: apt-get install busybox-static');
+  if (busybox === undefined)
+    throw new Error('no static busybox on this host: apt-get install busybox-static');
   const token = `tok-${randomBytes(12).toString('hex')}`;
   const lines = [`first-${randomBytes(6).toString('hex')}`, `second-${randomBytes(6).toString('hex')}`];
   await mkdir(join(dir, 'context'));
