@@ -57,7 +57,8 @@ export {
   type ServiceStatus,
   summarize,
 } from './report.js';
-export { checkSecretSources } from './secrets.js';
+export { minimumMaskedLength, SecretMasker, secretMark, tooShortToMask } from './secret-masker.js';
+export { checkSecretSources, type SecretMasking, secretMasking } from './secrets.js';
 export { environmentJsonSchema } from './spec/json-schema.js';
 export {
   type Environment,

@@ -14,7 +14,7 @@ import type { EnvironmentPlan, ServicePlan } from './plan.js';
 import type { BuildEngine } from './ports/engine.js';
 import type { RegistryPort } from './ports/registry.js';
 import { type BuildReport, type ServiceResult, summarize } from './report.js';
-import { checkSecretSources } from './secrets.js';
+import { checkSecretSources, secretMasking } from './secrets.js';
 import { defaultSupersession, SupersededError, type Supersession } from './supersede.js';
 
 export type DeployEventBody =
@@ -63,13 +63,15 @@ const defaultConcurrency = 4;
 /**
  * Builds an environment's plan through the engine: dependencies first, at most `concurrency` at once,
  * one writer per cache ref. Never throws for a failed build (see the report); throws only for bad input,
- * before anything started.
+ * before anything started. Secret values are masked (`***`) in every event, result and error it gives
+ * back (see SecretMasker).
  */
 export async function buildEnvironment(
   plan: EnvironmentPlan,
   options: BuildEnvironmentOptions,
 ): Promise<BuildReport> {
   checkSecretSources(plan, options.env);
+  const { masker, warnings } = await secretMasking(plan, options.env);
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency));
   const supersession = options.supersession ?? defaultSupersession;
   const run = supersession.startRun();
@@ -77,7 +79,7 @@ export async function buildEnvironment(
   const startedAt = new Date();
   const emit = (service: string, event: DeployEventBody): void => {
     try {
-      options.onEvent?.({ buildUuid: plan.buildUuid, service, event });
+      options.onEvent?.(masker.maskDeep({ buildUuid: plan.buildUuid, service, event }));
     } catch {
       // A broken listener must not break builds.
     }
@@ -93,8 +95,10 @@ export async function buildEnvironment(
   const running = new Map<string, Promise<void>>();
   let waiting = [...plan.services];
   for (const service of waiting) emit(service.service, { type: 'queued' });
+  for (const warning of warnings) emit(warning.service, { type: 'warning', message: warning.message });
 
-  const finish = (result: ServiceResult): void => {
+  const finish = (unmasked: ServiceResult): void => {
+    const result = masker.maskDeep(unmasked);
     results.set(result.service, result);
     emit(result.service, { type: 'finished', result });
     const ownFailure = result.status === 'failed' && result.failure?.cause !== 'cancelled';
@@ -135,6 +139,9 @@ export async function buildEnvironment(
       if (running.size === 0) break;
       await Promise.race(running.values());
     }
+  } catch (error) {
+    if (error instanceof Error) error.message = masker.mask(error.message);
+    throw error;
   } finally {
     options.signal?.removeEventListener('abort', onOuterAbort);
   }

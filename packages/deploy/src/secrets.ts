@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { SpecError } from './errors.js';
 import type { EnvironmentPlan } from './plan.js';
+import { minimumMaskedLength, SecretMasker, tooShortToMask } from './secret-masker.js';
 import { formatSpecPath } from './spec/issue-path.js';
 
 /**
@@ -21,4 +23,39 @@ export function checkSecretSources(
       }
     });
   }
+}
+
+export interface SecretMasking {
+  masker: SecretMasker;
+  /** Per service, secrets too short to mask (see minimumMaskedLength), by id: never the value. */
+  warnings: Array<{ service: string; message: string }>;
+}
+
+/**
+ * The masker for everything a plan's builds print or return, from the values of every secret a build
+ * uses: an `env` secret's variable, a `file` secret's contents. A file that cannot be read is left out;
+ * the engine fails that build, naming the file.
+ */
+export async function secretMasking(
+  plan: EnvironmentPlan,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<SecretMasking> {
+  const values: string[] = [];
+  const warnings: SecretMasking['warnings'] = [];
+  for (const service of plan.services) {
+    if (service.action !== 'build') continue;
+    for (const secret of service.secrets) {
+      const value =
+        'env' in secret ? env[secret.env] : await readFile(secret.file, 'utf8').catch(() => undefined);
+      if (value === undefined) continue;
+      values.push(value);
+      if (tooShortToMask(value)) {
+        warnings.push({
+          service: service.service,
+          message: `secret ${secret.id} is shorter than ${minimumMaskedLength} characters: its value is not masked in build output`,
+        });
+      }
+    }
+  }
+  return { masker: new SecretMasker(values), warnings };
 }
