@@ -2,19 +2,21 @@
 // Proves the BuildKit end-to-end tests ran: reads the vitest JSON reports that DEPLOYER_TEST_REPORT_DIR
 // collected and prints one line with how many ran. Exits 1 when none ran or any was skipped, because a
 // skipped BuildKit suite in CI would hide exactly what CI is there to show.
-// A test file is a BuildKit end-to-end file when its name has both `e2e` and `buildkit` in it, or it is an
-// `e2e*.test.ts` file of packages/buildkit-runner.
+// A BuildKit end-to-end test is a test in an `e2e` file whose name has `buildkit` in it, in an `e2e*.test.ts`
+// file of packages/buildkit-runner, or in an `e2e` file under a describe block naming BuildKit.
 // It also prints every test's total as the plain closing line `LABEL: N passed, N failed, N skipped`.
 // Usage: node .ci/count-e2e.mjs LABEL REPORT_DIR...
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 const [label, ...reportDirs] = process.argv.slice(2);
-const isBuildkitE2e = (file) => {
+const isBuildkitE2e = (file, test) => {
   const name = basename(file);
+  if (!/e2e/.test(name)) return false;
   return (
-    (/e2e/.test(name) && /buildkit/.test(name)) ||
-    (file.includes('/packages/buildkit-runner/test/') && name.startsWith('e2e') && name.endsWith('.test.ts'))
+    /buildkit/.test(name) ||
+    (file.includes('/packages/buildkit-runner/test/') && name.startsWith('e2e')) ||
+    (test.ancestorTitles ?? []).some((title) => /BuildKit/.test(title))
   );
 };
 
@@ -30,11 +32,11 @@ for (const reportDir of reportDirs) {
   for (const report of readdirSync(reportDir).filter((name) => name.endsWith('.json'))) {
     const { testResults = [] } = JSON.parse(readFileSync(join(reportDir, report), 'utf8'));
     for (const file of testResults) {
-      const e2e = isBuildkitE2e(file.name);
-      if (e2e) files.add(file.name);
       for (const test of file.assertionResults ?? []) {
         count(all, test.status);
-        if (e2e) count(counts, test.status);
+        if (!isBuildkitE2e(file.name, test)) continue;
+        files.add(file.name);
+        count(counts, test.status);
       }
     }
   }
