@@ -22,10 +22,10 @@ export function buildkitHostFromFlags(
     if (!(error instanceof BuildkitError)) throw error;
     const prefix = `BuildKit address ${JSON.stringify(value)}: `;
     const rule = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
-    throw new UsageError(
-      `${source} ${JSON.stringify(value)}: ${rule}; accepted forms: ${acceptedForms}`,
-      command,
-    );
+    // A scheme-specific rule (`tcp:// needs host:port`) is followed by every form; a missing scheme's
+    // rule already lists them.
+    const forms = rule.startsWith('expected') ? '' : `; accepted forms: ${acceptedForms}`;
+    throw new UsageError(`${source} ${JSON.stringify(value)}: ${rule}${forms}`, command);
   }
   return value;
 }

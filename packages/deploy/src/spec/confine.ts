@@ -34,7 +34,7 @@ export async function confinePath(root: SpecRoot, path: string, specPath: string
   if (!isInside(root.dir, real)) {
     throw new SpecError('OUTSIDE_ROOT', {
       path: specPath,
-      detail: `${path}${real === path ? '' : ` (really ${real})`} must stay inside ${root.dir}`,
+      detail: `${path}${real === path ? '' : ` (really ${real})`} must stay inside the spec's root ${root.dir}`,
     });
   }
   return real;
