@@ -55,18 +55,57 @@ describe('bad input', () => {
       `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, secrets: [{ id: token, value: hunter2 }] }\n`,
       /services\.web\.secrets\[0\]/,
     ],
+    [
+      'a context outside the spec root',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: ../../../etc }\n`,
+      /services\.web\.context: \/etc must stay inside the spec's root/,
+    ],
+    [
+      'a host file as its Dockerfile',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, dockerfile: /etc/passwd }\n`,
+      /services\.web\.dockerfile: \/etc\/passwd must stay inside the spec's root/,
+    ],
+    [
+      'a service named __proto__',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web }\n  __proto__: { context: web }\n`,
+      /services\.__proto__: .*service names are lower-case letters and digits/,
+    ],
+    [
+      'an upper-case service name',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  Web: { context: web }\n`,
+      /services\.Web: key "Web" is not allowed: service names are lower-case/,
+    ],
+    [
+      'a secret file path with a comma',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, secrets: [{ id: npm, file: "a,src=/etc/shadow" }] }\n`,
+      /services\.web\.secrets\[0\]\.file: secret file paths cannot contain a comma/,
+    ],
   ])('build refuses a spec with %s, naming where', async (_, text, where) => {
     const file = await spec(`spec-${Math.random().toString(36).slice(2)}.yaml`, text);
     const result = await runCli(['build', '-f', file, '--engine', 'buildah']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(where);
     expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr).not.toContain('root:x:0:0');
     expect(result.stdout).toBe('');
   });
 
   it.each([
     [['build', '--uuid', 'Not A Uuid'], /--uuid/],
     [['build', '--concurrency', '0'], /--concurrency must be a whole number/],
+    [['build', '--concurrency', '0x10'], /--concurrency must be a whole number .* \(got "0x10"\)/],
+    [['build', '--concurrency', '1e1'], /--concurrency must be a whole number .* \(got "1e1"\)/],
+    [['build', '--concurrency', ' 2'], /--concurrency must be a whole number .* \(got " 2"\)/],
+    [['build', '--concurrency', '-1'], /--concurrency must be a whole number from 1 to 64 .*\(got "-1"\)/],
+    [['build', '--uuid', '-f'], /--uuid needs a value/],
+    [['build', '--buildkit-host', 'garbage'], /--buildkit-host "garbage": expected unix:\/\/, tcp:\/\//],
+    [
+      ['build', '--buildkit-host', 'tcp://buildkitd'],
+      /--buildkit-host "tcp:\/\/buildkitd": tcp:\/\/ needs host:port; accepted forms: unix:\/\//,
+    ],
+    [['plan', '--root', 'no-such-dir'], /--root "no-such-dir": must be a directory/],
+    [['down', '--uuid', 'main', '--root', 'no-such-dir'], /--root "no-such-dir": must be a directory/],
+    [['cache', 'ls', '--root', 'no-such-dir'], /--root "no-such-dir": must be a directory/],
     [['build', '--engine', 'docker'], /--engine must be one of/],
     [['build', '--fallback', 'main', '--no-fallbacks'], /--fallback and --no-fallbacks/],
     [['plan', '--fallback', 'Bad Fallback'], /fallback/],
@@ -79,6 +118,13 @@ describe('bad input', () => {
     const result = await runCli([...args, '-f', file]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('names BUILDKIT_HOST when the address comes from the environment', async () => {
+    const file = await spec('good.yaml', good);
+    const result = await runCli(['build', '-f', file], { env: { BUILDKIT_HOST: 'buildkitd:1234' } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/BUILDKIT_HOST "buildkitd:1234": expected unix:\/\//);
   });
 
   it('names a missing spec file', async () => {

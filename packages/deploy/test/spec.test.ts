@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { isInputError, loadEnvironment, overridesFromEnv, SpecError } from '../src/index.js';
 import { createFixture, type Fixture, serviceFiles, specRef } from './support/fixture.js';
 
@@ -112,6 +114,44 @@ describe('loadEnvironment', () => {
     });
     expect(error.path).toBe('services.web.secrets[0]');
     expect(error.detail).toContain('exactly one');
+  });
+
+  it('refuses a secret file path BuildKit would split at a comma, written or resolved', async () => {
+    let error = await specError({
+      registry,
+      services: { web: { context: 'web', secrets: [{ id: 'npm', file: 'a,b' }] } },
+    });
+    expect(error.path).toBe('services.web.secrets[0].file');
+    expect(error.detail).toContain('cannot contain a comma');
+
+    // A written path without a comma can still resolve to one: the spec's directory has it.
+    fixture = await createFixture({ 'keys,old/web/Dockerfile': 'FROM scratch\n', 'keys,old/npm': 'token' });
+    await fixture.write(
+      'keys,old/env.yaml',
+      stringify({ registry, services: { web: { context: 'web', secrets: [{ id: 'npm', file: 'npm' }] } } }),
+    );
+    error = (await loadEnvironment(join(fixture.dir, 'keys,old', 'env.yaml')).catch(
+      (e: unknown) => e,
+    )) as SpecError;
+    expect(error).toBeInstanceOf(SpecError);
+    expect(error.path).toBe('services.web.secrets[0].file');
+    expect(error.detail).toContain('cannot contain a comma');
+  });
+
+  it('names the rule a rejected key broke, and refuses __proto__ instead of dropping it', async () => {
+    let error = await specError({ registry, services: { Web: { context: 'web' } } });
+    expect(error.path).toBe('services.Web');
+    expect(error.detail).toContain('service names are lower-case letters and digits');
+
+    const proto = '{"__proto__": {"context": "web"}, "web": {"context": "web"}}';
+    error = await specError(`registry: { host: ${registry.host}, repository: shop }\nservices: ${proto}\n`);
+    expect(error.path).toBe('services.__proto__');
+    expect(error.detail).toContain('service names are lower-case letters and digits');
+
+    error = await specError(
+      `registry: { host: ${registry.host}, repository: shop }\nservices:\n  web: { context: web, args: { __proto__: x } }\n`,
+    );
+    expect(error.path).toBe('services.web.args.__proto__');
   });
 
   it('reports a missing Dockerfile and a missing context', async () => {

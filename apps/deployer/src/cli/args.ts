@@ -31,7 +31,7 @@ export function parseFlags<S extends FlagSpecs>(
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: attachDashValues(argv, specs),
       options: Object.fromEntries(
         Object.entries(specs).map(([name, spec]) => [
           name,
@@ -69,6 +69,37 @@ export function parseFlags<S extends FlagSpecs>(
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`, command);
   }
   return { flags: parsed.values as ParsedFlags<S> };
+}
+
+/**
+ * `--concurrency -1`: parseArgs refuses a value starting with "-" as ambiguous, which would read as a
+ * missing value. A word that is no flag of ours is the flag's value, attached (`--concurrency=-1`) so
+ * the flag's own check can say what is wrong with it.
+ */
+function attachDashValues(argv: readonly string[], specs: FlagSpecs): string[] {
+  const shorts = new Set([
+    '-h',
+    ...Object.values(specs).flatMap((spec) => (spec.short ? [`-${spec.short}`] : [])),
+  ]);
+  const stringFlag = (word: string): string | undefined => {
+    const name = word.startsWith('--')
+      ? word.slice(2)
+      : Object.entries(specs).find(([, spec]) => spec.short !== undefined && word === `-${spec.short}`)?.[0];
+    return name !== undefined && specs[name]?.type === 'string' ? name : undefined;
+  };
+  const out: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index]!;
+    const next = argv[index + 1];
+    const name = stringFlag(word);
+    if (name !== undefined && next !== undefined && /^-[^-]/.test(next) && !shorts.has(next)) {
+      out.push(`--${name}=${next}`);
+      index++;
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
 }
 
 function describeParseError(error: unknown, specs: FlagSpecs): string {

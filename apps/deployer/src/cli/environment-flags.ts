@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   type Environment,
@@ -12,6 +13,12 @@ import { UsageError } from './errors.js';
 /** Flags every command that reads an environment spec takes; each also has an environment variable. */
 export const environmentFlags = {
   file: { type: 'string', short: 'f', value: '<env.yaml>', description: 'the environment spec' },
+  root: {
+    type: 'string',
+    value: '<dir>',
+    description:
+      "contexts, Dockerfiles and secret files stay inside it (DEPLOYER_ROOT; default: the spec's directory)",
+  },
   registry: { type: 'string', value: '<host[:port]>', description: 'image registry (DEPLOYER_REGISTRY)' },
   'cache-registry': {
     type: 'string',
@@ -45,5 +52,24 @@ export async function loadEnvironmentFromFlags(
       insecureRegistries: [...(fromEnv.insecureRegistries ?? []), ...flags['insecure-registry']],
     }),
   };
-  return loadEnvironment(resolve(context.cwd, flags.file), { overrides });
+  const root = await rootFromFlags(command, flags.root, context);
+  return loadEnvironment(resolve(context.cwd, flags.file), { overrides, ...(root && { root }) });
+}
+
+/** `--root` over `DEPLOYER_ROOT`, relative to the working directory; it must be a directory. */
+async function rootFromFlags(
+  command: string,
+  flag: string | undefined,
+  context: CommandContext,
+): Promise<string | undefined> {
+  const fromEnv = context.env.DEPLOYER_ROOT?.trim();
+  const [source, value] = flag !== undefined ? ['--root', flag] : ['DEPLOYER_ROOT', fromEnv || undefined];
+  if (value === undefined) return undefined;
+  const dir = resolve(context.cwd, value);
+  const isDirectory = await stat(dir).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  if (!isDirectory) throw new UsageError(`${source} ${JSON.stringify(value)}: must be a directory`, command);
+  return dir;
 }

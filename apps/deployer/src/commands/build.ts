@@ -1,5 +1,6 @@
 import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
+import { buildkitHostFromFlags } from '../cli/buildkit-host.js';
 import type { Command } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
 import { planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
@@ -24,8 +25,8 @@ export const buildCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseFlags('build', argv, flags);
     const concurrency = parseConcurrency(values.concurrency);
+    const buildkitHost = buildkitHostFromFlags('build', values['buildkit-host'], context.env);
     const { engine: engineKind, registry, plan } = await planFromFlags('build', values, context);
-    const buildkitHost = values['buildkit-host'] ?? context.env.BUILDKIT_HOST;
     const engine = createEngine(engineKind.name, {
       ...(buildkitHost && { buildkitHost }),
       ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
@@ -66,10 +67,11 @@ export const buildCommand: Command = {
 
 function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) {
+  // Plain decimal digits only: Number() would also take "0x10", "1e1" and " 2".
+  const n = /^[1-9][0-9]{0,2}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1 && n <= 64)) {
     throw new UsageError(
-      `--concurrency must be a whole number from 1 to 64 (got ${JSON.stringify(value)})`,
+      `--concurrency must be a whole number from 1 to 64 in decimal digits (got ${JSON.stringify(value)})`,
       'build',
     );
   }

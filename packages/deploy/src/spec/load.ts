@@ -5,10 +5,20 @@ import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
 import { dependencyOrder } from '../graph.js';
+import { confinePath, type SpecRoot, specRoot } from './confine.js';
 import { checkArgReferences } from './interpolate.js';
+import { issueMessage } from './issue-message.js';
 import { formatSpecPath } from './issue-path.js';
 import { applyOverrides, type EnvironmentOverrides } from './overrides.js';
-import { type EngineChoice, type EnvironmentSpec, EnvironmentSpecSchema } from './schema.js';
+import { refuseReservedKeys } from './reserved-keys.js';
+import {
+  type EngineChoice,
+  type EnvironmentSpec,
+  EnvironmentSpecSchema,
+  type ServiceSpec,
+  secretFileRule,
+  secretFileSafe,
+} from './schema.js';
 
 export interface ResolvedService {
   name: string;
@@ -40,6 +50,11 @@ export interface Environment {
 
 export interface LoadEnvironmentOptions {
   overrides?: EnvironmentOverrides;
+  /**
+   * Every context, Dockerfile and secret file must lie inside this directory, symlinks followed (e.g.
+   * the repository checkout). Default: the directory of the spec file (`baseDir`).
+   */
+  root?: string;
 }
 
 /** Reads, validates and resolves an environment spec (YAML). Every problem is a SpecError naming its path. */
@@ -81,7 +96,7 @@ export async function loadEnvironment(
 }
 
 export interface ResolveEnvironmentOptions extends LoadEnvironmentOptions {
-  /** Relative contexts and secret files are resolved against this directory. */
+  /** Relative contexts and secret files are resolved against this directory; the default root. */
   baseDir: string;
   file?: string;
 }
@@ -91,6 +106,7 @@ export async function resolveEnvironment(
   raw: unknown,
   options: ResolveEnvironmentOptions,
 ): Promise<Environment> {
+  refuseReservedKeys(raw);
   const { doc, paths: overridden } = applyOverrides(raw, options.overrides ?? {});
   const parsed = EnvironmentSpecSchema.safeParse(doc);
   if (!parsed.success) {
@@ -99,7 +115,7 @@ export async function resolveEnvironment(
     const more = parsed.error.issues.length - 1;
     throw new SpecError('INVALID_SPEC', {
       path,
-      detail: `${issue.message}${overridden.includes(path) ? ' (value from an override)' : ''}${
+      detail: `${issueMessage(issue)}${overridden.includes(path) ? ' (value from an override)' : ''}${
         more > 0 ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : ''
       }`,
     });
@@ -112,48 +128,10 @@ export async function resolveEnvironment(
   };
   const cache = resolveCache(spec, registry, insecureHosts);
 
+  const root = await specRoot(options.root ?? options.baseDir);
   const services: ResolvedService[] = [];
   for (const [name, service] of Object.entries(spec.services)) {
-    const contextDir = resolve(options.baseDir, service.context);
-    if (!(await isKind(contextDir, 'directory'))) {
-      throw new SpecError('MISSING_CONTEXT', {
-        path: formatSpecPath(['services', name, 'context']),
-        detail: `build context ${contextDir} is not a directory`,
-      });
-    }
-    const dockerfile = resolve(contextDir, service.dockerfile ?? 'Dockerfile');
-    if (!(await isKind(dockerfile, 'file'))) {
-      throw new SpecError('MISSING_DOCKERFILE', {
-        path: formatSpecPath(['services', name, ...(service.dockerfile === undefined ? [] : ['dockerfile'])]),
-        detail: `Dockerfile ${dockerfile} does not exist`,
-      });
-    }
-    const secrets: SecretSource[] = [];
-    for (const [index, secret] of service.secrets.entries()) {
-      if (secret.env !== undefined) {
-        secrets.push({ id: secret.id, env: secret.env });
-        continue;
-      }
-      const file = resolve(options.baseDir, secret.file!);
-      if (!(await isKind(file, 'file'))) {
-        throw new SpecError('MISSING_SECRET', {
-          path: formatSpecPath(['services', name, 'secrets', index, 'file']),
-          detail: `secret file ${file} does not exist`,
-        });
-      }
-      secrets.push({ id: secret.id, file });
-    }
-    checkArgReferences(name, service.args, service.dependsOn);
-    services.push({
-      name,
-      contextDir,
-      dockerfile,
-      ...(service.target !== undefined && { target: service.target }),
-      args: service.args,
-      secrets,
-      dependsOn: service.dependsOn,
-      ...(service.tag !== undefined && { tag: service.tag }),
-    });
+    services.push(await resolveService(name, service, options.baseDir, root));
   }
   const order = dependencyOrder(services);
   const byName = new Map(services.map((service) => [service.name, service]));
@@ -165,6 +143,62 @@ export async function resolveEnvironment(
     engine: spec.engine,
     fallbacks: spec.fallbacks,
     services: order.map((name) => byName.get(name)!),
+  };
+}
+
+/** One service with its paths resolved (symlinks too) and confined to the spec's root. */
+async function resolveService(
+  name: string,
+  service: ServiceSpec,
+  baseDir: string,
+  root: SpecRoot,
+): Promise<ResolvedService> {
+  const at = (...keys: (string | number)[]) => formatSpecPath(['services', name, ...keys]);
+  const contextDir = await confinePath(root, resolve(baseDir, service.context), at('context'));
+  if (!(await isKind(contextDir, 'directory'))) {
+    throw new SpecError('MISSING_CONTEXT', {
+      path: at('context'),
+      detail: `build context ${contextDir} is not a directory`,
+    });
+  }
+  // The default Dockerfile is checked too: `Dockerfile` in the context may be a symlink leading out.
+  const dockerfile = await confinePath(
+    root,
+    resolve(contextDir, service.dockerfile ?? 'Dockerfile'),
+    at('dockerfile'),
+  );
+  if (!(await isKind(dockerfile, 'file'))) {
+    throw new SpecError('MISSING_DOCKERFILE', {
+      path: service.dockerfile === undefined ? at() : at('dockerfile'),
+      detail: `Dockerfile ${dockerfile} does not exist`,
+    });
+  }
+  const secrets: SecretSource[] = [];
+  for (const [index, secret] of service.secrets.entries()) {
+    if (secret.env !== undefined) {
+      secrets.push({ id: secret.id, env: secret.env });
+      continue;
+    }
+    const where = at('secrets', index, 'file');
+    const file = await confinePath(root, resolve(baseDir, secret.file!), where);
+    if (!(await isKind(file, 'file'))) {
+      throw new SpecError('MISSING_SECRET', { path: where, detail: `secret file ${file} does not exist` });
+    }
+    // The spec's value passed the same rule; the root or a symlink may still bring a comma in.
+    if (!secretFileSafe.test(file))
+      throw new SpecError('INVALID_SPEC', { path: where, detail: secretFileRule });
+    secrets.push({ id: secret.id, file });
+  }
+  checkArgReferences(name, service.args, service.dependsOn);
+  return {
+    name,
+    contextDir,
+    dockerfile,
+    ...(service.target !== undefined && { target: service.target }),
+    args: service.args,
+    secrets,
+    dependsOn: service.dependsOn,
+    ...(service.tag !== undefined && { tag: service.tag }),
   };
 }
 

@@ -25,6 +25,12 @@ const BuildUuidSchema = z
   .max(buildUuidMaxLength)
   .superRefine(accepts((value) => validateBuildUuid(value, 'build uuid')));
 
+// BuildKit and buildah read `--secret id=…,src=<path>` as comma-separated fields: a comma, quote or line
+// break in the path would change what they read.
+export const secretFileSafe = /^[^,"\n\r]+$/;
+export const secretFileRule =
+  'secret file paths cannot contain a comma, quote or line break: BuildKit reads --secret as comma-separated fields';
+
 const literalSecretMessage =
   'secrets are references, never literal values: use `env: VARIABLE` or `file: path` instead of `value`';
 
@@ -37,7 +43,12 @@ export const SecretSchema = z
         .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
         .optional()
         .describe('environment variable to read'),
-      file: z.string().min(1).optional().describe('file to read, relative to the spec file'),
+      file: z
+        .string()
+        .min(1)
+        .regex(secretFileSafe, { message: secretFileRule })
+        .optional()
+        .describe("file to read, relative to the spec file; inside the spec's root"),
     },
     {
       error: (issue) =>
@@ -57,12 +68,16 @@ const BuildArgValueSchema = z
 
 export const ServiceSchema = z
   .strictObject({
-    context: z.string().min(1).default('.').describe('build context directory, relative to the spec file'),
+    context: z
+      .string()
+      .min(1)
+      .default('.')
+      .describe("build context directory, relative to the spec file; inside the spec's root"),
     dockerfile: z
       .string()
       .min(1)
       .optional()
-      .describe('Dockerfile path relative to the context; default `Dockerfile`'),
+      .describe("Dockerfile path relative to the context; default `Dockerfile`; inside the spec's root"),
     target: z.string().min(1).optional().describe('build stage to stop at'),
     args: z.record(z.string().min(1), BuildArgValueSchema).default({}).describe('build arguments'),
     secrets: z.array(SecretSchema).default([]),

@@ -1,0 +1,61 @@
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { SpecError } from '../errors.js';
+
+/**
+ * Specs come from pull requests: every path they name (context, Dockerfile, secret file) must stay
+ * inside the spec's root, symlinks followed, so a spec cannot build, push or echo a file of the host.
+ */
+export interface SpecRoot {
+  /** Absolute, symlinks resolved. */
+  readonly dir: string;
+}
+
+/** The root as given (the spec file's directory, or `--root`), symlinks resolved; it must be a directory. */
+export async function specRoot(dir: string): Promise<SpecRoot> {
+  try {
+    return { dir: await realpath(dir) };
+  } catch (cause) {
+    throw new SpecError('INVALID_ROOT', {
+      path: '(root)',
+      detail: `the spec's root ${dir} does not exist`,
+      cause,
+    });
+  }
+}
+
+/**
+ * The real location of `path` (absolute), checked to lie inside the root; `specPath` names the spec key
+ * that wrote it. A path that does not exist yet is checked through its nearest existing ancestor, so a
+ * symlinked parent cannot lead out either. Only paths are reported, never what a file holds.
+ */
+export async function confinePath(root: SpecRoot, path: string, specPath: string): Promise<string> {
+  const real = await realLocation(path);
+  if (!isInside(root.dir, real)) {
+    throw new SpecError('OUTSIDE_ROOT', {
+      path: specPath,
+      detail: `${path}${real === path ? '' : ` (really ${real})`} must stay inside the spec's root ${root.dir}`,
+    });
+  }
+  return real;
+}
+
+async function realLocation(path: string): Promise<string> {
+  const missing: string[] = [];
+  let current = path;
+  for (;;) {
+    try {
+      return join(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = dirname(current);
+      if (parent === current) return path;
+      missing.push(basename(current));
+      current = parent;
+    }
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
