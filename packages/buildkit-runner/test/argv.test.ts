@@ -46,28 +46,31 @@ function recordedArgv(): string[] {
 describe.each([
   ['buildctl', { buildctlPath: replay, address: 'tcp://127.0.0.1:1234' }, {}],
   ['buildx', { driver: 'buildx', dockerPath: replay, builder: 'ci' }, { REPLAY_MODE: 'buildx' }],
-] as Array<[string, BuildkitEngineOptions, Record<string, string>]>)('argv with %s', (driver, options, env) => {
-  it('equals the argv the build runs, temp files as <temp>, secrets by reference', async () => {
-    const engine = createBuildkitEngine({
-      ...options,
-      tempDir: state,
-      env: {
-        REPLAY_FIXTURES: fixtureDir,
-        REPLAY_STATE: state,
-        REPLAY_CASES: '03-new-env-with-fallback',
-        NPM_TOKEN: 'secret-value-never-in-argv',
-        ...env,
-      },
-    });
-    const planned = await engine.argv(request());
-    await engine.build(request());
+] as Array<[string, BuildkitEngineOptions, Record<string, string>]>)(
+  'argv with %s',
+  (driver, options, env) => {
+    it('equals the argv the build runs, temp files as <temp>, secrets by reference', async () => {
+      const engine = createBuildkitEngine({
+        ...options,
+        tempDir: state,
+        env: {
+          REPLAY_FIXTURES: fixtureDir,
+          REPLAY_STATE: state,
+          REPLAY_CASES: '03-new-env-with-fallback',
+          NPM_TOKEN: 'secret-value-never-in-argv',
+          ...env,
+        },
+      });
+      const planned = await engine.argv(request());
+      await engine.build(request());
 
-    expect(planned.unresolved).toEqual([]);
-    expect(planned.argv[0]).toBe(replay);
-    expect(planned.argv.slice(1)).toEqual(recordedArgv());
-    expect(planned.argv).toContain('id=npm,env=NPM_TOKEN');
-    expect(planned.argv.join(' ')).not.toContain('secret-value-never-in-argv');
-    expect(planned.argv).toContain('<temp>/metadata.json');
-    if (driver === 'buildctl') expect(planned.argv).toContain('<temp>/trace.jsonl');
-  });
-});
+      expect(planned.unresolved).toEqual([]);
+      expect(planned.argv[0]).toBe(replay);
+      expect(planned.argv.slice(1)).toEqual(recordedArgv());
+      expect(planned.argv).toContain('id=npm,env=NPM_TOKEN');
+      expect(planned.argv.join(' ')).not.toContain('secret-value-never-in-argv');
+      expect(planned.argv).toContain('<temp>/metadata.json');
+      if (driver === 'buildctl') expect(planned.argv).toContain('<temp>/trace.jsonl');
+    });
+  },
+);
