@@ -1,14 +1,16 @@
 import {
+  type BuildEngine,
   type Environment,
   type EnvironmentPlan,
   generateBuildUuid,
   insecureRegistries,
+  type PlanOptions,
   planEnvironment,
   type RegistryPort,
   validateBuildUuid,
 } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry';
-import { type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
+import { createEngine, type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import type { CommandContext } from './command.js';
 import { environmentFlags, loadEnvironmentFromFlags } from './environment-flags.js';
@@ -37,6 +39,7 @@ export const planningFlags = {
     value: '<sha>',
     description: 'tag images with this instead of their content digest',
   },
+  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
 } as const satisfies FlagSpecs;
 
 export interface PlannedBuild {
@@ -51,6 +54,7 @@ export async function planFromFlags(
   command: string,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
+  options: Pick<PlanOptions, 'onRegistryError'> = {},
 ): Promise<PlannedBuild> {
   const buildUuid = flags.uuid === undefined ? generateBuildUuid() : validateBuildUuid(flags.uuid, '--uuid');
   const fallbacks = fallbacksFromFlags(command, flags);
@@ -65,7 +69,22 @@ export async function planFromFlags(
     ...(flags['git-sha'] && { gitSha: flags['git-sha'] }),
     force: flags.force ?? false,
     registry,
+    ...options,
     signal: context.signal,
   });
   return { environment, engine, registry, plan };
+}
+
+/** The engine the flags and the environment select, wired the same for `build` and `plan`. */
+export function engineFromFlags(
+  kind: ResolvedEngineKind,
+  flags: ParsedFlags<typeof planningFlags>,
+  context: CommandContext,
+): BuildEngine {
+  const buildkitHost = flags['buildkit-host'] ?? context.env.BUILDKIT_HOST;
+  return createEngine(kind.name, {
+    ...(buildkitHost && { buildkitHost }),
+    ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
+    env: context.env,
+  });
 }
