@@ -1,8 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
-import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
-import { type CacheEndpoint, parseImageReference } from '@deployer/cache-ref';
+import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
+import { type CacheEndpoint, engineTempPlaceholder, parseImageReference } from '@deployer/cache-ref';
 import { buildahBuildArgs, buildahPushArgs } from './args.js';
-import { chooseCacheSource, probeImports, skopeoRepositoryProbe } from './cache-source.js';
+import {
+  chooseCacheSource,
+  plannedCacheSource,
+  probeImports,
+  skopeoRepositoryProbe,
+} from './cache-source.js';
 import { classifyFailure } from './classify.js';
 import { BuildahError } from './errors.js';
 import type { BuildahEngineOptions } from './options.js';
@@ -10,16 +15,22 @@ import { BuildahOutputParser, type BuildahOutputSummary, type CacheImageRef } fr
 import { type RunOutcome, runBuildah } from './process.js';
 import { type RetryPolicy, withRetry } from './retry.js';
 import { validateRequest } from './validate.js';
-import { type BuildWorkspace, createWorkspace } from './workspace.js';
+import { createWorkspace, type WorkspaceLayout, workspaceLayout } from './workspace.js';
 
 export interface BuildahEngine {
   readonly name: 'buildah';
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;
+  /** The `buildah build` command line a build runs for this request; asks the registry, builds nothing. */
+  argv(request: EngineBuildRequest): Promise<EngineArgv>;
 }
 
 /** The build engine port over `buildah build` and `buildah push`: daemonless, no privileges needed. */
 export function createBuildahEngine(options: BuildahEngineOptions = {}): BuildahEngine {
-  return { name: 'buildah', build: (request) => new BuildahBuild(request, options).run() };
+  return {
+    name: 'buildah',
+    build: (request) => new BuildahBuild(request, options).run(),
+    argv: (request) => new BuildahBuild(request, options).argv(),
+  };
 }
 
 /** One build: choose the cache source, build, push every image, then complete the own cache. */
@@ -28,7 +39,7 @@ class BuildahBuild {
   private readonly emit: (event: BuildEvent) => void;
   private readonly insecure: Set<string>;
   private readonly startedAt = Date.now();
-  private workspace!: BuildWorkspace;
+  private workspace!: WorkspaceLayout;
 
   constructor(
     private readonly request: EngineBuildRequest,
@@ -45,25 +56,52 @@ class BuildahBuild {
 
   async run(): Promise<EngineBuildResult> {
     await validateRequest(this.request, this.env);
-    this.workspace = await createWorkspace(this.options, [...this.insecure]);
-    if (this.workspace.authFile !== null) this.env.REGISTRY_AUTH_FILE = this.workspace.authFile;
+    const workspace = await createWorkspace(this.options, [...this.insecure]);
+    this.useWorkspace(workspace);
     try {
       return await this.buildAndPush();
     } finally {
-      await this.workspace.dispose();
+      await workspace.dispose();
     }
   }
 
-  private async buildAndPush(): Promise<EngineBuildResult> {
+  /**
+   * What `run` would start as `buildah build`, composed by the same `buildArgs`, its cache source probed
+   * the same way; the build's temporary directory as the placeholder. Secret sources are not checked:
+   * a plan is made before they are set up.
+   */
+  async argv(): Promise<EngineArgv> {
+    this.useWorkspace(workspaceLayout(engineTempPlaceholder, this.options, [...this.insecure]));
+    const source = plannedCacheSource(this.request.cache.imports, await this.probeCacheSources());
+    return {
+      argv: [this.binary, ...this.workspace.globalArgs, ...this.buildArgs(source.cacheFrom)],
+      unresolved: source.unresolved,
+    };
+  }
+
+  private useWorkspace(workspace: WorkspaceLayout): void {
+    this.workspace = workspace;
+    if (workspace.authFile !== null) this.env.REGISTRY_AUTH_FILE = workspace.authFile;
+  }
+
+  private get binary(): string {
+    return this.options.buildahPath ?? 'buildah';
+  }
+
+  private probeCacheSources(): Promise<Map<string, boolean | null>> {
     const plan = this.request.cache;
     const probe =
       this.options.repositoryExists ?? skopeoRepositoryProbe(this.options.skopeoPath ?? 'skopeo', this.env);
-    const exists = await probeImports(plan.imports, probe, {
+    return probeImports(plan.imports, probe, {
       insecure: this.insecure.has(plan.registry),
       authFile: this.workspace.authFile,
       ...(this.request.signal ? { signal: this.request.signal } : {}),
     });
-    const choice = chooseCacheSource(plan.imports, exists);
+  }
+
+  private async buildAndPush(): Promise<EngineBuildResult> {
+    const plan = this.request.cache;
+    const choice = chooseCacheSource(plan.imports, await this.probeCacheSources());
     const built = await withRetry(() => this.buildOnce(choice.cacheFrom), this.retryPolicy());
     const imageDigest = await this.pushImages(built.value.imageId);
     if (plan.export !== null) await this.completeOwnCache(built.value.summary.pulledCache, plan.export);
@@ -94,17 +132,7 @@ class BuildahBuild {
   ): Promise<{ summary: BuildahOutputSummary; imageId: string }> {
     await rm(this.workspace.iidFile, { force: true });
     const parser = new BuildahOutputParser({ onEvent: this.emit });
-    const args = buildahBuildArgs(this.request, {
-      isolation: this.options.isolation ?? 'chroot',
-      cacheFrom: cacheFrom?.repository ?? null,
-      cacheTo: this.request.cache.export?.repository ?? null,
-      iidFile: this.workspace.iidFile,
-      authFile: this.workspace.authFile,
-      ...(this.options.registryRetryDelayMs === undefined
-        ? {}
-        : { retryDelayMs: this.options.registryRetryDelayMs }),
-      ...(this.options.jobs === undefined ? {} : { jobs: this.options.jobs }),
-    });
+    const args = this.buildArgs(cacheFrom?.repository ?? null);
     const outcome = await this.buildah(args, (stream, line) => parser.line(stream, line));
     if (succeeded(outcome)) {
       const summary = parser.finish(null);
@@ -123,6 +151,21 @@ class BuildahBuild {
     });
     parser.finish(error.message);
     throw error;
+  }
+
+  /** `buildah build`'s arguments after the global flags: the one composer for `buildOnce` and `argv`. */
+  private buildArgs(cacheFrom: string | null): string[] {
+    return buildahBuildArgs(this.request, {
+      isolation: this.options.isolation ?? 'chroot',
+      cacheFrom,
+      cacheTo: this.request.cache.export?.repository ?? null,
+      iidFile: this.workspace.iidFile,
+      authFile: this.workspace.authFile,
+      ...(this.options.registryRetryDelayMs === undefined
+        ? {}
+        : { retryDelayMs: this.options.registryRetryDelayMs }),
+      ...(this.options.jobs === undefined ? {} : { jobs: this.options.jobs }),
+    });
   }
 
   /**
@@ -214,7 +257,7 @@ class BuildahBuild {
     onLine: Parameters<typeof runBuildah>[2]['onLine'],
   ): Promise<RunOutcome> {
     const { timeoutMs, signal } = this.request;
-    return runBuildah(this.options.buildahPath ?? 'buildah', [...this.workspace.globalArgs, ...args], {
+    return runBuildah(this.binary, [...this.workspace.globalArgs, ...args], {
       env: this.env,
       ...(signal === undefined ? {} : { signal }),
       ...(timeoutMs === undefined ? {} : { deadline: this.startedAt + timeoutMs }),

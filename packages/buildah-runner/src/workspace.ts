@@ -6,32 +6,33 @@ import type { BuildahEngineOptions } from './options.js';
 import { renderRegistriesConf } from './registries-conf.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */
-export interface BuildWorkspace {
+export interface WorkspaceLayout {
   dir: string;
   globalArgs: string[];
   iidFile: string;
   authFile: string | null;
+  /** A registries.conf marking the insecure registries; null when there are none. */
+  registriesConf: string | null;
   digestFile(index: number): string;
+}
+
+export interface BuildWorkspace extends WorkspaceLayout {
   /** Removes the build's files, and its storage when the storage was its own. */
   dispose(): Promise<void>;
 }
 
-export async function createWorkspace(
+/** The paths and flags of a workspace in `dir`, creating nothing: a build's, or a plan's with a placeholder. */
+export function workspaceLayout(
+  dir: string,
   options: BuildahEngineOptions,
   insecureRegistries: readonly string[],
-): Promise<BuildWorkspace> {
-  const dir = await mkdtemp(join(tmpdir(), 'deployer-buildah-'));
+): WorkspaceLayout {
   const storageRoot =
     options.storageRoot === undefined ? join(dir, 'storage') : join(options.storageRoot, 'storage');
   const runRoot =
     options.runRoot ??
     (options.storageRoot === undefined ? join(dir, 'run') : join(options.storageRoot, 'run'));
-  let registriesConf: string | null = null;
-  if (insecureRegistries.length > 0) {
-    registriesConf = join(dir, 'registries.conf');
-    const base = await readOptional(options.registriesConfPath ?? '/etc/containers/registries.conf');
-    await writeFile(registriesConf, renderRegistriesConf(base, insecureRegistries));
-  }
+  const registriesConf = insecureRegistries.length > 0 ? join(dir, 'registries.conf') : null;
   return {
     dir,
     globalArgs: buildahGlobalArgs({
@@ -42,9 +43,22 @@ export async function createWorkspace(
     }),
     iidFile: join(dir, 'iid'),
     authFile: options.dockerConfigDir === undefined ? null : join(options.dockerConfigDir, 'config.json'),
+    registriesConf,
     digestFile: (index) => join(dir, `digest-${index}`),
-    dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }),
   };
+}
+
+export async function createWorkspace(
+  options: BuildahEngineOptions,
+  insecureRegistries: readonly string[],
+): Promise<BuildWorkspace> {
+  const dir = await mkdtemp(join(tmpdir(), 'deployer-buildah-'));
+  const layout = workspaceLayout(dir, options, insecureRegistries);
+  if (layout.registriesConf !== null) {
+    const base = await readOptional(options.registriesConfPath ?? '/etc/containers/registries.conf');
+    await writeFile(layout.registriesConf, renderRegistriesConf(base, insecureRegistries));
+  }
+  return { ...layout, dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }) };
 }
 
 async function readOptional(path: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { chooseCacheSource } from '../src/cache-source.js';
+import { chooseCacheSource, plannedCacheSource } from '../src/cache-source.js';
 
 const plan = planCache({
   config: parseCacheConfig({ registry: 'registry.example', repository: 'cache/shop' }),
@@ -64,5 +64,39 @@ describe('chooseCacheSource', () => {
     );
     expect(choice.cacheFrom).toBeNull();
     expect(choice.missing).toHaveLength(3);
+  });
+});
+
+describe('plannedCacheSource', () => {
+  it('is settled when the first existing import comes before any unanswered one', () => {
+    const planned = plannedCacheSource(
+      plan.imports,
+      new Map([
+        [own, false],
+        [main, true],
+        [staging, null],
+      ]),
+    );
+    expect(planned).toEqual({ cacheFrom: main, unresolved: [] });
+  });
+
+  it('is settled as none when every import is known to be missing', () => {
+    const missing = new Map([own, main, staging].map((repository) => [repository, false]));
+    expect(plannedCacheSource(plan.imports, missing)).toEqual({ cacheFrom: null, unresolved: [] });
+  });
+
+  it('stays open while an import before the first existing one is unanswered, naming those that may exist', () => {
+    const planned = plannedCacheSource(
+      plan.imports,
+      new Map([
+        [own, null],
+        [main, false],
+        [staging, true],
+      ]),
+    );
+    expect(planned.cacheFrom).toBe('<unresolved>');
+    expect(planned.unresolved).toEqual([
+      { flag: '--cache-from', candidates: [own, staging], reason: expect.stringContaining(own) },
+    ]);
   });
 });

@@ -2,9 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
-import { buildctlArgs } from './buildctl-args.js';
-import { buildxArgs } from './buildx-args.js';
 import { classifyFailure } from './classify.js';
+import { attemptArgs, attemptFiles } from './command-line.js';
 import { BuildkitError } from './errors.js';
 import { readBuildMetadata } from './metadata.js';
 import type { EngineSettings } from './options.js';
@@ -32,8 +31,7 @@ export type AttemptOutcome =
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { request, settings } = input;
   const workDir = await mkdtemp(join(settings.tempDir ?? tmpdir(), 'deployer-buildkit-'));
-  const traceFile = join(workDir, 'trace.jsonl');
-  const metadataFile = join(workDir, 'metadata.json');
+  const files = attemptFiles(workDir);
   const tracker = new ProgressTracker();
   const output = new OutputTail();
   const emit = (event: BuildEvent) => {
@@ -49,23 +47,11 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     const progress = new SolveStatusReader((line) => output.add(line));
     const stdout = output.sink();
     let stderr: { push(chunk: Uint8Array): void; end(): void };
-    let args: string[];
+    const args = attemptArgs(request, settings, files, input.withoutImports);
     if (settings.driver === 'buildctl') {
-      args = buildctlArgs(request, {
-        address: settings.address,
-        ...(settings.tls === undefined ? {} : { tls: settings.tls }),
-        traceFile,
-        metadataFile,
-        withoutImports: input.withoutImports,
-      });
       stderr = output.sink();
-      trace = tailFile(traceFile, (chunk) => progress.push(chunk).forEach(emit), settings.tracePollMs);
+      trace = tailFile(files.traceFile, (chunk) => progress.push(chunk).forEach(emit), settings.tracePollMs);
     } else {
-      args = buildxArgs(request, {
-        ...(settings.builder === undefined ? {} : { builder: settings.builder }),
-        metadataFile,
-        withoutImports: input.withoutImports,
-      });
       stderr = { push: (chunk) => progress.push(chunk).forEach(emit), end: () => {} };
     }
 
@@ -102,7 +88,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       });
       return { ok: false, error, progress: summary };
     }
-    const metadata = await readBuildMetadata(metadataFile);
+    const metadata = await readBuildMetadata(files.metadataFile);
     if (metadata.imageDigest === null) {
       const error = new BuildkitError(
         'NO_IMAGE_DIGEST',

@@ -1,10 +1,17 @@
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BuildEvent, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
+import {
+  type BuildEvent,
+  type EngineArgv,
+  type EngineBuildRequest,
+  type EngineBuildResult,
+  engineTempPlaceholder,
+} from '@deployer/cache-ref';
 import { runAttempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { cancellation } from './cancellation.js';
 import { missingBlobDigest } from './classify.js';
+import { attemptArgs, attemptFiles } from './command-line.js';
 import { corruptRefsToReport } from './corrupt-cache.js';
 import { BuildkitError } from './errors.js';
 import { type BuildkitEngineOptions, type EngineSettings, resolveEngineOptions } from './options.js';
@@ -14,6 +21,8 @@ export interface BuildkitEngine {
   readonly name: 'buildkit';
   readonly driver: 'buildctl' | 'buildx';
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;
+  /** The command line a build's first attempt runs for this request; starts nothing. */
+  argv(request: EngineBuildRequest): Promise<EngineArgv>;
 }
 
 /**
@@ -31,7 +40,24 @@ export function createBuildkitEngine(options: BuildkitEngineOptions = {}): Build
     name: 'buildkit',
     driver: settings.driver,
     build: (request) => build(settings, request),
+    argv: async (request) => argv(settings, request),
   };
+}
+
+/**
+ * The first attempt's command line, from the same composer the attempt uses; the attempt's temporary
+ * directory as the placeholder. Secret sources are not checked: a plan is made before they are set up.
+ */
+function argv(settings: EngineSettings, request: EngineBuildRequest): EngineArgv {
+  try {
+    validateBuildRequest(request);
+  } catch (error) {
+    throw error instanceof BuildkitError
+      ? error.with({ buildUuid: request.buildUuid, service: request.service })
+      : error;
+  }
+  const args = attemptArgs(request, settings, attemptFiles(engineTempPlaceholder), []);
+  return { argv: [settings.binary, ...args], unresolved: [] };
 }
 
 async function build(settings: EngineSettings, request: EngineBuildRequest): Promise<EngineBuildResult> {

@@ -2,8 +2,9 @@ import type { CachePlan } from './plan.js';
 
 /*
  * What every build engine takes and gives back: a build request carrying a cache plan, the events it
- * streams, the result, and the fields of its failures. Types only. deploy's BuildEngine port is built from
- * them, and @deployer/buildkit-runner and @deployer/buildah-runner implement them, so the three agree by
+ * streams, the result, the fields of its failures, and the command line it would run. Types (and that
+ * command line's one placeholder) only. deploy's BuildEngine port is built from them, and
+ * @deployer/buildkit-runner and @deployer/buildah-runner implement them, so the three agree by
  * construction without importing each other.
  */
 
@@ -40,6 +41,33 @@ export type BuildEvent =
   | { type: 'log'; stepId: string; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'warning'; message: string }
   | { type: 'retry'; attempt: number; reason: string; withoutImports: readonly string[] };
+
+/**
+ * The command line an engine would run for a request, composed by the very function its build uses, so
+ * `plan` shows what `build` runs. Secrets appear by reference (`id=…,env=VAR` / `src=FILE`), never by value.
+ */
+export interface EngineArgv {
+  /**
+   * The program, then its arguments. A file a real run creates in a fresh temporary directory appears
+   * under the placeholder directory `<temp>`; a value only the registry can settle appears as
+   * `<unresolved: …>` (see `unresolved`).
+   */
+  argv: string[];
+  /** Values of argv that could not be settled now, e.g. buildah's one `--cache-from` with the registry down. */
+  unresolved: EngineArgvUnresolved[];
+}
+
+export interface EngineArgvUnresolved {
+  /** The flag whose value is open, e.g. `--cache-from`. */
+  flag: string;
+  /** What the engine would choose among, in its order of preference. */
+  candidates: string[];
+  /** Why it is open, e.g. which registry could not be asked. */
+  reason: string;
+}
+
+/** The placeholder for the temporary directory a real run creates (and removes) per build. */
+export const engineTempPlaceholder = '<temp>';
 
 export interface StepTiming {
   name: string;

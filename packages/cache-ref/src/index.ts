@@ -15,14 +15,17 @@ export {
   cacheConfigJsonSchema,
   parseCacheConfig,
 } from './config.js';
-export type {
-  BuildEvent,
-  BuildFailureKind,
-  EngineBuildRequest,
-  EngineBuildResult,
-  EngineFailure,
-  SecretSource,
-  StepTiming,
+export {
+  type BuildEvent,
+  type BuildFailureKind,
+  type EngineArgv,
+  type EngineArgvUnresolved,
+  type EngineBuildRequest,
+  type EngineBuildResult,
+  type EngineFailure,
+  engineTempPlaceholder,
+  type SecretSource,
+  type StepTiming,
 } from './engine-contract.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {

@@ -14,6 +14,7 @@ export {
 export { type DockerIgnore, parseDockerIgnore } from './dockerignore.js';
 export { type DownAction, type DownOptions, type DownResult, downEnvironment } from './down.js';
 export { parseDuration } from './duration.js';
+export { engineArgvs, engineRequest, type RequestExtras } from './engine-request.js';
 export {
   BuildUuidError,
   DurationError,
@@ -46,7 +47,13 @@ export {
   type DeployEvent,
   type DeployEventBody,
 } from './orchestrate.js';
-export { type EnvironmentPlan, type PlanOptions, planEnvironment, type ServicePlan } from './plan.js';
+export {
+  type EnvironmentPlan,
+  type PlanOptions,
+  planEnvironment,
+  type RegistryProblem,
+  type ServicePlan,
+} from './plan.js';
 export type { BuildEngine } from './ports/engine.js';
 export type { RegistryPort } from './ports/registry.js';
 export {

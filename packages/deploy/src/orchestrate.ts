@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { BuildEvent, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
+import { engineRequest } from './engine-request.js';
 import { healCorruptCacheRefs } from './heal.js';
 import {
   defaultLeasePollMs,
@@ -247,18 +248,10 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
     lease = await leaseFor(service, context, signal);
     lease?.signal.throwIfAborted();
     const result = await context.engine.build({
-      buildUuid: service.buildUuid,
-      service: service.service,
-      contextDir: service.contextDir,
-      dockerfile: service.dockerfile,
-      ...(service.target !== undefined && { target: service.target }),
-      buildArgs: service.buildArgs,
-      secrets: service.secrets,
-      ...(context.labels !== undefined && { labels: context.labels }),
-      images: [service.image, service.environmentImage],
-      cache: service.cache,
-      insecureRegistries: context.plan.insecureRegistries,
-      ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
+      ...engineRequest(context.plan, service, {
+        ...(context.labels !== undefined && { labels: context.labels }),
+        ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
+      }),
       signal: lease === undefined ? signal : AbortSignal.any([signal, lease.signal]),
       onEvent: (event) => context.emit(service.service, { type: 'engine', event }),
     });

@@ -26,6 +26,12 @@ export interface PlanOptions {
   gitSha?: string;
   /** Checks which images exist already; without it every service is planned for building. */
   registry?: RegistryPort;
+  /**
+   * When the registry cannot be asked (unreachable, refusing): `fail` (default, what a build needs)
+   * throws its error; `unknown` (what `plan` needs, e.g. offline) plans the service's action as
+   * `unknown`, asks no more, and records the problem once in `registryProblem`.
+   */
+  onRegistryError?: 'fail' | 'unknown';
   signal?: AbortSignal;
 }
 
@@ -46,8 +52,9 @@ export interface ServicePlan {
   /** `<host>/<repository>/<service>:<buildUuid>`. */
   environmentImage: string;
   cache: CachePlan;
-  action: 'build' | 'skip';
-  /** Why: `image exists`, `image missing`, `forced`, `not checked`. */
+  /** `unknown`: the registry could not be asked (see `EnvironmentPlan.registryProblem`). */
+  action: 'build' | 'skip' | 'unknown';
+  /** Why: `image exists`, `image missing`, `forced`, `not checked`, `registry not reachable`. */
   reason: string;
   /** Digest of the existing image, when checked and found. */
   existingDigest: string | null;
@@ -61,6 +68,15 @@ export interface EnvironmentPlan {
   insecureRegistries: string[];
   /** In dependency order. */
   services: ServicePlan[];
+  /** Why images could not be checked, with `onRegistryError: 'unknown'`; null when they could. */
+  registryProblem: RegistryProblem | null;
+}
+
+export interface RegistryProblem {
+  /** The registry host asked. */
+  registry: string;
+  /** Its error. */
+  message: string;
 }
 
 const gitShaPattern = /^[0-9a-f]{7,40}$/;
@@ -81,6 +97,7 @@ export async function planEnvironment(
 
   const images = new Map<string, string>();
   const services: ServicePlan[] = [];
+  const existence = imageExistence(environment.registry.host, options);
   for (const service of environment.services) {
     if (!selected.has(service.name)) continue;
     const buildArgs = interpolateArgs(service.args, { registry: environment.registry, images });
@@ -108,7 +125,7 @@ export async function planEnvironment(
       ],
     );
     images.set(service.name, image);
-    const existing = await checkExisting(image, options);
+    const existing = await existence.check(image);
     services.push({
       service: service.name,
       buildUuid,
@@ -126,7 +143,14 @@ export async function planEnvironment(
       ...existing,
     });
   }
-  return { buildUuid, fallbacks, engine, insecureRegistries: insecureRegistries(environment), services };
+  return {
+    buildUuid,
+    fallbacks,
+    engine,
+    insecureRegistries: insecureRegistries(environment),
+    services,
+    registryProblem: existence.problem(),
+  };
 }
 
 /** cache-ref's refusals (a name too long, buildah with the tag strategy) are problems of the spec. */
@@ -158,17 +182,36 @@ function selectServices(environment: Environment, names: readonly string[] | und
   return withDependencies(environment.services, names);
 }
 
-async function checkExisting(
-  image: string,
+type Existence = Pick<ServicePlan, 'action' | 'reason' | 'existingDigest'>;
+
+/** Whether images exist; after the registry failed once (`onRegistryError: 'unknown'`), it is not asked again. */
+function imageExistence(
+  registryHost: string,
   options: PlanOptions,
-): Promise<Pick<ServicePlan, 'action' | 'reason' | 'existingDigest'>> {
-  if (options.force) return { action: 'build', reason: 'forced', existingDigest: null };
-  if (options.registry === undefined) return { action: 'build', reason: 'not checked', existingDigest: null };
-  const digest = await options.registry.imageDigest(
-    image,
-    options.signal === undefined ? undefined : { signal: options.signal },
-  );
-  return digest === null
-    ? { action: 'build', reason: 'image missing', existingDigest: null }
-    : { action: 'skip', reason: 'image exists', existingDigest: digest };
+): { check(image: string): Promise<Existence>; problem(): RegistryProblem | null } {
+  let problem: RegistryProblem | null = null;
+  const unknown: Existence = { action: 'unknown', reason: 'registry not reachable', existingDigest: null };
+  return {
+    problem: () => problem,
+    async check(image) {
+      if (options.force) return { action: 'build', reason: 'forced', existingDigest: null };
+      if (options.registry === undefined)
+        return { action: 'build', reason: 'not checked', existingDigest: null };
+      if (problem !== null) return unknown;
+      let digest: string | null;
+      try {
+        digest = await options.registry.imageDigest(
+          image,
+          options.signal === undefined ? undefined : { signal: options.signal },
+        );
+      } catch (error) {
+        if (options.onRegistryError !== 'unknown' || options.signal?.aborted) throw error;
+        problem = { registry: registryHost, message: error instanceof Error ? error.message : String(error) };
+        return unknown;
+      }
+      return digest === null
+        ? { action: 'build', reason: 'image missing', existingDigest: null }
+        : { action: 'skip', reason: 'image exists', existingDigest: digest };
+    },
+  };
 }

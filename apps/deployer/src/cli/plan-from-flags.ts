@@ -1,15 +1,18 @@
 import {
+  type BuildEngine,
   type Environment,
   type EnvironmentPlan,
   generateBuildUuid,
   insecureRegistries,
+  type PlanOptions,
   planEnvironment,
   type RegistryPort,
   validateBuildUuid,
 } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry';
-import { type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
+import { createEngine, type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
+import { buildkitHostFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
 import { environmentFlags, loadEnvironmentFromFlags } from './environment-flags.js';
 import { fallbackFlags, fallbacksFromFlags } from './fallback-flags.js';
@@ -37,6 +40,7 @@ export const planningFlags = {
     value: '<sha>',
     description: 'tag images with this instead of their content digest',
   },
+  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
 } as const satisfies FlagSpecs;
 
 export interface PlannedBuild {
@@ -51,11 +55,13 @@ export async function planFromFlags(
   command: string,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
+  options: Pick<PlanOptions, 'onRegistryError'> = {},
 ): Promise<PlannedBuild> {
   const buildUuid = flags.uuid === undefined ? generateBuildUuid() : validateBuildUuid(flags.uuid, '--uuid');
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
   const engine = await resolveEngineKind(environment.engine, context.env);
+  buildkitHost(command, engine, flags, context);
   const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
   const plan = await planEnvironment(environment, {
     buildUuid,
@@ -65,7 +71,37 @@ export async function planFromFlags(
     ...(flags['git-sha'] && { gitSha: flags['git-sha'] }),
     force: flags.force ?? false,
     registry,
+    ...options,
     signal: context.signal,
   });
   return { environment, engine, registry, plan };
+}
+
+/** The engine the flags and the environment select, wired the same for `build` and `plan`. */
+export function engineFromFlags(
+  command: string,
+  kind: ResolvedEngineKind,
+  flags: ParsedFlags<typeof planningFlags>,
+  context: CommandContext,
+): BuildEngine {
+  const address = buildkitHost(command, kind, flags, context);
+  return createEngine(kind.name, {
+    ...(address && { buildkitHost: address }),
+    ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
+    env: context.env,
+  });
+}
+
+/**
+ * The BuildKit address, checked before anything is planned. `--buildkit-host` is always checked; a
+ * `BUILDKIT_HOST` in the environment only when the engine is not buildah, which never reads it.
+ */
+function buildkitHost(
+  command: string,
+  kind: ResolvedEngineKind,
+  flags: ParsedFlags<typeof planningFlags>,
+  context: CommandContext,
+): string | undefined {
+  const env = kind.name === 'buildah' ? {} : context.env;
+  return buildkitHostFromFlags(command, flags['buildkit-host'], env);
 }

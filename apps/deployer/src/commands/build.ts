@@ -1,18 +1,15 @@
 import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
-import { buildkitHostFromFlags } from '../cli/buildkit-host.js';
 import type { Command } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
-import { planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
+import { engineFromFlags, planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
 import { liveProgress, plainProgress } from '../output/progress.js';
 import { formatReport } from '../output/report.js';
-import { createEngine } from '../wiring/engine.js';
 
 const flags = {
   ...planningFlags,
   concurrency: { type: 'string', value: '<n>', description: 'builds at once (default 4)' },
   'keep-going': { type: 'boolean', description: 'keep building what does not depend on a failure' },
-  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
   json: { type: 'boolean', description: 'print the JSON report' },
 } as const;
 
@@ -25,13 +22,8 @@ export const buildCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseFlags('build', argv, flags);
     const concurrency = parseConcurrency(values.concurrency);
-    const buildkitHost = buildkitHostFromFlags('build', values['buildkit-host'], context.env);
     const { engine: engineKind, registry, plan } = await planFromFlags('build', values, context);
-    const engine = createEngine(engineKind.name, {
-      ...(buildkitHost && { buildkitHost }),
-      ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
-      env: context.env,
-    });
+    const engine = engineFromFlags('build', engineKind, values, context);
 
     const live = !values.json && context.stdout.isTTY === true;
     if (!values.json) {

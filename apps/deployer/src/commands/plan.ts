@@ -1,7 +1,9 @@
-import { buildahCacheArgs, buildctlCacheArgs } from '@deployer/cache-ref';
+import type { EngineArgv } from '@deployer/cache-ref';
+import { engineArgvs } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
-import { planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
+import { engineFromFlags, planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
+import { formatArgv } from '../output/argv.js';
 import { formatTable } from '../output/table.js';
 
 const flags = {
@@ -11,17 +13,30 @@ const flags = {
 
 export const planCommand: Command = {
   path: ['plan'],
-  summary: 'show what a build would do: images, cache refs and engine flags; builds nothing',
+  summary: 'show what a build would do: images, cache refs and the engine command line; builds nothing',
   usage:
-    'deployer plan -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--engine E] [--force] [--json]',
+    'deployer plan -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--engine E] [--buildkit-host A] [--force] [--json]',
   flags,
   async run(argv, context) {
     const { flags: values } = parseFlags('plan', argv, flags);
-    const { engine, plan } = await planFromFlags('plan', values, context);
-    const flagsOf = (service: (typeof plan.services)[number]) =>
-      service.cache.engine === 'buildah' ? buildahCacheArgs(service.cache) : buildctlCacheArgs(service.cache);
+    // A plan is for looking before building (offline, before credentials, in review): a registry that
+    // cannot be asked leaves the image actions unknown instead of failing it.
+    const { engine, plan } = await planFromFlags('plan', values, context, { onRegistryError: 'unknown' });
+    if (plan.registryProblem !== null) {
+      context.stderr.write(
+        `deployer plan: warning: could not ask registry ${plan.registryProblem.registry} which images exist (${plan.registryProblem.message}); image actions are unknown\n`,
+      );
+    }
+    const argvs = await engineArgvs(plan, engineFromFlags('plan', engine, values, context), {
+      signal: context.signal,
+    });
+    const argvOf = (service: string): EngineArgv => argvs.get(service)!;
     if (values.json) {
-      const services = plan.services.map((service) => ({ ...service, cacheArgs: flagsOf(service) }));
+      const services = plan.services.map((service) => ({
+        ...service,
+        engineArgv: argvOf(service.service).argv,
+        engineArgvUnresolved: argvOf(service.service).unresolved,
+      }));
       context.stdout.write(`${JSON.stringify({ ...plan, engine: engine.name, services }, null, 2)}\n`);
       return 0;
     }
@@ -40,10 +55,16 @@ export const planCommand: Command = {
       ),
     );
     for (const service of plan.services) {
+      const { argv: command, unresolved } = argvOf(service.service);
       context.stdout.write(`\n${service.service}: ${service.reason}\n`);
       for (const endpoint of service.cache.imports)
         context.stdout.write(`  import ${endpoint.ref} (${endpoint.source})\n`);
-      context.stdout.write(`  flags  ${flagsOf(service).join(' ')}\n`);
+      context.stdout.write(`  run    ${formatArgv(command)}\n`);
+      for (const open of unresolved) {
+        context.stdout.write(
+          `  ${open.flag} unresolved, one of: ${open.candidates.join(', ')} (${open.reason})\n`,
+        );
+      }
     }
     return 0;
   },

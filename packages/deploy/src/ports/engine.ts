@@ -1,4 +1,4 @@
-import type { EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
+import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
 
 /**
  * The build engine port. deploy owns it; @deployer/buildkit-runner and @deployer/buildah-runner satisfy it
@@ -8,4 +8,9 @@ import type { EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref'
 export interface BuildEngine {
   readonly name: string;
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;
+  /**
+   * The command line `build` would run for the request, composed by the code `build` uses; starts no
+   * build (it may ask the registry, as the build would, to settle what depends on it).
+   */
+  argv(request: EngineBuildRequest): Promise<EngineArgv>;
 }

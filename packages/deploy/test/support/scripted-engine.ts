@@ -1,4 +1,4 @@
-import type { EngineBuildRequest, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
+import type { EngineArgv, EngineBuildRequest, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
 import type { BuildEngine } from '../../src/index.js';
 
 interface Pending {
@@ -49,6 +49,14 @@ export class ScriptedEngine implements BuildEngine {
   inFlight = 0;
   peak = 0;
   #waiters: { service: string; resolve: () => void }[] = [];
+
+  /** Requests `argv` was asked about: what a plan shows. */
+  readonly argvCalls: EngineBuildRequest[] = [];
+
+  async argv(request: EngineBuildRequest): Promise<EngineArgv> {
+    this.argvCalls.push(request);
+    return { argv: ['scripted', 'build', request.service], unresolved: [] };
+  }
 
   build(request: EngineBuildRequest): Promise<EngineBuildResult> {
     this.calls.push(request);
