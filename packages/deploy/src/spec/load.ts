@@ -5,6 +5,7 @@ import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
 import { dependencyOrder } from '../graph.js';
+import { refuseCacheImageOverlap } from './cache-overlap.js';
 import { checkArgReferences } from './interpolate.js';
 import { formatSpecPath } from './issue-path.js';
 import { applyOverrides, type EnvironmentOverrides } from './overrides.js';
@@ -155,6 +156,7 @@ export async function resolveEnvironment(
       ...(service.tag !== undefined && { tag: service.tag }),
     });
   }
+  refuseCacheImageOverlap({ registry, cache, services });
   const order = dependencyOrder(services);
   const byName = new Map(services.map((service) => [service.name, service]));
 
