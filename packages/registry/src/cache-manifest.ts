@@ -15,4 +15,3 @@ export function isBuildkitCacheManifest(manifest: Manifest): boolean {
   }
   return manifest.config?.mediaType === MediaTypes.buildkitCacheConfig;
 }
-
