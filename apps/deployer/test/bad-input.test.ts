@@ -127,6 +127,28 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/BUILDKIT_HOST "buildkitd:1234": expected unix:\/\//);
   });
 
+  it.each([['build'], ['down'], ['cache', 'gc']])(
+    '%s refuses a service whose image repository is the cache repository, naming it and the rule',
+    async (...command) => {
+      // Images go to shop/<service>, caches to shop/cache: service `cache` would share the cache's repository.
+      const file = await spec(
+        'cache-service.yaml',
+        `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web }\n  cache: { context: web }\n`,
+      );
+      const flags =
+        command[0] === 'build'
+          ? ['--engine', 'buildah']
+          : command[0] === 'down'
+            ? ['--uuid', 'cache-web-main']
+            : ['--older-than', '1d'];
+      const result = await runCli([...command, '-f', file, ...flags]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('services.cache');
+      expect(result.stderr).toContain(`${registry}/shop/cache is the cache repository`);
+      expect(result.stderr).toContain('images and caches never share a repository');
+    },
+  );
+
   it('names a missing spec file', async () => {
     const result = await runCli(['plan', '-f', join(dir, 'absent.yaml')]);
     expect(result.exitCode).toBe(2);

@@ -28,3 +28,12 @@ export function buildahCacheArgs(plan: CachePlan, options: RenderOptions = {}): 
     ...rendered.cacheFrom.flatMap((repository) => ['--cache-from', repository]),
   ];
 }
+
+/**
+ * buildah's `--cache-to` tags each cached step's image with the step's cache key, a 64-hex SHA-256. Those
+ * images are ordinary images, so in an environment's cache repository this shape is what marks a cache
+ * tag; `down` and `cache gc` leave any other tag there alone.
+ */
+export function isBuildahCacheTag(tag: string): boolean {
+  return /^[0-9a-f]{64}$/.test(tag);
+}

@@ -1,4 +1,9 @@
-export { type BuildahCacheOptions, buildahCacheArgs, renderBuildahCache } from './buildah.js';
+export {
+  type BuildahCacheOptions,
+  buildahCacheArgs,
+  isBuildahCacheTag,
+  renderBuildahCache,
+} from './buildah.js';
 export {
   type BuildkitCacheOptions,
   buildctlCacheArgs,

@@ -17,10 +17,21 @@ export interface SanitizeOptions {
 const noDashPattern = /^[a-z0-9]+(?:[._][a-z0-9]+)*$/;
 
 /**
+ * What sanitising writes ends in the hash, alone or after the separator: `web_x_<hash>`, `<hash>`. A name
+ * that already has this shape could be some other name's encoding, so it is encoded too; then a name kept
+ * as it is never has the shape, an encoded one always does, and two encoded ones differ in their hash.
+ */
+const encodedShape = {
+  '-': new RegExp(`(?:^|-)[0-9a-f]{${shortHashLength}}$`),
+  _: new RegExp(`(?:^|_)[0-9a-f]{${shortHashLength}}$`),
+} as const;
+
+/**
  * Turns free text (a service name, a build uuid, a branch) into one portable path component.
- * Input that already is one passes unchanged; anything else is lower-cased, its other characters become
- * separators, separator runs collapse, ends are trimmed, and a hash of the original is appended, so two
- * distinct inputs never give the same component (`web` and `WEB` stay two refs).
+ * Input that already is one passes unchanged, unless it looks like an encoding (ends in the separator and
+ * a hash); anything else is lower-cased, its other characters become separators, separator runs collapse,
+ * ends are trimmed, and a hash of the original is appended, so two distinct inputs never give the same
+ * component (`web` and `WEB` stay two refs, and so do `web-x` and a name spelled like its encoding).
  */
 export function sanitizeComponent(input: string, options: SanitizeOptions): string {
   const separator = options.separator ?? '-';
@@ -39,7 +50,9 @@ export function sanitizeComponent(input: string, options: SanitizeOptions): stri
     });
   }
   const valid = separator === '_' ? noDashPattern : portableComponentPattern;
-  if (input.length <= options.maxLength && valid.test(input)) return input;
+  if (input.length <= options.maxLength && valid.test(input) && !encodedShape[separator].test(input)) {
+    return input;
+  }
 
   const base = input
     .normalize('NFKD')

@@ -125,3 +125,68 @@ describe.each(registries.map(([host]) => host))('refs on %s', (registry) => {
     for (const lease of leases.keys()) expect(caches.has(lease)).toBe(false);
   });
 });
+
+/** The service and build uuid components of an environment's export ref, as encoded into it. */
+function encodedComponents(registry: string, service: string, buildUuid: string) {
+  const plan = cachePlan(registry, service, buildUuid);
+  if (plan?.export == null) return undefined;
+  if (plan.strategy === 'path') {
+    const [encodedService, encodedUuid] = plan.export.repository.split('/').slice(-2) as [string, string];
+    return { service: encodedService, buildUuid: encodedUuid };
+  }
+  const rest = plan.export.tag.slice('cache-'.length);
+  const dash = rest.indexOf('-');
+  return { service: rest.slice(0, dash), buildUuid: rest.slice(dash + 1) };
+}
+
+describe.each(registries.map(([host]) => host))('look-alike names on %s', (registry) => {
+  it('a name spelled like another name’s encoding gets a ref of its own', () => {
+    fc.assert(
+      fc.property(hostile, hostile, (service, buildUuid) => {
+        const encoded = encodedComponents(registry, service, buildUuid);
+        fc.pre(encoded !== undefined);
+        const ref = exportRef(registry, service, buildUuid);
+        // Fed back as names, the encoded forms must not land on the original's ref.
+        if (encoded!.service !== service) {
+          expect(exportRef(registry, encoded!.service, buildUuid)).not.toBe(ref);
+        }
+        if (encoded!.buildUuid !== buildUuid) {
+          expect(exportRef(registry, service, encoded!.buildUuid)).not.toBe(ref);
+        }
+        // And once more: an encoding of an encoding is yet another ref.
+        const twice = encodedComponents(registry, encoded!.service, encoded!.buildUuid);
+        if (twice !== undefined && encoded!.service !== service) {
+          expect(twice.service).not.toBe(encoded!.service);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('no split of `<service>-<uuid>` into another (service, uuid) pair shares a ref', () => {
+    const word = fc.stringMatching(/^[a-z0-9]{1,8}$/);
+    fc.assert(
+      fc.property(word, word, word, (first, second, uuid) => {
+        // `cache-web-x-main`: service `web` in environment `x-main`, or service `web-x` in `main`?
+        const pairs: [string, string][] = [
+          [first, `${second}-${uuid}`],
+          [`${first}-${second}`, uuid],
+          [`${first}_${second}`, uuid],
+          [first, `cache-${second}-${uuid}`],
+        ];
+        const refs = pairs.map(([service, buildUuid]) => exportRef(registry, service, buildUuid));
+        expect(new Set(refs).size).toBe(pairs.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a crafted build uuid such as `cache-web-main` never names main’s cache of web', () => {
+    const mainWeb = exportRef(registry, 'web', 'main');
+    for (const crafted of ['cache-web-main', 'web-main', 'main-cache', 'cache']) {
+      for (const service of ['web', 'cache', 'cache-web']) {
+        expect(exportRef(registry, service, crafted)).not.toBe(mainWeb);
+      }
+    }
+  });
+});

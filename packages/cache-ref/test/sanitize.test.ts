@@ -39,6 +39,28 @@ describe('sanitizeComponent', () => {
     expect(sanitizeComponent('web-api', { ...options, separator: '_' })).toMatch(/^web_api_[0-9a-f]{10}$/);
   });
 
+  it('encodes a valid name shaped like an encoding, so it never equals the name it looks like', () => {
+    const underscore = { ...options, separator: '_' as const };
+    const encoded = sanitizeComponent('web-x', underscore);
+    expect(encoded).toMatch(/^web_x_[0-9a-f]{10}$/);
+    expect(sanitizeComponent(encoded, underscore)).not.toBe(encoded);
+    expect(sanitizeComponent(encoded, underscore)).toMatch(new RegExp(`^${encoded}_[0-9a-f]{10}$`));
+    const hashOnly = sanitizeComponent('..', options);
+    expect(sanitizeComponent(hashOnly, options)).not.toBe(hashOnly);
+    const dashed = sanitizeComponent('WEB', options);
+    expect(sanitizeComponent(dashed, options)).not.toBe(dashed);
+  });
+
+  it('keeps a valid name whose hex tail follows another separator, or no separator', () => {
+    for (const input of ['web.0123456789', 'web0123456789', 'web-012345678', 'web-0123456789a']) {
+      expect(sanitizeComponent(input, options)).toBe(input);
+    }
+    expect(sanitizeComponent('web-0123456789', { ...options, separator: '_' })).toMatch(
+      /^web_0123456789_[0-9a-f]{10}$/,
+    );
+    expect(sanitizeComponent('web_0123456789', options)).toBe('web_0123456789');
+  });
+
   it('rejects empty input naming what it was', () => {
     expect(() => sanitizeComponent('  ', { maxLength: 63, what: 'build uuid' })).toThrow(
       expect.objectContaining({ code: 'INVALID_COMPONENT', part: 'build uuid' }) as unknown as Error,

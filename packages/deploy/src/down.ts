@@ -1,3 +1,5 @@
+import { isBuildahCacheTag } from '@deployer/cache-ref';
+import { whyKeepCacheRef } from './cache-deletion.js';
 import { environmentCacheRefs, environmentCacheRepository } from './cache-refs.js';
 import { imageRef, imageRepository, isContentTag } from './image-refs.js';
 import type { RegistryPort } from './ports/registry.js';
@@ -18,8 +20,11 @@ export interface DownAction {
   service: string;
   /** An image or BuildKit cache ref; for the buildah cache repository, `host/repository` (see `tags`). */
   ref: string;
-  /** `delete`: (would be) deleted; `keep`: exists but is shared; `absent`: nothing there. */
-  action: 'delete' | 'untag' | 'absent';
+  /**
+   * `delete`: (would be) deleted; `untag`: an image other tags still use loses only this tag; `keep`: a
+   * cache name holding no cache (an image), left alone; `absent`: nothing there.
+   */
+  action: 'delete' | 'untag' | 'keep' | 'absent';
   digest: string | null;
   reason?: string;
   /** The buildah cache repository's tags that are (or would be) deleted. */
@@ -44,6 +49,8 @@ export async function downEnvironment(environment: Environment, options: DownOpt
   const dryRun = options.dryRun ?? false;
   const request = options.signal === undefined ? undefined : { signal: options.signal };
   const actions: DownAction[] = [];
+  // Cache refs go together at the end, judged by digest: one pass over each cache repository's tags.
+  const cacheDeletions: DownAction[] = [];
   const remove = async (action: Omit<DownAction, 'deleted'>): Promise<void> => {
     const deleted =
       !dryRun &&
@@ -57,26 +64,24 @@ export async function downEnvironment(environment: Environment, options: DownOpt
     if (options.services !== undefined && !options.services.includes(service.name)) continue;
     const cacheRefs = environmentCacheRefs(environment, service.name, buildUuid);
     for (const ref of cacheRefs) {
-      const digest = await options.registry.imageDigest(ref, request);
-      await remove({
+      const found = await options.registry.inspectCacheRef(ref, request);
+      const keep = found === null ? null : whyKeepCacheRef({ ref, ...found });
+      const action: DownAction = {
         kind: 'cache',
         service: service.name,
         ref,
-        digest,
-        action: digest === null ? 'absent' : 'delete',
-      });
+        digest: found?.digest ?? null,
+        action: found === null ? 'absent' : keep === null ? 'delete' : 'keep',
+        ...(keep !== null && { reason: keep }),
+        deleted: false,
+      };
+      actions.push(action);
+      if (action.action === 'delete') cacheDeletions.push(action);
     }
     const cacheRepositoryRef = environmentCacheRepository(environment, service.name, buildUuid);
     if (cacheRepositoryRef !== null) {
       actions.push(
-        await emptyCacheRepository(
-          options.registry,
-          service.name,
-          cacheRepositoryRef,
-          cacheRefs,
-          dryRun,
-          request,
-        ),
+        await emptyCacheRepository(options.registry, service.name, cacheRepositoryRef, dryRun, request),
       );
     }
 
@@ -105,30 +110,36 @@ export async function downEnvironment(environment: Environment, options: DownOpt
         : { kind: 'image', service: service.name, ref, digest, action: 'delete' },
     );
   }
+  if (!dryRun && cacheDeletions.length > 0) {
+    const removed = new Set(
+      await options.registry.removeCacheRefs(
+        cacheDeletions.map((action) => ({ ref: action.ref, digest: action.digest! })),
+        request,
+      ),
+    );
+    for (const action of cacheDeletions) action.deleted = removed.has(action.ref);
+  }
   return { buildUuid, dryRun, actions };
 }
 
 /**
  * The environment's buildah cache repository is its own (`…/<service>/<uuid>`, never a prefix match), so
- * every tag in it goes. BuildKit's ref in the same repository is reported on its own, so it is not listed.
+ * its buildah cache tags (64-hex cache keys) go; any other tag there is no buildah cache and stays.
+ * BuildKit's ref in the same repository is judged on its own, by its manifest.
  */
 async function emptyCacheRepository(
   registry: RegistryPort,
   service: string,
   repository: string,
-  cacheRefs: readonly string[],
   dryRun: boolean,
   request: { signal: AbortSignal } | undefined,
 ): Promise<DownAction> {
-  const buildkitTags = new Set(
-    cacheRefs
-      .filter((ref) => ref.startsWith(`${repository}:`))
-      .map((ref) => ref.slice(repository.length + 1)),
-  );
-  const listed = (await registry.listTags(repository, request)).filter((tag) => !buildkitTags.has(tag));
+  const listed = (await registry.listTags(repository, request)).filter(isBuildahCacheTag);
   const action = { kind: 'cache', service, ref: repository, digest: null } as const;
   if (listed.length === 0) return { ...action, action: 'absent', tags: [], deleted: false };
-  const tags = dryRun ? listed : await registry.deleteRepositoryTags(repository, request);
+  const tags = dryRun
+    ? listed
+    : await registry.deleteRepositoryTags(repository, { ...request, tags: listed });
   return {
     ...action,
     action: 'delete',

@@ -23,7 +23,8 @@ export type SpecErrorCode =
   | 'UNKNOWN_DEPENDENCY'
   | 'DEPENDENCY_CYCLE'
   | 'UNKNOWN_SERVICE'
-  | 'INVALID_REFERENCE';
+  | 'INVALID_REFERENCE'
+  | 'CACHE_OVERLAPS_IMAGES';
 
 /** Something wrong in an environment spec, named by its path in the spec (`services.api.dependsOn[0]`). */
 export class SpecError extends Error implements InputError {

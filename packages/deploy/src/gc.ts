@@ -42,6 +42,7 @@ export async function collectGarbage(environment: Environment, options: GcOption
   const request = options.signal === undefined ? undefined : { signal: options.signal };
   const fallbacks = options.fallbacks ?? environment.fallbacks;
   const entries: GcEntry[] = [];
+  const staleTags: GcEntry[] = [];
 
   for (const service of environment.services) {
     if (options.services !== undefined && !options.services.includes(service.name)) continue;
@@ -54,23 +55,36 @@ export async function collectGarbage(environment: Environment, options: GcOption
       request,
     )) {
       const [action, reason] = decide(info, protectedRefs, cutoff);
-      const deleted = action === 'delete' && !dryRun && (await deleteCache(options.registry, info, request));
-      entries.push({ ...info, service: service.name, action, reason, deleted });
+      const entry: GcEntry = { ...info, service: service.name, action, reason, deleted: false };
+      entries.push(entry);
+      if (action !== 'delete' || dryRun) continue;
+      if (info.layout === 'tag') staleTags.push(entry);
+      else entry.deleted = await deleteRepositoryCache(options.registry, info, request);
     }
+  }
+  // BuildKit refs go together, each by the digest it was judged at (see RegistryPort.removeCacheRefs):
+  // one pass over the cache repository's tags, and a fallback's identical cache keeps its manifest.
+  if (staleTags.length > 0) {
+    const removed = new Set(
+      await options.registry.removeCacheRefs(
+        staleTags.map((entry) => ({ ref: entry.ref, digest: entry.digest! })),
+        request,
+      ),
+    );
+    for (const entry of staleTags) entry.deleted = removed.has(entry.ref);
   }
   return { cutoff: cutoff.toISOString(), dryRun, entries };
 }
 
 /**
- * A repository goes tag by tag as inventoried: a tag pushed since (a build running now) is not judged
- * by the cutoff, so it stays.
+ * A buildah cache repository goes tag by tag as inventoried (only its cache-key tags are): a tag pushed
+ * since (a build running now) is not judged by the cutoff, so it stays.
  */
-async function deleteCache(
+async function deleteRepositoryCache(
   registry: RegistryPort,
   info: CacheRefInfo,
   request: { signal: AbortSignal } | undefined,
 ): Promise<boolean> {
-  if (info.layout === 'tag') return registry.deleteTag(info.ref, request);
   const deleted = await registry.deleteRepositoryTags(info.ref, { ...request, tags: info.tags });
   return deleted.length > 0;
 }

@@ -1,3 +1,4 @@
+export { type FoundCacheRef, whyKeepCacheRef } from './cache-deletion.js';
 export {
   cacheRepository,
   environmentCacheRefs,

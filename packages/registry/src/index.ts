@@ -14,7 +14,14 @@ export type {
   DeleteRepositoryTagsOptions,
   DeleteRepositoryTagsResult,
 } from './cache-delete.js';
+export { isBuildkitCacheManifest } from './cache-manifest.js';
 export { parseCreatedAt } from './cache-measure.js';
+export {
+  type CacheTagToRemove,
+  type InspectedCacheTag,
+  inspectCacheTag,
+  removeCacheTags,
+} from './cache-tag-removal.js';
 export { isLoopbackHost, type PingResult, RegistryClient, type RegistryClientOptions } from './client.js';
 export type { CallOptions } from './context.js';
 export type { CopyManifestInput } from './copy.js';

@@ -1,4 +1,5 @@
-import { cacheLocations } from '@deployer/cache-ref';
+import { cacheLocations, isBuildahCacheTag } from '@deployer/cache-ref';
+import { isBuildkitCacheManifest } from './cache-manifest.js';
 import { collectBlobs, sumSizes } from './cache-measure.js';
 import { measureRepositories } from './cache-repository.js';
 import { type CallOptions, formatRef, type RegistryContext } from './context.js';
@@ -129,6 +130,8 @@ async function tagEntry(
       return undefined;
     throw error;
   }
+  // A tag shaped like a cache ref that holds an image (or anything else) is no cache: never reported.
+  if (!isBuildkitCacheManifest(fetched.manifest)) return undefined;
   const blobs = new Map<string, number>();
   const createdAt = await collectBlobs(ctx, candidate.repository, fetched.manifest, blobs, options);
   return {
@@ -146,10 +149,13 @@ async function tagEntry(
 /**
  * Every cache of one service, under both cache-ref strategies:
  * - path: repositories `<repo>/<service>/<uuid>` from the catalog, each listed once. Its `cache` tag is
- *   BuildKit's ref (a tag entry); its other tags are buildah's per-layer cache images (one repository
- *   entry). A repository with no tags (all deleted; distribution keeps it in the catalog) is no entry.
+ *   BuildKit's ref (a tag entry); its 64-hex tags are buildah's per-layer cache images (one repository
+ *   entry); other tags are none of these. A repository with no tags (all deleted; distribution keeps it
+ *   in the catalog) is no entry.
  *   Deeper repositories, such as a lease's `<repo>/<service>/<uuid>/lease`, are none of them.
  * - tag: tags `cache-<service>-<uuid>` of `<repo>`, from one tag listing (`lease-…` tags never match).
+ * A tag entry is reported only when its manifest is a BuildKit cache (see isBuildkitCacheManifest): an
+ * image at a cache-shaped tag is not a cache, so `cache ls` never shows it and `cache gc` never deletes it.
  * Requests: catalog pages + one tag listing per path repository + one manifest GET per tag found + one
  * config GET per distinct buildah image config. Entries come in catalog order, then tag order.
  */
@@ -176,7 +182,7 @@ export async function listCacheRefs(
       slots.push({ layout: 'tag', index: candidates.length });
       candidates.push({ strategy: 'path', repository, tag: path.tag, buildUuid });
     }
-    const layerTags = tags.filter((name) => name !== path.tag);
+    const layerTags = tags.filter((name) => name !== path.tag && isBuildahCacheTag(name));
     if (layerTags.length > 0) {
       slots.push({ layout: 'repository', index: buildah.length });
       buildah.push({ repository, buildUuid, tags: layerTags });

@@ -1,4 +1,5 @@
 import { type CacheRefInfo, type LeaseHolder, parseImageReference } from '@deployer/cache-ref';
+import { type InspectedCacheTag, inspectCacheTag, removeCacheTags } from './cache-tag-removal.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import type { CallOptions } from './context.js';
 import { isRegistryError } from './errors.js';
@@ -16,6 +17,13 @@ export interface RegistryPortAdapter {
   untag(ref: string, options?: CallOptions): Promise<boolean>;
   /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
   listCacheRefs(cacheRepository: string, service: string, options?: CallOptions): Promise<CacheRefInfo[]>;
+  /** What a cache-shaped ref holds: digest, and whether it is a BuildKit cache; null when absent. */
+  inspectCacheRef(ref: string, options?: CallOptions): Promise<InspectedCacheTag | null>;
+  /**
+   * Removes cache refs (`host/repository:tag`, each with the digest it was judged at) and nothing else:
+   * see removeCacheTags. Returns the refs removed.
+   */
+  removeCacheRefs(refs: readonly { ref: string; digest: string }[], options?: CallOptions): Promise<string[]>;
   /** Tags of a repository (`host/repository`); none when it does not exist. */
   listTags(repository: string, options?: CallOptions): Promise<string[]>;
   /** Points `targetRef` at the manifest `sourceRef` names (same registry), returning its digest. */
@@ -72,13 +80,14 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       reference: parsed.digest ?? parsed.tag ?? 'latest',
     };
   };
-  const locateLease = (ref: string) => {
+  const locateTag = (ref: string, what = 'a tag ref') => {
     const parsed = parseImageReference(ref);
     if (parsed.tag === undefined || parsed.digest !== undefined) {
-      throw new TypeError(`${ref} is not a lease ref (host/repository:tag)`);
+      throw new TypeError(`${ref} is not ${what} (host/repository:tag)`);
     }
     return { client: client(parsed.registry), repository: parsed.repository, tag: parsed.tag };
   };
+  const locateLease = (ref: string) => locateTag(ref, 'a lease ref');
   const locateRepository = (ref: string) => {
     const parsed = parseImageReference(ref);
     if (parsed.tag !== undefined || parsed.digest !== undefined) {
@@ -116,6 +125,30 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
         sizeBytes,
         createdAt,
       }));
+    },
+    async inspectCacheRef(ref, call) {
+      const { client, repository, tag } = locateTag(ref);
+      return inspectCacheTag(client, repository, tag, call);
+    },
+    async removeCacheRefs(refs, call) {
+      // One pass per repository: a tag listing and one HEAD per tag, however many refs go.
+      const byRepository = new Map<
+        string,
+        { client: RegistryClient; repository: string; tags: { tag: string; digest: string }[] }
+      >();
+      for (const { ref, digest } of refs) {
+        const { client, repository, tag } = locateTag(ref);
+        const key = `${client.host}/${repository}`;
+        const group = byRepository.get(key) ?? { client, repository, tags: [] };
+        group.tags.push({ tag, digest });
+        byRepository.set(key, group);
+      }
+      const removed: string[] = [];
+      for (const [key, { client, repository, tags }] of byRepository) {
+        for (const tag of await removeCacheTags(client, repository, tags, call))
+          removed.push(`${key}:${tag}`);
+      }
+      return removed;
     },
     async listTags(repositoryRef, call) {
       const { client, repository } = locateRepository(repositoryRef);

@@ -12,12 +12,32 @@ export interface RegistryPort {
   deleteTag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Removes exactly this tag, other tags of the same image staying; false when it did not exist. */
   untag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
-  /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
+  /**
+   * Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts;
+   * only caches (a BuildKit cache manifest at a cache tag, buildah's cache-key tags), never an image.
+   */
   listCacheRefs(
     cacheRepository: string,
     service: string,
     options?: { signal?: AbortSignal },
   ): Promise<CacheRefInfo[]>;
+  /**
+   * What a cache-shaped ref (`host/repository:tag`) holds: its digest and whether the manifest is a
+   * BuildKit cache (not an image); null when it does not exist.
+   */
+  inspectCacheRef(
+    ref: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ digest: string; cache: boolean; mediaType: string } | null>;
+  /**
+   * Removes cache refs, each with the digest it was judged at, and nothing else: a ref pointing elsewhere
+   * by now stays, and a manifest other tags still name (an environment's cache identical to its
+   * fallback's) loses only these tags. Returns the refs removed.
+   */
+  removeCacheRefs(
+    refs: readonly { ref: string; digest: string }[],
+    options?: { signal?: AbortSignal },
+  ): Promise<string[]>;
   /** Tags of a repository (`host/repository`); none when it does not exist. */
   listTags(repository: string, options?: { signal?: AbortSignal }): Promise<string[]>;
   /**

@@ -5,6 +5,7 @@ import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
 import { dependencyOrder } from '../graph.js';
+import { refuseCacheImageOverlap } from './cache-overlap.js';
 import { confinePath, type SpecRoot, specRoot } from './confine.js';
 import { checkArgReferences } from './interpolate.js';
 import { issueMessage } from './issue-message.js';
@@ -133,6 +134,7 @@ export async function resolveEnvironment(
   for (const [name, service] of Object.entries(spec.services)) {
     services.push(await resolveService(name, service, options.baseDir, root));
   }
+  refuseCacheImageOverlap({ registry, cache, services });
   const order = dependencyOrder(services);
   const byName = new Map(services.map((service) => [service.name, service]));
 
