@@ -1,4 +1,4 @@
-import { cacheLocations } from '@deployer/cache-ref';
+import { cacheLocations, isRunExportTag } from '@deployer/cache-ref';
 import { collectBlobs, sumSizes } from './cache-measure.js';
 import { measureRepositories } from './cache-repository.js';
 import { type CallOptions, formatRef, type RegistryContext } from './context.js';
@@ -75,7 +75,7 @@ interface PathRepository {
 }
 
 /** Repositories `<repository>/<service>[/<uuid>]`, found with one walk of the catalog. */
-async function pathRepositories(
+export async function pathRepositories(
   ctx: RegistryContext,
   input: CacheInventoryOptions,
 ): Promise<PathRepository[]> {
@@ -104,7 +104,12 @@ function tagCandidates(input: CacheInventoryOptions, tags: readonly string[]): T
   for (const name of tags) {
     if (name === tag.serviceTag) {
       found.push({ strategy: 'tag', repository: tag.repository, tag: name, buildUuid: null });
-    } else if (name.startsWith(tag.tagPrefix) && name.length > tag.tagPrefix.length) {
+    } else if (
+      name.startsWith(tag.tagPrefix) &&
+      name.length > tag.tagPrefix.length &&
+      // A run's export tag is promoted to the cache tag, not a cache of its own (see run-exports.ts).
+      !isRunExportTag(name)
+    ) {
       found.push({
         strategy: 'tag',
         repository: tag.repository,
@@ -150,6 +155,7 @@ async function tagEntry(
  *   entry). A repository with no tags (all deleted; distribution keeps it in the catalog) is no entry.
  *   Deeper repositories, such as a lease's `<repo>/<service>/<uuid>/lease`, are none of them.
  * - tag: tags `cache-<service>-<uuid>` of `<repo>`, from one tag listing (`lease-…` tags never match).
+ * Run export tags (`…--run-…`, cache-ref's run-export.ts) are in neither: they are listed by run-exports.ts.
  * Requests: catalog pages + one tag listing per path repository + one manifest GET per tag found + one
  * config GET per distinct buildah image config. Entries come in catalog order, then tag order.
  */
@@ -176,7 +182,8 @@ export async function listCacheRefs(
       slots.push({ layout: 'tag', index: candidates.length });
       candidates.push({ strategy: 'path', repository, tag: path.tag, buildUuid });
     }
-    const layerTags = tags.filter((name) => name !== path.tag);
+    // BuildKit runs' export tags (`cache--run-…`) are no buildah layers; run-exports.ts lists them.
+    const layerTags = tags.filter((name) => name !== path.tag && !isRunExportTag(name));
     if (layerTags.length > 0) {
       slots.push({ layout: 'repository', index: buildah.length });
       buildah.push({ repository, buildUuid, tags: layerTags });
