@@ -50,6 +50,14 @@ export { type EnvironmentPlan, type PlanOptions, planEnvironment, type ServicePl
 export type { BuildEngine } from './ports/engine.js';
 export type { RegistryPort } from './ports/registry.js';
 export {
+  decidePromotion,
+  discardRunExport,
+  type PromoteInput,
+  type PromotionDecision,
+  type PromotionOutcome,
+  promoteRunExport,
+} from './promote.js';
+export {
   type BuildReport,
   type FailureCause,
   reportToJson,
