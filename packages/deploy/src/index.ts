@@ -23,6 +23,7 @@ export {
   type SpecErrorCode,
 } from './errors.js';
 export { collectGarbage, type GcEntry, type GcOptions, type GcResult } from './gc.js';
+export { collectRunExports, type RunExportGcEntry, type RunExportGcOptions } from './gc-run-exports.js';
 export { type DependencyNode, dependencyOrder, dependentsOf, withDependencies } from './graph.js';
 export { type HealOutcome, healCorruptCacheRefs } from './heal.js';
 export { imageRef, imageRepository, isContentTag } from './image-refs.js';
