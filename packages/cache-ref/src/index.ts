@@ -70,4 +70,13 @@ export {
   validateRegistryHost,
   validateRepositoryPath,
 } from './reference.js';
+export {
+  type ExportRun,
+  isRunExportTag,
+  type ParsedRunExportTag,
+  parseRunExportTag,
+  type RunExport,
+  runExportTag,
+  runScopedExport,
+} from './run-export.js';
 export { type SanitizeOptions, sanitizeComponent } from './sanitize.js';

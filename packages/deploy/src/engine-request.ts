@@ -1,4 +1,9 @@
-import type { EngineArgv, EngineBuildRequest } from '@deployer/cache-ref';
+import {
+  type EngineArgv,
+  type EngineBuildRequest,
+  type ExportRun,
+  runScopedExport,
+} from '@deployer/cache-ref';
 import type { EnvironmentPlan, ServicePlan } from './plan.js';
 import type { BuildEngine } from './ports/engine.js';
 
@@ -6,7 +11,15 @@ import type { BuildEngine } from './ports/engine.js';
 export interface RequestExtras {
   labels?: Readonly<Record<string, string>>;
   timeoutMs?: number;
+  /** The run whose own tag the cache is exported to (cache-ref's runScopedExport); none: to the ref. */
+  run?: ExportRun;
 }
+
+/**
+ * The run `engineArgvs` shows: a plan has no run yet, so its export tag stands for each run's own
+ * (`…--run-000000000-<hash>`; a build's has its start time and run id there instead).
+ */
+export const plannedRun: ExportRun = { runId: 'planned run', startedAt: new Date(0) };
 
 /**
  * The request a planned service's build sends the engine (without its signal and listener): one mapping
@@ -27,7 +40,8 @@ export function engineRequest(
     secrets: service.secrets,
     ...(extras.labels !== undefined && { labels: extras.labels }),
     images: [service.image, service.environmentImage],
-    cache: service.cache,
+    cache:
+      (extras.run === undefined ? null : runScopedExport(service.cache, extras.run))?.plan ?? service.cache,
     insecureRegistries: plan.insecureRegistries,
     ...(extras.timeoutMs !== undefined && { timeoutMs: extras.timeoutMs }),
   };
@@ -42,7 +56,10 @@ export async function engineArgvs(
   const { signal, ...extras } = options;
   const argvs = await Promise.all(
     plan.services.map((service) =>
-      engine.argv({ ...engineRequest(plan, service, extras), ...(signal !== undefined && { signal }) }),
+      engine.argv({
+        ...engineRequest(plan, service, { run: plannedRun, ...extras }),
+        ...(signal !== undefined && { signal }),
+      }),
     ),
   );
   return new Map(plan.services.map((service, index) => [service.service, argvs[index]!]));

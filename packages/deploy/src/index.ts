@@ -25,6 +25,7 @@ export {
   type SpecErrorCode,
 } from './errors.js';
 export { collectGarbage, type GcEntry, type GcOptions, type GcResult } from './gc.js';
+export { collectRunExports, type RunExportGcEntry, type RunExportGcOptions } from './gc-run-exports.js';
 export { type DependencyNode, dependencyOrder, dependentsOf, withDependencies } from './graph.js';
 export { type HealOutcome, healCorruptCacheRefs } from './heal.js';
 export { imageRef, imageRepository, isContentTag } from './image-refs.js';
@@ -57,6 +58,14 @@ export {
 } from './plan.js';
 export type { BuildEngine } from './ports/engine.js';
 export type { RegistryPort } from './ports/registry.js';
+export {
+  decidePromotion,
+  discardRunExport,
+  type PromoteInput,
+  type PromotionDecision,
+  type PromotionOutcome,
+  promoteRunExport,
+} from './promote.js';
 export {
   type BuildReport,
   type FailureCause,

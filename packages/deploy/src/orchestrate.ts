@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { BuildEvent, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
+import {
+  type BuildEvent,
+  type EngineBuildResult,
+  type EngineFailure,
+  runScopedExport,
+} from '@deployer/cache-ref';
 import { engineRequest } from './engine-request.js';
 import { healCorruptCacheRefs } from './heal.js';
 import {
@@ -14,6 +19,7 @@ import {
 import type { EnvironmentPlan, ServicePlan } from './plan.js';
 import type { BuildEngine } from './ports/engine.js';
 import type { RegistryPort } from './ports/registry.js';
+import { discardRunExport, promoteRunExport } from './promote.js';
 import { type BuildReport, type ServiceResult, summarize } from './report.js';
 import { checkSecretSources, secretMasking } from './secrets.js';
 import { defaultSupersession, SupersededError, type Supersession } from './supersede.js';
@@ -242,6 +248,12 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
   const claim = context.supersession.claim(key, context.run);
   const signal = AbortSignal.any([context.cancel, claim.signal]);
   let lease: HeldLease | undefined;
+  const { registry, leaseRun } = context;
+  // BuildKit writes a tag of this run's own, promoted onto the cache ref afterwards (promote.ts); without
+  // a registry to promote through, the engine writes the cache ref itself.
+  const runExport = registry === undefined ? null : runScopedExport(service.cache, leaseRun);
+  let runExportSettled = runExport === null;
+  const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
   try {
     await claim.ready;
     signal.throwIfAborted();
@@ -251,11 +263,26 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
       ...engineRequest(context.plan, service, {
         ...(context.labels !== undefined && { labels: context.labels }),
         ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
+        ...(runExport !== null && { run: leaseRun }),
       }),
       signal: lease === undefined ? signal : AbortSignal.any([signal, lease.signal]),
       onEvent: (event) => context.emit(service.service, { type: 'engine', event }),
     });
-    return await built(service, result, context, elapsed);
+    // Heal first: a corrupt own `:cache` is deleted before the fresh export is promoted onto it.
+    const report = await built(service, result, context, elapsed);
+    if (registry !== undefined && runExport !== null) {
+      runExportSettled = true;
+      await promoteRunExport({
+        registry,
+        runExport,
+        leaseRef: service.cache.lease?.ref,
+        me: { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host },
+        superseded: () => claim.signal.aborted || lease?.signal.aborted === true,
+        signal: context.cancel,
+        warn,
+      });
+    }
+    return { ...report, durationMs: elapsed() };
   } catch (error) {
     const superseded = [claim.signal, lease?.signal].find(
       (cause) =>
@@ -276,6 +303,10 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
     }
     return await failed(service, error, context, elapsed);
   } finally {
+    // A failed, cancelled or superseded build's run tag, if the engine got as far as writing it.
+    if (!runExportSettled && registry !== undefined && runExport !== null) {
+      await discardRunExport(registry, runExport, warn);
+    }
     // The lease first: a newer run of this process, waiting on the claim, then finds it free.
     await lease?.release();
     claim.release();

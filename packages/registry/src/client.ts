@@ -26,6 +26,7 @@ import {
   resolveTag,
 } from './manifests.js';
 import { type RetryOptions, resolveRetryOptions } from './retry.js';
+import { listRunExportTags, type RunExportTag } from './run-exports.js';
 import type { RequestEvent } from './send.js';
 import { collect, listCatalogPages, listTagPages, type PageOptions } from './tags.js';
 import type { Manifest } from './types.js';
@@ -193,6 +194,13 @@ export class RegistryClient {
 
   listCacheRefs(options: CacheInventoryOptions): Promise<CacheInventoryEntry[]> {
     return listCacheRefs(this.#ctx, options);
+  }
+
+  /** BuildKit runs' export tags of a service still in the registry (see run-exports.ts). */
+  listRunExportTags(
+    options: CallOptions & { repository: string; service: string; concurrency?: number },
+  ): Promise<RunExportTag[]> {
+    return listRunExportTags(this.#ctx, options);
   }
 
   deleteCacheRefs(

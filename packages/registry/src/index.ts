@@ -50,6 +50,7 @@ export {
   type RegistryPortOptions,
 } from './port.js';
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js';
+export type { RunExportTag } from './run-exports.js';
 export type { RequestEvent } from './send.js';
 export type { PageOptions } from './tags.js';
 export { nextLink } from './tags.js';

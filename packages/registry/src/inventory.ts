@@ -1,4 +1,4 @@
-import { cacheLocations, isBuildahCacheTag } from '@deployer/cache-ref';
+import { cacheLocations, isBuildahCacheTag, isRunExportTag } from '@deployer/cache-ref';
 import { isBuildkitCacheManifest } from './cache-manifest.js';
 import { collectBlobs, sumSizes } from './cache-measure.js';
 import { measureRepositories } from './cache-repository.js';
@@ -76,7 +76,7 @@ interface PathRepository {
 }
 
 /** Repositories `<repository>/<service>[/<uuid>]`, found with one walk of the catalog. */
-async function pathRepositories(
+export async function pathRepositories(
   ctx: RegistryContext,
   input: CacheInventoryOptions,
 ): Promise<PathRepository[]> {
@@ -105,7 +105,12 @@ function tagCandidates(input: CacheInventoryOptions, tags: readonly string[]): T
   for (const name of tags) {
     if (name === tag.serviceTag) {
       found.push({ strategy: 'tag', repository: tag.repository, tag: name, buildUuid: null });
-    } else if (name.startsWith(tag.tagPrefix) && name.length > tag.tagPrefix.length) {
+    } else if (
+      name.startsWith(tag.tagPrefix) &&
+      name.length > tag.tagPrefix.length &&
+      // A run's export tag is promoted to the cache tag, not a cache of its own (see run-exports.ts).
+      !isRunExportTag(name)
+    ) {
       found.push({
         strategy: 'tag',
         repository: tag.repository,
@@ -156,6 +161,7 @@ async function tagEntry(
  * - tag: tags `cache-<service>-<uuid>` of `<repo>`, from one tag listing (`lease-…` tags never match).
  * A tag entry is reported only when its manifest is a BuildKit cache (see isBuildkitCacheManifest): an
  * image at a cache-shaped tag is not a cache, so `cache ls` never shows it and `cache gc` never deletes it.
+ * Run export tags (`…--run-…`, cache-ref's run-export.ts) are in neither: they are listed by run-exports.ts.
  * Requests: catalog pages + one tag listing per path repository + one manifest GET per tag found + one
  * config GET per distinct buildah image config. Entries come in catalog order, then tag order.
  */

@@ -26,6 +26,18 @@ export interface RegistryPortAdapter {
   removeCacheRefs(refs: readonly { ref: string; digest: string }[], options?: CallOptions): Promise<string[]>;
   /** Tags of a repository (`host/repository`); none when it does not exist. */
   listTags(repository: string, options?: CallOptions): Promise<string[]>;
+  /**
+   * Promotes a run's export tag onto the environment's cache tag in the same repository: one manifest PUT
+   * of the run tag's exact bytes and media type, so readers of `cacheRef` only ever see a complete
+   * manifest. Returns the digest.
+   */
+  promoteCache(runRef: string, cacheRef: string, options?: CallOptions): Promise<string>;
+  /** BuildKit runs' export tags of a service still in the registry, with their runs' start times. */
+  listRunExports(
+    cacheRepository: string,
+    service: string,
+    options?: CallOptions,
+  ): Promise<{ ref: string; startedAt: Date }[]>;
   /** Points `targetRef` at the manifest `sourceRef` names (same registry), returning its digest. */
   tagImage(sourceRef: string, targetRef: string, options?: CallOptions): Promise<string>;
   /**
@@ -158,6 +170,26 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
         if (isRegistryError(error, 'NAME_UNKNOWN')) return [];
         throw error;
       }
+    },
+    async promoteCache(runRef, cacheRef, call) {
+      const run = locate(runRef);
+      const cache = locate(cacheRef);
+      if (run.client !== cache.client || run.repository !== cache.repository) {
+        // Across repositories a copy mounts blobs first: more than the one atomic step promotion must be.
+        throw new TypeError(`cannot promote ${runRef} to ${cacheRef}: not the same repository`);
+      }
+      const head = await run.client.copyManifest({
+        ...call,
+        repository: run.repository,
+        reference: run.reference,
+        toReference: cache.reference,
+      });
+      return head.digest;
+    },
+    async listRunExports(cacheRepository, service, call) {
+      const { client, repository } = locateRepository(cacheRepository);
+      const found = await client.listRunExportTags({ repository, service, ...call });
+      return found.map(({ ref, startedAt }) => ({ ref, startedAt }));
     },
     async tagImage(sourceRef, targetRef, call) {
       const source = locate(sourceRef);

@@ -1,4 +1,4 @@
-import { collectGarbage, insecureRegistries, parseDuration } from '@deployer/deploy';
+import { collectGarbage, collectRunExports, insecureRegistries, parseDuration } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
@@ -29,16 +29,23 @@ export const cacheGcCommand: Command = {
     const olderThanMs = parseDuration(values['older-than'], '--older-than');
     const environment = await loadEnvironmentFromFlags('cache gc', values, context);
     const now = new Date();
+    const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
+    const dryRun = values['dry-run'] ?? false;
     const result = await collectGarbage(environment, {
-      registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
+      registry,
       olderThanMs,
       now,
-      dryRun: values['dry-run'] ?? false,
+      dryRun,
       signal: context.signal,
     });
+    // Run tags that killed runs left (never a cache tag), older than the lease's stale age.
+    const runTags = await collectRunExports(environment, { registry, now, dryRun, signal: context.signal });
     if (values.json) {
-      context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      context.stdout.write(`${JSON.stringify({ ...result, runTags }, null, 2)}\n`);
       return 0;
+    }
+    for (const entry of runTags.filter((tag) => tag.action === 'delete')) {
+      context.stdout.write(`${result.dryRun ? 'would remove' : 'removed'} run tag ${entry.ref}\n`);
     }
     const verb = result.dryRun ? 'would delete' : 'deleted';
     context.stdout.write(`cutoff ${result.cutoff}\n`);

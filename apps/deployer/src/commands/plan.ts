@@ -59,6 +59,11 @@ export const planCommand: Command = {
       context.stdout.write(`\n${service.service}: ${service.reason}\n`);
       for (const endpoint of service.cache.imports)
         context.stdout.write(`  import ${endpoint.ref} (${endpoint.source})\n`);
+      if (service.cache.export !== null && service.cache.engine === 'buildkit') {
+        context.stdout.write(
+          `  export to a tag of each run's own (…--run-<start>-<run>), then promoted to ${service.cache.export.ref}\n`,
+        );
+      }
       context.stdout.write(`  run    ${formatArgv(command)}\n`);
       for (const open of unresolved) {
         context.stdout.write(

@@ -49,6 +49,17 @@ export interface RegistryPort {
     options?: { tags?: readonly string[]; signal?: AbortSignal },
   ): Promise<string[]>;
   /**
+   * Promotes a run's export tag onto the environment's cache tag (same repository): one manifest PUT of the
+   * run tag's exact bytes and media type, so readers only ever see complete manifests. Returns the digest.
+   */
+  promoteCache(runRef: string, cacheRef: string, options?: { signal?: AbortSignal }): Promise<string>;
+  /** BuildKit runs' export tags of a service still in the registry (`cache gc` removes dead runs' ones). */
+  listRunExports(
+    cacheRepository: string,
+    service: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ ref: string; startedAt: Date }[]>;
+  /**
    * Points `targetRef` at the manifest `sourceRef` names (same repository), returning its digest. Optional:
    * with it, a service skipped because its image exists still gets the environment's tag, so `down` knows
    * the environment uses that image.

@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isRunExportTag } from '@deployer/cache-ref';
+import { RegistryClient } from '@deployer/registry';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath } from './run-cli.js';
+import { processesMatching } from './support/processes.js';
+
+// Two `deployer build` processes of one environment started at the same instant, many times, through a real
+// BuildKit daemon: whatever the leases decide, no two live buildctl processes ever export to one ref, and
+// afterwards the environment's `:cache` is a complete manifest and no run tag is left.
+const registry = process.env.DEPLOYER_TEST_REGISTRY;
+const skipReason = !process.env.BUILDKIT_HOST
+  ? 'BUILDKIT_HOST is not set'
+  : !registry
+    ? 'DEPLOYER_TEST_REGISTRY is not set'
+    : undefined;
+if (skipReason) console.log(`skipping the one-writer BuildKit suite: ${skipReason}`);
+
+const iterations = 6;
+const repository = `onewriter${process.pid}`;
+
+/** The `ref=` of every live buildctl's `--export-cache`, one entry per process. */
+async function liveExportRefs(): Promise<string[]> {
+  const refs: string[] = [];
+  for (const { argv } of await processesMatching('--export-cache')) {
+    if (!argv.some((arg) => arg.endsWith('buildctl'))) continue;
+    const value = argv[argv.indexOf('--export-cache') + 1] ?? '';
+    refs.push(/(?:^|,)ref=([^,]+)/.exec(value)?.[1] ?? value);
+  }
+  return refs;
+}
+
+describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', () => {
+  let dir: string;
+  const env = {
+    NO_COLOR: '1',
+    DEPLOYER_REGISTRY: registry!,
+    DEPLOYER_INSECURE_REGISTRIES: registry!,
+    DEPLOYER_ENGINE: 'buildkit',
+    BUILDKIT_HOST: process.env.BUILDKIT_HOST!,
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'deployer-onewriter-'));
+    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
+    if (busybox === undefined)
+      throw new Error('no static busybox on this host: apt-get install busybox-static');
+    await mkdir(join(dir, 'slow'));
+    await copyFile(busybox, join(dir, 'slow', 'busybox'));
+    await writeFile(
+      join(dir, 'slow', 'Dockerfile'),
+      // A step that takes seconds, run anew each iteration (its build argument changes).
+      'FROM scratch\nCOPY busybox /bin/busybox\nARG ITERATION\nRUN ["/bin/busybox", "sh", "-c", "echo $ITERATION > /iteration; /bin/busybox sleep 3"]\n',
+    );
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(`${iterations} times: two runs at once never share an export ref; :cache whole, no run tag left`, async () => {
+    const client = new RegistryClient({ host: registry!, insecure: true, credentials: 'anonymous' });
+    const cacheRepository = `${repository}/cache/slow/pr-1`;
+    let overlapping = 0;
+    for (let iteration = 0; iteration < iterations; iteration++) {
+      const spec = join(dir, `env-${iteration}.yaml`);
+      await writeFile(
+        spec,
+        `registry: { host: ${registry}, repository: ${repository}, insecure: true }\nservices:\n  slow: { context: slow, args: { ITERATION: "${iteration}" } }\n`,
+      );
+      const build = () =>
+        execa('node', [binPath, 'build', '-f', spec, '--uuid', 'pr-1', '--force', '--no-fallbacks'], {
+          env,
+          reject: false,
+          timeout: 90_000,
+        });
+      const runs = Promise.all([build(), build()]);
+      let done = false;
+      void runs.finally(() => {
+        done = true;
+      });
+      while (!done) {
+        const refs = await liveExportRefs();
+        expect(new Set(refs).size, `export refs of live buildctl processes: ${refs.join(' ')}`).toBe(
+          refs.length,
+        );
+        if (refs.length > 1) overlapping += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const results = await runs;
+      for (const result of results) expect([0, 1], result.stdout + result.stderr).toContain(result.exitCode);
+      expect(
+        results.some((result) => result.exitCode === 0),
+        results.map((r) => r.stdout).join('\n'),
+      ).toBe(true);
+
+      const tags = await client.listTags(cacheRepository);
+      expect(tags.filter(isRunExportTag), `tags left after iteration ${iteration}`).toEqual([]);
+      expect(tags).toContain('cache');
+      const cache = await client.getManifest(cacheRepository, 'cache');
+      const descriptors = 'manifests' in cache.manifest ? cache.manifest.manifests : [];
+      expect(descriptors.length).toBeGreaterThan(0);
+      for (const descriptor of descriptors) {
+        expect(await client.headBlob(cacheRepository, descriptor.digest), descriptor.digest).toBe(
+          descriptor.size,
+        );
+      }
+    }
+    // The two runs really did build at the same time (the test could have caught a shared ref).
+    expect(overlapping).toBeGreaterThan(0);
+  }, 300_000);
+});
