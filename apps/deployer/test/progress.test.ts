@@ -19,7 +19,7 @@ const result = (service: string, status: ServiceResult['status'], extra: Partial
     images: [],
     digest: null,
     cacheHitRatio: 0.5,
-    steps: { total: 4, cached: 2 },
+    steps: { total: 4, cached: 2, shared: 0 },
     durationMs: 1500,
     healed: false,
     corruptCacheRefs: [],

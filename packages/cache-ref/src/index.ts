@@ -22,8 +22,10 @@ export type {
   EngineBuildResult,
   EngineFailure,
   SecretSource,
+  StepCounts,
   StepTiming,
 } from './engine-contract.js';
+export { cacheHitRatio } from './cache-hit-ratio.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,

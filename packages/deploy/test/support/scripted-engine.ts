@@ -26,7 +26,7 @@ export function engineResult(overrides: Partial<EngineBuildResult> = {}): Engine
   return {
     imageDigest: `sha256:${'ab'.repeat(32)}`,
     cacheManifestDigest: null,
-    steps: { total: 4, cached: 1 },
+    steps: { total: 4, cached: 1, shared: 0 },
     cacheHitRatio: 0.25,
     stepTimings: [],
     missingCacheRefs: [],
