@@ -90,7 +90,12 @@ export class ProgressTracker {
     return {
       steps,
       cacheHitRatio: cacheHitRatio(steps),
-      stepTimings: counted.map(({ name, cached, shared, durationMs }) => ({ name, cached, shared, durationMs })),
+      stepTimings: counted.map(({ name, cached, shared, durationMs }) => ({
+        name,
+        cached,
+        shared,
+        durationMs,
+      })),
       missingCacheRefs: [...this.missing],
       importedCacheRefs: [...this.imported],
       failedStep:

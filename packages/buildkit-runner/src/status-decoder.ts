@@ -100,7 +100,8 @@ export class SolveStatusDecoder {
       if (!state.errors.has(vertex.error)) {
         const step = parseStepName(name);
         if (step.kind === 'cache-import') {
-          if (state.errors.size === 0) events.push({ type: 'cache-miss', ref: step.ref, reason: vertex.error });
+          if (state.errors.size === 0)
+            events.push({ type: 'cache-miss', ref: step.ref, reason: vertex.error });
         } else {
           this.stepFailed = true;
           events.push(...this.flushVertexLogs(stepId), {

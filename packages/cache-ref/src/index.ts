@@ -5,6 +5,7 @@ export {
   type RenderOptions,
   renderBuildkitCache,
 } from './buildkit.js';
+export { cacheHitRatio } from './cache-hit-ratio.js';
 export type { CacheRefInfo } from './cache-ref-info.js';
 export {
   type CacheConfig,
@@ -25,7 +26,6 @@ export type {
   StepCounts,
   StepTiming,
 } from './engine-contract.js';
-export { cacheHitRatio } from './cache-hit-ratio.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,
