@@ -73,6 +73,19 @@ describe('plain progress', () => {
   });
 });
 
+describe('a build that took steps from a concurrent identical build', () => {
+  it('says how many were shared beside how many were cached', () => {
+    const out = capture();
+    const shared = result('web', 'built', { steps: { total: 4, cached: 1, shared: 3 }, cacheHitRatio: 1 });
+    plainProgress(out.stream).onEvent({
+      buildUuid: 'wandering-credit-924200',
+      service: 'web',
+      event: { type: 'finished', result: shared },
+    });
+    expect(out.text()).toBe('[wandering-credit-924200] web: done 1.5s, 1/4 steps cached, 3 shared\n');
+  });
+});
+
 describe('a run taken over across processes', () => {
   const uuid = 'wandering-credit-924200';
   const superseded = result('web', 'superseded', { reason: 'superseded by run 9f1c on ci-runner-7' });

@@ -12,13 +12,18 @@ export class EngineTestFailure extends Error implements EngineFailure {
   readonly kind: EngineFailure['kind'];
   readonly corruptCacheRefs?: readonly string[];
   readonly step?: string;
+  readonly attempts?: number;
 
-  constructor(message: string, fields: Pick<EngineFailure, 'code' | 'kind' | 'corruptCacheRefs' | 'step'>) {
+  constructor(
+    message: string,
+    fields: Pick<EngineFailure, 'code' | 'kind' | 'corruptCacheRefs' | 'step' | 'attempts'>,
+  ) {
     super(message);
     this.code = fields.code;
     this.kind = fields.kind;
     if (fields.corruptCacheRefs !== undefined) this.corruptCacheRefs = fields.corruptCacheRefs;
     if (fields.step !== undefined) this.step = fields.step;
+    if (fields.attempts !== undefined) this.attempts = fields.attempts;
   }
 }
 
