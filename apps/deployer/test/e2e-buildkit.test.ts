@@ -124,10 +124,11 @@ describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => 
 
   it('a daemon that cannot be reached is retried, and the report counts the attempts', async () => {
     const unreachable = { ...env, BUILDKIT_HOST: `unix://${join(scratch, 'no-daemon.sock')}` };
-    const args = ['build', '-f', shop, '--force', '--uuid', `bk-unreachable-${run}`, '--service', 'web'];
+    // Two environments: two runs of one environment at once would supersede each other.
+    const args = (uuid: string) => ['build', '-f', shop, '--force', '--uuid', uuid, '--service', 'web'];
     const [plain, json] = await Promise.all([
-      runCli(args, { env: unreachable }),
-      runCli([...args, '--json'], { env: unreachable }),
+      runCli(args(`bk-unreachable-${run}`), { env: unreachable }),
+      runCli([...args(`bk-unreachable-json-${run}`), '--json'], { env: unreachable }),
     ]);
     expect(plain.exitCode).toBe(1);
     expect(plain.stdout.split('\n').filter((line) => / web: retry \d/.test(line))).toEqual([
