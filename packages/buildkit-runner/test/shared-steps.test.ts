@@ -8,7 +8,8 @@ const steps = [
   '[stage-1 3/4] COPY . /app',
   '[stage-1 4/4] RUN ls /app > /app/manifest.txt',
 ];
-const byName = (timings: { name: string }[]) => [...timings].sort((a, b) => a.name.localeCompare(b.name));
+const byName = <T extends { name: string }>(timings: T[]) =>
+  [...timings].sort((a, b) => a.name.localeCompare(b.name));
 
 describe('two concurrent identical builds on one daemon (recorded)', () => {
   it('cold: the client that ran every step reports 4 built, nothing shared', async () => {
