@@ -56,11 +56,15 @@ export class SolveStatusDecoder {
     return events;
   }
 
-  /** Unterminated log lines at the end of the stream, then the steps another build ran for this one. */
-  finish(): BuildEvent[] {
+  /**
+   * Unterminated log lines at the end of the stream, then the steps another build ran for this one.
+   * `succeeded: false` (the build process failed, e.g. its connection to the daemon was lost) means the
+   * unfinished vertices never ran, even when no vertex reported an error.
+   */
+  finish(succeeded = true): BuildEvent[] {
     const events: BuildEvent[] = [];
     for (const key of [...this.logSplitters.keys()]) events.push(...this.flushLogs(key));
-    if (this.stepFailed) return events;
+    if (!succeeded || this.stepFailed) return events;
     for (const [stepId, state] of this.vertices) {
       if (!state.completed && !state.cached && state.errors.size === 0)
         events.push({ type: 'step-shared', stepId, name: state.name });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { recordedRegistry as R, traceEvents, traceSummary } from './helpers.js';
+import { SolveStatusReader } from '../src/index.js';
+import { fakesDir, recordedRegistry as R, traceEvents, traceSummary } from './helpers.js';
 
 const cache = (uuid: string) => `${R}/cache/shop/web/${uuid}:cache`;
 const steps = [
@@ -54,6 +56,16 @@ describe('two concurrent identical builds on one daemon (recorded)', () => {
     expect(shared.map((event) => ('name' in event ? event.name : '')).sort()).toEqual([...steps].sort());
     const firstShared = events.findIndex((event) => event.type === 'step-shared');
     expect(events.slice(firstShared).every((event) => event.type === 'step-shared')).toBe(true);
+  });
+
+  it('announces none when the build process failed, though no vertex reported an error', () => {
+    const trace = readFileSync(`${fakesDir}recorded/14-concurrent-fallback-a.trace.jsonl`);
+    const failed = new SolveStatusReader();
+    const events = [...failed.push(trace), ...failed.end(false)];
+    expect(events.filter((event) => event.type === 'step-shared')).toEqual([]);
+    const succeeded = new SolveStatusReader();
+    const shared = [...succeeded.push(trace), ...succeeded.end(true)].filter((e) => e.type === 'step-shared');
+    expect(shared.length).toBeGreaterThanOrEqual(4);
   });
 
   it('a lone build shares nothing', async () => {
