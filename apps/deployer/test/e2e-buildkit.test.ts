@@ -24,7 +24,8 @@ interface Report {
     service: string;
     status: string;
     reason?: string;
-    steps: { total: number; cached: number };
+    steps: { total: number; cached: number; shared: number };
+    attempts: number;
   }>;
 }
 
@@ -39,6 +40,8 @@ describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => 
     BUILDKIT_HOST: process.env.BUILDKIT_HOST!,
   };
   let scratch: string;
+  /** Steps per service of a lone build (the cold build of `first`). */
+  const loneSteps = new Map<string, number>();
 
   async function build(args: string[]): Promise<Report> {
     const result = await runCli(['build', '-f', shop, '--force', '--json', ...args], { env });
@@ -78,6 +81,10 @@ describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => 
   it('warms the second new environment from the first', async () => {
     const cold = await build(['--uuid', first, '--no-fallbacks']);
     expect(cold.ok).toBe(true);
+    for (const service of cold.services) {
+      expect(service.steps.total, service.service).toBeGreaterThan(0);
+      loneSteps.set(service.service, service.steps.total);
+    }
     const warm = await build(['--uuid', second, '--fallback', first]);
     expect(warm.ok).toBe(true);
     for (const service of warm.services) expect(service.steps.cached, service.service).toBeGreaterThan(0);
@@ -85,6 +92,55 @@ describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => 
     const total = warm.services.reduce((sum, service) => sum + service.steps.total, 0);
     expect(cached / total).toBeGreaterThanOrEqual(0.75);
   }, 600_000);
+
+  it('builds 8 environments at once, each with its real step counts and its own cache refs', async () => {
+    const uuids = Array.from({ length: 8 }, (_, index) => `bk-parallel-${index + 1}-${run}`);
+    // Eight `deployer build` processes at once on one daemon: BuildKit's solver runs each identical step
+    // once, and the builds that did not run it report it shared; every step still counts in the total.
+    const results = await Promise.all(
+      uuids.map((uuid) =>
+        runCli(['build', '-f', shop, '--force', '--json', '--uuid', uuid, '--fallback', first], { env }),
+      ),
+    );
+    const client = new RegistryClient({ host: registry!, insecure: true });
+    for (const [index, result] of results.entries()) {
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as Report;
+      expect(report.ok).toBe(true);
+      expect(report.services.map((service) => service.service).sort()).toEqual([...loneSteps.keys()].sort());
+      for (const service of report.services) {
+        const label = `${uuids[index]} ${service.service}: ${JSON.stringify(service.steps)}`;
+        expect(service.status, label).toBe('built');
+        expect(service.steps.total, label).toBe(loneSteps.get(service.service));
+        // Warmed by the fallback: every step imported or taken from a build that imported it.
+        expect(service.steps.cached + service.steps.shared, label).toBe(service.steps.total);
+        expect(
+          await client.headManifest(`shop/cache/${service.service}/${uuids[index]}`, 'cache'),
+          label,
+        ).toBeDefined();
+      }
+    }
+  }, 600_000);
+
+  it('a daemon that cannot be reached is retried, and the report counts the attempts', async () => {
+    const unreachable = { ...env, BUILDKIT_HOST: `unix://${join(scratch, 'no-daemon.sock')}` };
+    // Two environments: two runs of one environment at once would supersede each other.
+    const args = (uuid: string) => ['build', '-f', shop, '--force', '--uuid', uuid, '--service', 'web'];
+    const [plain, json] = await Promise.all([
+      runCli(args(`bk-unreachable-${run}`), { env: unreachable }),
+      runCli([...args(`bk-unreachable-json-${run}`), '--json'], { env: unreachable }),
+    ]);
+    expect(plain.exitCode).toBe(1);
+    expect(plain.stdout.split('\n').filter((line) => / web: retry \d/.test(line))).toEqual([
+      expect.stringContaining('retry 2: BuildKit daemon unreachable'),
+      expect.stringContaining('retry 3: BuildKit daemon unreachable'),
+    ]);
+    expect(json.exitCode).toBe(1);
+    const report = JSON.parse(json.stdout) as Report;
+    expect(report.services).toEqual([
+      expect.objectContaining({ service: 'web', status: 'failed', attempts: 3 }),
+    ]);
+  }, 120_000);
 
   it("down removes the second environment's cache refs and image tags, and not the first's", async () => {
     const client = new RegistryClient({ host: registry!, insecure: true });

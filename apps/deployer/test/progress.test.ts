@@ -19,7 +19,7 @@ const result = (service: string, status: ServiceResult['status'], extra: Partial
     images: [],
     digest: null,
     cacheHitRatio: 0.5,
-    steps: { total: 4, cached: 2 },
+    steps: { total: 4, cached: 2, shared: 0 },
     durationMs: 1500,
     healed: false,
     corruptCacheRefs: [],
@@ -70,6 +70,19 @@ describe('plain progress', () => {
       '[wandering-credit-924200] web: done 1.5s, 2/4 steps cached',
       '[wandering-credit-924200] api: failed: RUN exited 3',
     ]);
+  });
+});
+
+describe('a build that took steps from a concurrent identical build', () => {
+  it('says how many were shared beside how many were cached', () => {
+    const out = capture();
+    const shared = result('web', 'built', { steps: { total: 4, cached: 1, shared: 3 }, cacheHitRatio: 1 });
+    plainProgress(out.stream).onEvent({
+      buildUuid: 'wandering-credit-924200',
+      service: 'web',
+      event: { type: 'finished', result: shared },
+    });
+    expect(out.text()).toBe('[wandering-credit-924200] web: done 1.5s, 1/4 steps cached, 3 shared\n');
   });
 });
 

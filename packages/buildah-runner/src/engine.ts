@@ -1,6 +1,11 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
-import { type CacheEndpoint, engineTempPlaceholder, parseImageReference } from '@deployer/cache-ref';
+import {
+  type CacheEndpoint,
+  cacheHitRatio,
+  engineTempPlaceholder,
+  parseImageReference,
+} from '@deployer/cache-ref';
 import { buildahBuildArgs, buildahPushArgs } from './args.js';
 import {
   chooseCacheSource,
@@ -107,16 +112,18 @@ class BuildahBuild {
     if (plan.export !== null) await this.completeOwnCache(built.value.summary.pulledCache, plan.export);
 
     const counted = built.value.summary.steps.filter((step) => step.counted);
-    const cached = counted.filter((step) => step.cached).length;
+    // buildah builds alone: no step is ever taken from a concurrent build, so none is shared.
+    const steps = { total: counted.length, cached: counted.filter((step) => step.cached).length, shared: 0 };
     return {
       imageDigest,
       // buildah stores cache as one image per layer, not one cache manifest.
       cacheManifestDigest: null,
-      steps: { total: counted.length, cached },
-      cacheHitRatio: counted.length === 0 ? 0 : cached / counted.length,
+      steps,
+      cacheHitRatio: cacheHitRatio(steps),
       stepTimings: counted.map((step) => ({
         name: step.name,
         cached: step.cached,
+        shared: false,
         durationMs: step.durationMs ?? 0,
       })),
       missingCacheRefs: choice.missing.map((endpoint) => endpoint.ref),

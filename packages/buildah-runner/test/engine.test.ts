@@ -73,7 +73,7 @@ describe('createBuildahEngine against a real registry', () => {
     expect(result.imageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(await inspectDigest(build.images[0]!)).toBe(result.imageDigest);
     expect(await inspectDigest(second)).toBe(result.imageDigest);
-    expect(result.steps).toEqual({ total: 4, cached: 0 });
+    expect(result.steps).toEqual({ total: 4, cached: 0, shared: 0 });
     expect(result.cacheHitRatio).toBe(0);
     expect(result.stepTimings.map((timing) => timing.name)).toEqual([
       '[1/2] RUN echo "installing deps" && mkdir -p /deps && echo lib > /deps/lib.txt',
@@ -91,7 +91,7 @@ describe('createBuildahEngine against a real registry', () => {
   it('rebuilds the same environment warm from its own cache, with fresh local storage', async () => {
     const build = request('ok', 'main');
     const result = await engine.build(build);
-    expect(result.steps).toEqual({ total: 4, cached: 4 });
+    expect(result.steps).toEqual({ total: 4, cached: 4, shared: 0 });
     expect(result.cacheHitRatio).toBe(1);
     expect(result.missingCacheRefs).toEqual([]);
     expect(build.events.filter((event) => event.type === 'step-cached')).toHaveLength(5);
@@ -101,13 +101,13 @@ describe('createBuildahEngine against a real registry', () => {
     const uuid = 'wandering-credit-924200';
     const first = request('ok', uuid, { fallbacks: ['main'] });
     const result = await engine.build(first);
-    expect(result.steps).toEqual({ total: 4, cached: 4 });
+    expect(result.steps).toEqual({ total: 4, cached: 4, shared: 0 });
     expect(result.missingCacheRefs).toEqual([`${ownRepository(uuid)}:cache`]);
     expect(await listTags(ownRepository(uuid))).toHaveLength(5);
 
     // Without the fallback, the environment's own cache alone now gives every hit.
     const again = await engine.build(request('ok', uuid));
-    expect(again.steps).toEqual({ total: 4, cached: 4 });
+    expect(again.steps).toEqual({ total: 4, cached: 4, shared: 0 });
   });
 
   it('builds environments in parallel, each writing only its own cache and reading the fallback untouched', async () => {
@@ -123,7 +123,7 @@ describe('createBuildahEngine against a real registry', () => {
 
   it('builds a new environment without fallback cold', async () => {
     const result = await engine.build(request('ok', 'quiet-river-118877'));
-    expect(result.steps).toEqual({ total: 4, cached: 0 });
+    expect(result.steps).toEqual({ total: 4, cached: 0, shared: 0 });
   });
 
   it('fails a failing RUN as a user error naming the step, with its log tail, pushing nothing', async () => {

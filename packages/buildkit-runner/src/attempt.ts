@@ -67,7 +67,7 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     await trace?.stop();
     stdout.end();
     stderr.end();
-    progress.end().forEach(emit);
+    progress.end(!outcome.aborted && outcome.spawnError === null && outcome.exitCode === 0).forEach(emit);
     const summary = tracker.summary();
 
     if (outcome.aborted) return { ok: false, error: input.cancelled(), progress: summary };

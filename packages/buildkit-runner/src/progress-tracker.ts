@@ -1,9 +1,10 @@
-import type { BuildEvent, StepTiming } from '@deployer/cache-ref';
+import { type BuildEvent, cacheHitRatio, type StepCounts, type StepTiming } from '@deployer/cache-ref';
 import { isCountedStep, parseStepName } from './step-name.js';
 
 interface StepRecord {
   name: string;
   cached: boolean;
+  shared: boolean;
   durationMs: number;
   error: string | null;
   logTail: string[];
@@ -16,10 +17,10 @@ export interface FailedStep {
 }
 
 export interface ProgressSummary {
-  steps: { total: number; cached: number };
+  steps: StepCounts;
   cacheHitRatio: number;
   stepTimings: StepTiming[];
-  /** Imported refs whose import vertex failed: cache misses. */
+  /** Imported refs that could not be read: cache misses. */
   missingCacheRefs: string[];
   /** Imported refs whose import vertex succeeded, in the order BuildKit finished them. */
   importedCacheRefs: string[];
@@ -33,7 +34,8 @@ const cancellation = /context canceled|^canceled$/;
 
 /**
  * Folds BuildEvents into what a build result reports. Counts only Dockerfile steps after FROM (see
- * isCountedStep); keeps the last few log lines per step for error reports, nothing more.
+ * isCountedStep), each once: cached, shared (a concurrent identical build ran it) or run here; keeps the
+ * last few log lines per step for error reports, nothing more.
  */
 export class ProgressTracker {
   private readonly steps = new Map<string, StepRecord>();
@@ -42,6 +44,11 @@ export class ProgressTracker {
 
   observe(event: BuildEvent): void {
     if (event.type === 'warning' || event.type === 'retry') return;
+    if (event.type === 'cache-miss') {
+      this.missing.add(event.ref);
+      this.imported.delete(event.ref);
+      return;
+    }
     const step = this.step(event.stepId, 'name' in event ? event.name : undefined);
     switch (event.type) {
       case 'step-cached':
@@ -54,15 +61,12 @@ export class ProgressTracker {
         if (name.kind === 'cache-import' && !this.missing.has(name.ref)) this.imported.add(name.ref);
         break;
       }
-      case 'step-errored': {
-        step.error = event.error;
-        const name = parseStepName(event.name);
-        if (name.kind === 'cache-import') {
-          this.missing.add(name.ref);
-          this.imported.delete(name.ref);
-        }
+      case 'step-shared':
+        step.shared = !step.cached;
         break;
-      }
+      case 'step-errored':
+        step.error = event.error;
+        break;
       case 'log':
         step.logTail.push(
           event.line.length > TAIL_LINE_LENGTH ? `${event.line.slice(0, TAIL_LINE_LENGTH)}…` : event.line,
@@ -76,15 +80,22 @@ export class ProgressTracker {
 
   summary(): ProgressSummary {
     const counted = [...this.steps.values()].filter((step) => isCountedStep(step.name));
-    const cached = counted.filter((step) => step.cached).length;
-    const failures = [...this.steps.values()].filter(
-      (step) => step.error !== null && parseStepName(step.name).kind !== 'cache-import',
-    );
+    const steps: StepCounts = {
+      total: counted.length,
+      cached: counted.filter((step) => step.cached).length,
+      shared: counted.filter((step) => step.shared).length,
+    };
+    const failures = [...this.steps.values()].filter((step) => step.error !== null);
     const root = failures.find((step) => !cancellation.test(step.error ?? '')) ?? failures[0];
     return {
-      steps: { total: counted.length, cached },
-      cacheHitRatio: counted.length === 0 ? 0 : cached / counted.length,
-      stepTimings: counted.map(({ name, cached: hit, durationMs }) => ({ name, cached: hit, durationMs })),
+      steps,
+      cacheHitRatio: cacheHitRatio(steps),
+      stepTimings: counted.map(({ name, cached, shared, durationMs }) => ({
+        name,
+        cached,
+        shared,
+        durationMs,
+      })),
       missingCacheRefs: [...this.missing],
       importedCacheRefs: [...this.imported],
       failedStep:
@@ -95,7 +106,7 @@ export class ProgressTracker {
   private step(stepId: string, name: string | undefined): StepRecord {
     let step = this.steps.get(stepId);
     if (step === undefined) {
-      step = { name: name ?? '', cached: false, durationMs: 0, error: null, logTail: [] };
+      step = { name: name ?? '', cached: false, shared: false, durationMs: 0, error: null, logTail: [] };
       this.steps.set(stepId, step);
     } else if (name !== undefined && name !== '') {
       step.name = name;

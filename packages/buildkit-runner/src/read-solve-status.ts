@@ -20,8 +20,9 @@ export class SolveStatusReader {
     return this.lines.push(chunk).flatMap((line) => this.line(line));
   }
 
-  end(): BuildEvent[] {
-    return [...this.lines.end().flatMap((line) => this.line(line)), ...this.decoder.finish()];
+  /** The rest of the stream; `succeeded`: whether the build process succeeded (see SolveStatusDecoder). */
+  end(succeeded = true): BuildEvent[] {
+    return [...this.lines.end().flatMap((line) => this.line(line)), ...this.decoder.finish(succeeded)];
   }
 
   private line(line: string): BuildEvent[] {

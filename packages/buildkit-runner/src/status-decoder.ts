@@ -21,14 +21,20 @@ const MAX_LOG_LINE = 64 * 1024;
  * - `step-cached` once, when BuildKit first reports it cached;
  * - `step-completed` on each change from running to completed (a restarted vertex completes again; its
  *   duration runs from the first start, so the last event carries the total);
- * - `step-errored` once per distinct error. A failed `importing cache manifest from REF` vertex is a
- *   cache miss, not a build failure (see ProgressTracker);
+ * - `step-errored` once per distinct error;
+ * - `cache-miss` instead, once, for a failed `importing cache manifest from REF` vertex: a ref that does
+ *   not exist yet (a new environment's own) is a miss, not a build failure, and the build goes on;
+ * - `step-shared`, at the end of a stream in which no step failed, for each vertex seen but never
+ *   completed nor cached here: BuildKit's solver ran that step once for several concurrent identical
+ *   builds, and only one client's status stream shows it finish (recorded in
+ *   test/fixtures/recorded, cases 13 and 14). A failed build's unfinished vertices just never ran;
  * - `log` per whole line of a step's stdout/stderr (chunks are split and joined per vertex and stream).
  * Vertices outside the Dockerfile's numbered steps report `index` 0 and `total` null.
  */
 export class SolveStatusDecoder {
   private readonly vertices = new Map<string, VertexState>();
   private readonly logSplitters = new Map<string, LineSplitter>();
+  private stepFailed = false;
 
   push(status: SolveStatus): BuildEvent[] {
     const events: BuildEvent[] = [];
@@ -50,10 +56,19 @@ export class SolveStatusDecoder {
     return events;
   }
 
-  /** Unterminated log lines at the end of the stream. */
-  finish(): BuildEvent[] {
+  /**
+   * Unterminated log lines at the end of the stream, then the steps another build ran for this one.
+   * `succeeded: false` (the build process failed, e.g. its connection to the daemon was lost) means the
+   * unfinished vertices never ran, even when no vertex reported an error.
+   */
+  finish(succeeded = true): BuildEvent[] {
     const events: BuildEvent[] = [];
     for (const key of [...this.logSplitters.keys()]) events.push(...this.flushLogs(key));
+    if (!succeeded || this.stepFailed) return events;
+    for (const [stepId, state] of this.vertices) {
+      if (!state.completed && !state.cached && state.errors.size === 0)
+        events.push({ type: 'step-shared', stepId, name: state.name });
+    }
     return events;
   }
 
@@ -87,13 +102,20 @@ export class SolveStatusDecoder {
     if (vertex.error !== '') {
       state.completed = true;
       if (!state.errors.has(vertex.error)) {
+        const step = parseStepName(name);
+        if (step.kind === 'cache-import') {
+          if (state.errors.size === 0)
+            events.push({ type: 'cache-miss', ref: step.ref, reason: vertex.error });
+        } else {
+          this.stepFailed = true;
+          events.push(...this.flushVertexLogs(stepId), {
+            type: 'step-errored',
+            stepId,
+            name,
+            error: vertex.error,
+          });
+        }
         state.errors.add(vertex.error);
-        events.push(...this.flushVertexLogs(stepId), {
-          type: 'step-errored',
-          stepId,
-          name,
-          error: vertex.error,
-        });
       }
       return events;
     }

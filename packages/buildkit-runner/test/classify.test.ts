@@ -4,7 +4,7 @@ import { classifyFailure, type ProgressSummary, parseBuildMetadata } from '../sr
 import { type FixtureCase, fixturePath, plainLog, R, recordedExitCode, traceSummary } from './helpers.js';
 
 const emptyProgress: ProgressSummary = {
-  steps: { total: 0, cached: 0 },
+  steps: { total: 0, cached: 0, shared: 0 },
   cacheHitRatio: 0,
   stepTimings: [],
   missingCacheRefs: [],

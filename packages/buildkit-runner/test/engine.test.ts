@@ -82,7 +82,7 @@ describe('createBuildkitEngine with buildctl', () => {
     expect(result).toMatchObject({
       imageDigest: 'sha256:737faf4351e8329f9d9d35d112a89ab365a9055ac1667d06dd38b1944d6fe6e0',
       cacheManifestDigest: 'sha256:aaa0a0d8afa8fdf39f143842124d8c339512abb6b242110ce07ec102e20827b4',
-      steps: { total: 4, cached: 4 },
+      steps: { total: 4, cached: 4, shared: 0 },
       cacheHitRatio: 1,
       missingCacheRefs: [`${R}/cache/shop/web/wandering-credit-924200:cache`],
       corruptCacheRefs: [],
@@ -105,7 +105,7 @@ describe('createBuildkitEngine with buildctl', () => {
     const result = await engine(['01-cold-base-env'], {
       env: { REPLAY_GATE_FILE: gate, REPLAY_GATE_AFTER: '20' },
     }).build(build);
-    expect(result.steps).toEqual({ total: 4, cached: 0 });
+    expect(result.steps).toEqual({ total: 4, cached: 0, shared: 0 });
   });
 
   it('keeps secret values out of argv and hands credentials over as DOCKER_CONFIG', async () => {

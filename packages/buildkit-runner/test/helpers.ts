@@ -35,15 +35,32 @@ export function plainLog(name: FixtureCase): string[] {
   return readFileSync(fixturePath(name, 'plain.log'), 'utf8').split('\n');
 }
 
+/** This package's own recordings (test/fixtures/recorded, see its README): registry 127.0.0.1:41347. */
+export const recordedCases = [
+  '11-own-ref-missing-cold',
+  '12-own-ref-missing-fallback-hit',
+  '13-concurrent-cold-a',
+  '13-concurrent-cold-b',
+  '14-concurrent-fallback-a',
+  '14-concurrent-fallback-b',
+] as const;
+export type RecordedCase = (typeof recordedCases)[number];
+export const recordedRegistry = '127.0.0.1:41347';
+
+function tracePath(name: FixtureCase | RecordedCase): string {
+  return (recordedCases as readonly string[]).includes(name)
+    ? `${fakesDir}recorded/${name}.trace.jsonl`
+    : fixturePath(name as FixtureCase, 'trace.jsonl');
+}
+
 /** Streams a recorded trace through the reader, as the engine does with a live one. */
-export async function traceEvents(name: FixtureCase): Promise<BuildEvent[]> {
+export async function traceEvents(name: FixtureCase | RecordedCase): Promise<BuildEvent[]> {
   const events: BuildEvent[] = [];
-  for await (const event of readSolveStatus(createReadStream(fixturePath(name, 'trace.jsonl'))))
-    events.push(event);
+  for await (const event of readSolveStatus(createReadStream(tracePath(name)))) events.push(event);
   return events;
 }
 
-export async function traceSummary(name: FixtureCase) {
+export async function traceSummary(name: FixtureCase | RecordedCase) {
   const tracker = new ProgressTracker();
   for (const event of await traceEvents(name)) tracker.observe(event);
   return tracker.summary();

@@ -7,7 +7,7 @@ const cache = (uuid: string) => `${R}/cache/shop/web/${uuid}:cache`;
 describe('ProgressTracker on the recordings', () => {
   it('cold build: 0 of 4 steps cached, the own ref missing', async () => {
     const summary = await traceSummary('01-cold-base-env');
-    expect(summary.steps).toEqual({ total: 4, cached: 0 });
+    expect(summary.steps).toEqual({ total: 4, cached: 0, shared: 0 });
     expect(summary.cacheHitRatio).toBe(0);
     expect(summary.missingCacheRefs).toEqual([cache('main')]);
     expect(summary.importedCacheRefs).toEqual([]);
@@ -25,7 +25,7 @@ describe('ProgressTracker on the recordings', () => {
 
   it('warm rebuild: all 4 build steps cached from the own ref', async () => {
     const summary = await traceSummary('02-warm-same-env');
-    expect(summary.steps).toEqual({ total: 4, cached: 4 });
+    expect(summary.steps).toEqual({ total: 4, cached: 4, shared: 0 });
     expect(summary.cacheHitRatio).toBe(1);
     expect(summary.missingCacheRefs).toEqual([]);
     expect(summary.importedCacheRefs).toEqual([cache('main')]);
@@ -33,7 +33,7 @@ describe('ProgressTracker on the recordings', () => {
 
   it('new environment warmed by the fallback: own ref missing, 4 of 4 cached', async () => {
     const summary = await traceSummary('03-new-env-with-fallback');
-    expect(summary.steps).toEqual({ total: 4, cached: 4 });
+    expect(summary.steps).toEqual({ total: 4, cached: 4, shared: 0 });
     expect(summary.missingCacheRefs).toEqual([cache('wandering-credit-924200')]);
     expect(summary.importedCacheRefs).toEqual([cache('main')]);
     expect(summary.stepTimings.every((timing) => timing.cached)).toBe(true);
@@ -41,13 +41,13 @@ describe('ProgressTracker on the recordings', () => {
 
   it('new environment without fallback: the cold start, 0 of 4', async () => {
     const summary = await traceSummary('04-new-env-no-fallback');
-    expect(summary.steps).toEqual({ total: 4, cached: 0 });
+    expect(summary.steps).toEqual({ total: 4, cached: 0, shared: 0 });
     expect(summary.missingCacheRefs).toEqual([cache('quiet-river-118877')]);
   });
 
   it('failing RUN: the step, its error and its output', async () => {
     const summary = await traceSummary('05-run-step-fails');
-    expect(summary.steps).toEqual({ total: 1, cached: 0 });
+    expect(summary.steps).toEqual({ total: 1, cached: 0, shared: 0 });
     expect(summary.failedStep).toEqual({
       name: '[2/2] RUN echo "about to fail" && echo "missing-module: not found" >&2 && exit 3',
       error: expect.stringContaining('did not complete successfully: exit code: 3'),
@@ -57,7 +57,7 @@ describe('ProgressTracker on the recordings', () => {
 
   it('corrupt fallback: steps cached from main, then the export vertex failed', async () => {
     const summary = await traceSummary('09-corrupt-fallback-cache');
-    expect(summary.steps).toEqual({ total: 4, cached: 4 });
+    expect(summary.steps).toEqual({ total: 4, cached: 4, shared: 0 });
     expect(summary.importedCacheRefs).toEqual([cache('main')]);
     expect(summary.missingCacheRefs).toEqual([cache('silent-lake-300001')]);
     expect(summary.failedStep?.name).toBe('exporting to image');
@@ -65,7 +65,7 @@ describe('ProgressTracker on the recordings', () => {
 
   it('the retry without the corrupt ref: a cold build that succeeded', async () => {
     const summary = await traceSummary('10-retry-without-corrupt-cache');
-    expect(summary.steps).toEqual({ total: 4, cached: 0 });
+    expect(summary.steps).toEqual({ total: 4, cached: 0, shared: 0 });
     expect(summary.failedStep).toBeNull();
   });
 

@@ -99,16 +99,16 @@ describe('readSolveStatus on the recordings', () => {
     ]);
   });
 
-  it('reports the missing import as an errored import vertex, internal vertices with index 0', async () => {
+  it('reports the missing import as a cache miss, not an error; internal vertices with index 0', async () => {
     const events = await traceEvents('01-cold-base-env');
-    expect(ofType(events, 'step-errored')).toEqual([
+    expect(ofType(events, 'cache-miss')).toEqual([
       {
-        type: 'step-errored',
-        stepId: expect.any(String),
-        name: 'importing cache manifest from 127.0.0.1:5055/cache/shop/web/main:cache',
-        error: expect.stringContaining('failed to configure registry cache importer'),
+        type: 'cache-miss',
+        ref: '127.0.0.1:5055/cache/shop/web/main:cache',
+        reason: expect.stringContaining('failed to configure registry cache importer'),
       },
     ]);
+    expect(ofType(events, 'step-errored')).toEqual([]);
     expect(ofType(events, 'step-started').find((event) => event.name === 'exporting to image')).toMatchObject(
       {
         index: 0,

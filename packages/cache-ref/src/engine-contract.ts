@@ -38,6 +38,13 @@ export type BuildEvent =
   | { type: 'step-cached'; stepId: string; name: string }
   | { type: 'step-completed'; stepId: string; name: string; cached: boolean; durationMs: number }
   | { type: 'step-errored'; stepId: string; name: string; error: string }
+  /**
+   * A step this build needed but did not run: another build on the same daemon ran (or imported) the
+   * identical step at the same time and this build took its result. Reported once the build succeeded.
+   */
+  | { type: 'step-shared'; stepId: string; name: string }
+  /** An imported cache ref that could not be read (a new environment's own ref): a miss, not a failure. */
+  | { type: 'cache-miss'; ref: string; reason: string }
   | { type: 'log'; stepId: string; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'warning'; message: string }
   | { type: 'retry'; attempt: number; reason: string; withoutImports: readonly string[] };
@@ -71,8 +78,21 @@ export const engineTempPlaceholder = '<temp>';
 
 export interface StepTiming {
   name: string;
+  /** Taken from an imported cache (or this daemon's local cache). */
   cached: boolean;
+  /** Run by another, concurrent build of the same step on the same daemon (see `step-shared`). */
+  shared: boolean;
   durationMs: number;
+}
+
+/**
+ * Counted build steps. `cached` and `shared` are disjoint parts of `total`; the rest this build ran
+ * itself.
+ */
+export interface StepCounts {
+  total: number;
+  cached: number;
+  shared: number;
 }
 
 export interface EngineBuildResult {
@@ -80,8 +100,12 @@ export interface EngineBuildResult {
   imageDigest: string;
   /** Digest of the exported cache manifest, where the engine reports one. */
   cacheManifestDigest: string | null;
-  steps: { total: number; cached: number };
-  /** cached / total, 0 when there were no steps. */
+  steps: StepCounts;
+  /**
+   * cached / (total - shared): of the steps this build resolved itself, the share its cache supplied.
+   * A shared step was neither built nor imported by this build, so it counts on neither side; 0 when no
+   * step was resolved by this build. cacheHitRatio() computes it.
+   */
   cacheHitRatio: number;
   stepTimings: StepTiming[];
   /** Imported refs that did not exist: cache misses, not failures. */
@@ -108,4 +132,6 @@ export interface EngineFailure extends Error {
   /** The ref involved in a registry or corrupt-cache failure. */
   ref?: string;
   corruptCacheRefs?: readonly string[];
+  /** Engine runs made before giving up, retries included, where the engine counts them. */
+  attempts?: number;
 }

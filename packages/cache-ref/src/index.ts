@@ -10,6 +10,7 @@ export {
   type RenderOptions,
   renderBuildkitCache,
 } from './buildkit.js';
+export { cacheHitRatio } from './cache-hit-ratio.js';
 export type { CacheRefInfo } from './cache-ref-info.js';
 export {
   type CacheConfig,
@@ -30,6 +31,7 @@ export {
   type EngineFailure,
   engineTempPlaceholder,
   type SecretSource,
+  type StepCounts,
   type StepTiming,
 } from './engine-contract.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';

@@ -189,7 +189,7 @@ function baseResult(service: ServicePlan): ServiceResult {
     images: [],
     digest: null,
     cacheHitRatio: 0,
-    steps: { total: 0, cached: 0 },
+    steps: { total: 0, cached: 0, shared: 0 },
     durationMs: 0,
     healed: false,
     corruptCacheRefs: [],
@@ -424,6 +424,8 @@ async function failed(
     },
     healed: await heal(service, corrupt, context),
     corruptCacheRefs: corrupt,
+    // How often the engine ran (retries included) before it gave up, where it says so.
+    ...(typeof failure.attempts === 'number' && { attempts: failure.attempts }),
     durationMs: elapsed(),
   };
 }

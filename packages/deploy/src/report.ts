@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/cache-ref';
+import type { BuildFailureKind, StepCounts } from '@deployer/cache-ref';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 
@@ -14,8 +14,9 @@ export interface ServiceResult {
   /** Every ref pushed or tagged for this environment. */
   images: string[];
   digest: string | null;
+  /** cached / (total - shared), as the engine reported it (see EngineBuildResult). */
   cacheHitRatio: number;
-  steps: { total: number; cached: number };
+  steps: StepCounts;
   durationMs: number;
   /** Why it was skipped, superseded or failed. */
   reason?: string;
@@ -30,6 +31,7 @@ export interface ServiceResult {
   healed: boolean;
   corruptCacheRefs: string[];
   missingCacheRefs: string[];
+  /** Engine runs, retries included; 0 only when the engine never ran (skipped, blocked). */
   attempts: number;
 }
 

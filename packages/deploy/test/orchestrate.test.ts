@@ -150,6 +150,23 @@ describe('buildEnvironment', () => {
     expect(engine.inFlight).toBe(0);
   });
 
+  it("reports a failed build's engine runs, retries included, and 0 for builds that never ran", async () => {
+    const { plan: environment } = await plan({ a: { context: 'a' }, b: { context: 'b', dependsOn: ['a'] } });
+    const engine = new ScriptedEngine();
+    const done = buildEnvironment(environment, { engine, supersession: new Supersession() });
+    await engine.started(uuid, 'a');
+    const unreachable = new EngineTestFailure('daemon unreachable', {
+      code: 'DAEMON_UNREACHABLE',
+      kind: 'transient',
+      attempts: 3,
+    });
+    engine.fail(uuid, 'a', unreachable);
+    const report = await done;
+    const byName = Object.fromEntries(report.services.map((service) => [service.service, service]));
+    expect(byName.a).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(byName.b).toMatchObject({ status: 'failed', attempts: 0 });
+  });
+
   it('keeps going: independent builds continue, dependents of a failure fail with the reason', async () => {
     const { plan: environment } = await plan({
       a: { context: 'a' },

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { BuildEvent } from '@deployer/cache-ref';
 import type { DeployEvent, ServiceResult } from '@deployer/deploy';
 import { formatDuration } from './table.js';
 
@@ -60,6 +61,10 @@ export function plainProgress(out: Writable): ProgressView {
           const engineEvent = event.event;
           if (engineEvent.type === 'step-completed') {
             out.write(`${prefix} ${engineEvent.cached ? 'CACHED' : 'done  '} ${engineEvent.name}\n`);
+          } else if (engineEvent.type === 'step-shared') {
+            out.write(`${prefix} SHARED ${engineEvent.name}\n`);
+          } else if (engineEvent.type === 'cache-miss') {
+            out.write(`${prefix} ${cacheMiss(engineEvent)}\n`);
           } else if (engineEvent.type === 'step-errored') {
             out.write(`${prefix} ERROR  ${engineEvent.name}: ${engineEvent.error}\n`);
           } else if (engineEvent.type === 'retry') {
@@ -96,6 +101,21 @@ export function plainProgress(out: Writable): ProgressView {
   };
 }
 
+/**
+ * A cache ref that could not be imported is a miss, and a new environment's own ref always is one: no
+ * error line. Only a reason other than "not found" (a registry misconfigured, unreachable) is worth showing.
+ */
+function cacheMiss(event: Extract<BuildEvent, { type: 'cache-miss' }>): string {
+  return /\bnot found\b/i.test(event.reason)
+    ? `cache miss ${event.ref}`
+    : `cache miss ${event.ref}: ${event.reason}`;
+}
+
+/** `3/4 steps cached`, and how many a concurrent identical build ran for this one. */
+function stepSummary(steps: ServiceResult['steps']): string {
+  return `${steps.cached}/${steps.total} steps cached${steps.shared > 0 ? `, ${steps.shared} shared` : ''}`;
+}
+
 function tookOverState(event: Extract<DeployEvent['event'], { type: 'took-over' }>): string {
   const holder = `run ${event.runId}${event.host === null ? '' : ` on ${event.host}`}`;
   return event.waitMs > 0
@@ -108,7 +128,7 @@ function finishedState(
   ok: (text: string) => string,
   bad: (text: string) => string,
 ): string {
-  const steps = `${result.steps.cached}/${result.steps.total} steps cached`;
+  const steps = stepSummary(result.steps);
   switch (result.status) {
     case 'built':
       return ok(

@@ -8,7 +8,10 @@ export function formatReport(report: BuildReport): string {
     result.status,
     result.digest ? `${result.image}@${result.digest}` : result.image,
     String(result.steps.total),
-    `${result.steps.cached} (${Math.round(result.cacheHitRatio * 100)}%)`,
+    // The ratio leaves shared steps out (a concurrent build on the daemon ran them): see the README.
+    `${result.steps.cached} (${Math.round(result.cacheHitRatio * 100)}%)${
+      result.steps.shared > 0 ? `, ${result.steps.shared} shared` : ''
+    }`,
     formatDuration(result.durationMs),
   ]);
   const failures = report.services

@@ -12,13 +12,18 @@ export class EngineTestFailure extends Error implements EngineFailure {
   readonly kind: EngineFailure['kind'];
   readonly corruptCacheRefs?: readonly string[];
   readonly step?: string;
+  readonly attempts?: number;
 
-  constructor(message: string, fields: Pick<EngineFailure, 'code' | 'kind' | 'corruptCacheRefs' | 'step'>) {
+  constructor(
+    message: string,
+    fields: Pick<EngineFailure, 'code' | 'kind' | 'corruptCacheRefs' | 'step' | 'attempts'>,
+  ) {
     super(message);
     this.code = fields.code;
     this.kind = fields.kind;
     if (fields.corruptCacheRefs !== undefined) this.corruptCacheRefs = fields.corruptCacheRefs;
     if (fields.step !== undefined) this.step = fields.step;
+    if (fields.attempts !== undefined) this.attempts = fields.attempts;
   }
 }
 
@@ -26,7 +31,7 @@ export function engineResult(overrides: Partial<EngineBuildResult> = {}): Engine
   return {
     imageDigest: `sha256:${'ab'.repeat(32)}`,
     cacheManifestDigest: null,
-    steps: { total: 4, cached: 1 },
+    steps: { total: 4, cached: 1, shared: 0 },
     cacheHitRatio: 0.25,
     stepTimings: [],
     missingCacheRefs: [],
