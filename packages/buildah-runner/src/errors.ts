@@ -38,6 +38,8 @@ export interface BuildahErrorDetails {
   service?: string;
   /** Refs already pushed when a later push failed. */
   pushedRefs?: readonly string[];
+  /** Runs of the failing build or push, the first included (see withRetry). */
+  attempts?: number;
   cause?: unknown;
 }
 
@@ -53,6 +55,8 @@ export class BuildahError extends Error {
   readonly buildUuid?: string | null;
   readonly service?: string;
   readonly pushedRefs?: readonly string[];
+  readonly attempts?: number;
+  private readonly details: BuildahErrorDetails;
 
   constructor(code: BuildahErrorCode, message: string, details: BuildahErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -65,5 +69,14 @@ export class BuildahError extends Error {
     if (details.buildUuid !== undefined) this.buildUuid = details.buildUuid;
     if (details.service !== undefined) this.service = details.service;
     if (details.pushedRefs !== undefined) this.pushedRefs = details.pushedRefs;
+    if (details.attempts !== undefined) this.attempts = details.attempts;
+    this.details = details;
+  }
+
+  /** The same failure, saying how many runs it took (deploy reports it as the service's attempts). */
+  withAttempts(attempts: number): BuildahError {
+    const copy = new BuildahError(this.code, this.message, { ...this.details, attempts });
+    copy.stack = this.stack;
+    return copy;
   }
 }

@@ -21,12 +21,18 @@ export async function withRetry<T>(
       return { value: await task(attempt), attempts: attempt };
     } catch (error) {
       const retryable = error instanceof BuildahError && error.kind === 'transient';
-      if (!retryable || attempt >= policy.attempts || policy.signal?.aborted) throw error;
+      if (!retryable || attempt >= policy.attempts || policy.signal?.aborted) {
+        throw error instanceof BuildahError ? error.withAttempts(attempt) : error;
+      }
       policy.onRetry?.(attempt + 1, error);
       try {
         await sleep(policy.baseDelayMs * 2 ** (attempt - 1), undefined, { signal: policy.signal });
       } catch {
-        throw new BuildahError('CANCELLED', 'the build was cancelled', { kind: 'cancelled', cause: error });
+        throw new BuildahError('CANCELLED', 'the build was cancelled', {
+          kind: 'cancelled',
+          attempts: attempt,
+          cause: error,
+        });
       }
     }
   }

@@ -243,6 +243,8 @@ describe('createBuildahEngine against a real registry', () => {
       kind: 'transient',
       ref: unreachable,
       pushedRefs: [pushed],
+      // The report's attempts: the push ran twice (the engine's retry policy), not 0.
+      attempts: 2,
     });
     expect(build.events.filter((event) => event.type === 'retry')).toHaveLength(1);
   });

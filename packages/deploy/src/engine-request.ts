@@ -16,7 +16,8 @@ export interface RequestExtras {
 }
 
 /**
- * The run `engineArgvs` shows: a plan has no run yet, so its export tag stands for each run's own
+ * The run to show in `engineArgvs` for a build that will have a registry (and so a run-scoped export): a
+ * plan has no run yet, so its export tag stands for each run's own
  * (`…--run-000000000-<hash>`; a build's has its start time and run id there instead).
  */
 export const plannedRun: ExportRun = { runId: 'planned run', startedAt: new Date(0) };
@@ -47,7 +48,10 @@ export function engineRequest(
   };
 }
 
-/** Per service, in plan order, the command line the engine would run to build it. Builds nothing. */
+/**
+ * Per service, in plan order, the command line the engine would run to build it. Builds nothing. Pass
+ * `run: plannedRun` when the build would run with a registry, as `buildEnvironment` then exports per run.
+ */
 export async function engineArgvs(
   plan: EnvironmentPlan,
   engine: BuildEngine,
@@ -57,7 +61,7 @@ export async function engineArgvs(
   const argvs = await Promise.all(
     plan.services.map((service) =>
       engine.argv({
-        ...engineRequest(plan, service, { run: plannedRun, ...extras }),
+        ...engineRequest(plan, service, extras),
         ...(signal !== undefined && { signal }),
       }),
     ),

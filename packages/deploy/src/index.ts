@@ -15,7 +15,7 @@ export {
 export { type DockerIgnore, parseDockerIgnore } from './dockerignore.js';
 export { type DownAction, type DownOptions, type DownResult, downEnvironment } from './down.js';
 export { parseDuration } from './duration.js';
-export { engineArgvs, engineRequest, type RequestExtras } from './engine-request.js';
+export { engineArgvs, engineRequest, plannedRun, type RequestExtras } from './engine-request.js';
 export {
   BuildUuidError,
   DurationError,

@@ -1,5 +1,5 @@
 import type { EngineArgv } from '@deployer/cache-ref';
-import { engineArgvs } from '@deployer/deploy';
+import { engineArgvs, plannedRun } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { engineFromFlags, planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
@@ -27,7 +27,9 @@ export const planCommand: Command = {
         `deployer plan: warning: could not ask registry ${plan.registryProblem.registry} which images exist (${plan.registryProblem.message}); image actions are unknown\n`,
       );
     }
+    // `build` always has a registry here, so it exports per run: show that run's tag as a stand-in.
     const argvs = await engineArgvs(plan, engineFromFlags('plan', engine, values, context), {
+      run: plannedRun,
       signal: context.signal,
     });
     const argvOf = (service: string): EngineArgv => argvs.get(service)!;
