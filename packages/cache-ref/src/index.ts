@@ -24,6 +24,16 @@ export type {
   SecretSource,
   StepTiming,
 } from './engine-contract.js';
+export {
+  dieWithParentLaunch,
+  type EngineLaunch,
+  type EngineLaunchInput,
+  type ExecutableLookup,
+  findExecutable,
+  type PlannedEngineLaunch,
+  parentDeathSignal,
+  planEngineLaunch,
+} from './engine-launch.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,
