@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -79,12 +79,22 @@ interface KillCase {
   env: (marker: string) => Record<string, string>;
 }
 
-/** Kills deployer once, `delayMs` after its engine appeared; returns the image tag that must never appear. */
+/** The temporary directories a deployer process made (named after it) in the test's TMPDIR. */
+async function tempDirsOf(tempDir: string, pid: number): Promise<string[]> {
+  return (await readdir(tempDir)).filter((name) => new RegExp(`^deployer-\\w+-\\d+-${pid}-`).test(name));
+}
+
+/**
+ * Kills deployer once, `delayMs` after its engine appeared. Returns the run's marker (its build uuid, the
+ * image tag that must never appear) and deployer's pid.
+ */
 async function killDuringBuild(c: KillCase, dir: string, repository: string, delayMs: number) {
   const marker = `killed-${randomBytes(4).toString('hex')}`;
   const spec = await writeEnvironment(dir, repository, marker);
+  const tempDir = join(dir, 'tmp');
+  await mkdir(tempDir, { recursive: true });
   const deployer = execa('node', [binPath, 'build', '-f', spec, '--uuid', marker, '--force'], {
-    env: { NO_COLOR: '1', ...c.env(marker) },
+    env: { NO_COLOR: '1', TMPDIR: tempDir, ...c.env(marker) },
     reject: false,
     timeout: 120_000,
   });
@@ -113,7 +123,19 @@ async function killDuringBuild(c: KillCase, dir: string, repository: string, del
     left.map((p) => p.argv.join(' ')),
     `processes of ${c.engine} run ${marker} ${exitDeadlineMs} ms after deployer was killed`,
   ).toEqual([]);
-  return marker;
+  // Its temporary directory stays behind, for the next run to remove (see expectTempDirsSwept).
+  expect(await tempDirsOf(tempDir, deployerPid)).not.toEqual([]);
+  return { marker, pid: deployerPid };
+}
+
+/** Every killed run's temporary directory was removed by the run after it; the last one's remains. */
+async function expectTempDirsSwept(dir: string, pids: number[]) {
+  for (const pid of pids.slice(0, -1)) {
+    expect(
+      await tempDirsOf(join(dir, 'tmp'), pid),
+      `temporary directories of killed deployer ${pid}`,
+    ).toEqual([]);
+  }
 }
 
 async function expectNothingPushed(registryHost: string, repository: string, tags: string[]) {
@@ -142,9 +164,9 @@ describe.skipIf(missing.length > 0)('kill -9 of deployer building with buildah',
   });
 
   it('leaves no buildah, no RUN step and no pushed image, killed at any moment', async () => {
-    const tags: string[] = [];
+    const runs: Array<{ marker: string; pid: number }> = [];
     for (const delayMs of killDelaysMs) {
-      tags.push(
+      runs.push(
         await killDuringBuild(
           {
             engine: 'buildah',
@@ -163,7 +185,15 @@ describe.skipIf(missing.length > 0)('kill -9 of deployer building with buildah',
         ),
       );
     }
-    await expectNothingPushed(registry.host, 'killed-buildah', tags);
+    await expectNothingPushed(
+      registry.host,
+      'killed-buildah',
+      runs.map((run) => run.marker),
+    );
+    await expectTempDirsSwept(
+      dir,
+      runs.map((run) => run.pid),
+    );
   }, 240_000);
 });
 
@@ -190,9 +220,9 @@ describe.skipIf(buildkitSkip !== undefined)('kill -9 of deployer building with B
 
   it('leaves no buildctl and no pushed image, killed at any moment', async () => {
     const repository = `killed-bk-${randomBytes(3).toString('hex')}`;
-    const tags: string[] = [];
+    const runs: Array<{ marker: string; pid: number }> = [];
     for (const delayMs of killDelaysMs) {
-      tags.push(
+      runs.push(
         await killDuringBuild(
           {
             engine: 'buildkit',
@@ -210,6 +240,14 @@ describe.skipIf(buildkitSkip !== undefined)('kill -9 of deployer building with B
         ),
       );
     }
-    await expectNothingPushed(testRegistry!, repository, tags);
+    await expectNothingPushed(
+      testRegistry!,
+      repository,
+      runs.map((run) => run.marker),
+    );
+    await expectTempDirsSwept(
+      dir,
+      runs.map((run) => run.pid),
+    );
   }, 240_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
@@ -13,6 +13,7 @@ import { type ProgressSummary, ProgressTracker } from './progress-tracker.js';
 import { SolveStatusReader } from './read-solve-status.js';
 import { runProcess } from './run-process.js';
 import { tailFile } from './tail-file.js';
+import { makeBuildTempDir } from './temp-dir.js';
 
 export interface AttemptInput {
   request: EngineBuildRequest;
@@ -31,7 +32,7 @@ export type AttemptOutcome =
 /** One run of buildctl (or buildx): progress streamed to `emit`, the outcome classified. */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { request, settings } = input;
-  const workDir = await mkdtemp(join(settings.tempDir ?? tmpdir(), 'deployer-buildkit-'));
+  const workDir = await makeBuildTempDir(settings.tempDir ?? tmpdir(), 'buildkit');
   const traceFile = join(workDir, 'trace.jsonl');
   const metadataFile = join(workDir, 'metadata.json');
   const tracker = new ProgressTracker();

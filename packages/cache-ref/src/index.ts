@@ -73,3 +73,4 @@ export {
   validateRepositoryPath,
 } from './reference.js';
 export { type SanitizeOptions, sanitizeComponent } from './sanitize.js';
+export { ownedTempDirPrefix, pidNamespaceOf, staleTempDirs, type TempOwner } from './temp-owner.js';
