@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import { accessSync, constants, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { planEngineLaunch } from '@deployer/cache-ref';
 import { execa } from 'execa';
 import { BuildahError } from './errors.js';
 import type { OutputStream } from './output-parser.js';
@@ -35,7 +37,9 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 /**
  * Runs one buildah command in its own process group, streaming its output line by line. RUN steps under
  * chroot isolation are buildah's children; should buildah die they would live on, so on every exit the
- * whole group is killed: a stopped or killed build leaves no process behind.
+ * whole group is killed: a stopped or killed build leaves no process behind. On Linux buildah runs through
+ * `setpriv --pdeathsig KILL`, so it dies even when this process is SIGKILLed (and its chroot RUN steps
+ * with it: buildah's chroot runtime dies with buildah).
  */
 export async function runBuildah(
   file: string,
@@ -43,7 +47,15 @@ export async function runBuildah(
   options: RunOptions,
 ): Promise<RunOutcome> {
   if (options.signal?.aborted) return { exitCode: null, signal: null, stoppedBy: 'abort' };
-  const subprocess = execa(file, args, {
+  const { launch, warning } = planEngineLaunch({
+    platform: process.platform,
+    file,
+    args,
+    pathVariable: options.env.PATH,
+    isExecutable,
+  });
+  if (warning !== null) warnOnce(warning);
+  const subprocess = execa(launch.file, launch.args, {
     detached: true,
     env: options.env,
     extendEnv: false,
@@ -114,6 +126,22 @@ async function groupGone(pid: number, timeoutMs: number): Promise<void> {
     }
     await sleep(20);
   }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  process.emitWarning(message, { code: 'DEPLOYER_ENGINE_OUTLIVES_KILL' });
 }
 
 async function readLines(stream: Readable | null, name: OutputStream, options: RunOptions): Promise<void> {

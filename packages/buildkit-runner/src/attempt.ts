@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
 import { classifyFailure } from './classify.js';
 import { attemptArgs, attemptFiles } from './command-line.js';
@@ -12,6 +11,7 @@ import { type ProgressSummary, ProgressTracker } from './progress-tracker.js';
 import { SolveStatusReader } from './read-solve-status.js';
 import { runProcess } from './run-process.js';
 import { tailFile } from './tail-file.js';
+import { makeBuildTempDir } from './temp-dir.js';
 
 export interface AttemptInput {
   request: EngineBuildRequest;
@@ -30,7 +30,7 @@ export type AttemptOutcome =
 /** One run of buildctl (or buildx): progress streamed to `emit`, the outcome classified. */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { request, settings } = input;
-  const workDir = await mkdtemp(join(settings.tempDir ?? tmpdir(), 'deployer-buildkit-'));
+  const workDir = await makeBuildTempDir(settings.tempDir ?? tmpdir(), 'buildkit');
   const files = attemptFiles(workDir);
   const tracker = new ProgressTracker();
   const output = new OutputTail();

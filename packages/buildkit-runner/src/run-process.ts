@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import { planEngineLaunch } from '@deployer/cache-ref';
 import { execa } from 'execa';
 import {
   groupAlive,
@@ -28,10 +30,21 @@ export interface ProcessOutcome {
   spawnError: { code: string | undefined; message: string } | null;
 }
 
-/** Runs a binary with an argv array (never a shell) in its own process group; abort stops the group. */
+/**
+ * Runs a binary with an argv array (never a shell) in its own process group; abort stops the group. On
+ * Linux it runs through `setpriv --pdeathsig KILL`, so it dies even when this process is SIGKILLed.
+ */
 export async function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
   if (options.signal.aborted) return { exitCode: null, aborted: true, spawnError: null };
-  const subprocess = execa(options.file, [...options.args], {
+  const { launch, warning } = planEngineLaunch({
+    platform: process.platform,
+    file: options.file,
+    args: options.args,
+    pathVariable: options.env.PATH ?? process.env.PATH,
+    isExecutable,
+  });
+  if (warning !== null) warnOnce(warning);
+  const subprocess = execa(launch.file, launch.args, {
     detached: true,
     env: { ...options.env },
     extendEnv: true,
@@ -71,4 +84,20 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     options.signal.removeEventListener('abort', onAbort);
     if (pid !== undefined) untrackGroup(pid);
   }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+let warned = false;
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  process.emitWarning(message, { code: 'DEPLOYER_ENGINE_OUTLIVES_KILL' });
 }
