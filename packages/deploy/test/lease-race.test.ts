@@ -14,7 +14,7 @@ async function leaseRef(): Promise<string> {
   return plan.services[0]!.cache.lease!.ref;
 }
 
-function hold(ref: string, me: LeaseHolder, newerRuns = new Set<string>()) {
+function hold(ref: string, me: LeaseHolder, newerRuns = new Map<string, LeaseHolder>()) {
   const warnings: string[] = [];
   const held = holdLease({
     registry: shared.port(),
