@@ -10,6 +10,11 @@ import type { RegistryPort } from './ports/registry.js';
  * started last wins, whichever claimed last (see isNewerRun). A claim that takes over a recent lease first waits `handoverMs`, long enough for the older
  * run to notice on its next check and stop before the newer one writes.
  *
+ * The registry has no compare-and-swap, so a claim re-reads the lease after writing it (a newer run's
+ * claim landing just after makes this run stand down; an older run's gets taken back, with the handover
+ * wait). And a lease read as free proves nothing, as the newer run's claim may still be on its way: a run
+ * that has seen any lease of its environment held by a newer run claims no further lease.
+ *
  * Lease I/O failures never fail a build: they are reported as warnings and the build goes on unguarded.
  * Availability over strictness: a registry hiccup must not stop every deploy, the registry being where the
  * build pushes anyway, and the in-process Supersession still applies.
