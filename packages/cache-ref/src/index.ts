@@ -73,6 +73,7 @@ export {
 export {
   type ExportRun,
   isRunExportTag,
+  isRunExportTagOf,
   type ParsedRunExportTag,
   parseRunExportTag,
   type RunExport,
