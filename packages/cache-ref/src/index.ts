@@ -85,6 +85,7 @@ export {
 export {
   type ExportRun,
   isRunExportTag,
+  isRunExportTagOf,
   type ParsedRunExportTag,
   parseRunExportTag,
   type RunExport,

@@ -27,14 +27,21 @@ export interface ExportRun {
   startedAt: Date;
 }
 
+/** The length of every run tag's part after its head: `--run-<start>-<run hash>`. */
+const suffixLength = runMarker.length + startWidth + 1 + shortHashLength;
+
+/** The part of a run tag before `--run-`: the cache tag, or for long ones a shortened form with its hash. */
+function runExportTagHead(cacheTag: string): string {
+  if (cacheTag.length + suffixLength <= tagLengthMax) return cacheTag;
+  // Too long: a prefix of the cache tag keeps it readable, its hash keeps distinct cache tags apart.
+  const head = cacheTag.slice(0, tagLengthMax - suffixLength - shortHashLength - 1).replace(/[._-]+$/, '');
+  return `${head}-${shortHash(cacheTag)}`;
+}
+
 /** The tag a run exports to instead of `cacheTag`. Stays within the 128 characters a tag may have. */
 export function runExportTag(cacheTag: string, run: ExportRun): string {
   const start = run.startedAt.getTime().toString(36).padStart(startWidth, '0');
-  const suffix = `${runMarker}${start}-${shortHash(run.runId)}`;
-  if (cacheTag.length + suffix.length <= tagLengthMax) return `${cacheTag}${suffix}`;
-  // Too long: a prefix of the cache tag keeps it readable, its hash keeps distinct cache tags apart.
-  const head = cacheTag.slice(0, tagLengthMax - suffix.length - shortHashLength - 1).replace(/[._-]+$/, '');
-  return `${head}-${shortHash(cacheTag)}${suffix}`;
+  return `${runExportTagHead(cacheTag)}${runMarker}${start}-${shortHash(run.runId)}`;
 }
 
 export interface ParsedRunExportTag {
@@ -53,6 +60,14 @@ export function parseRunExportTag(tag: string): ParsedRunExportTag | null {
 
 export function isRunExportTag(tag: string): boolean {
   return parseRunExportTag(tag) !== null;
+}
+
+/**
+ * Whether `tag` is a run tag of exactly `cacheTag`: compared whole, so `cache-web-pr-4`'s run tags are
+ * never `cache-web-pr-42`'s (a prefix match would hand one environment's run tags to another).
+ */
+export function isRunExportTagOf(tag: string, cacheTag: string): boolean {
+  return parseRunExportTag(tag)?.cacheTagHead === runExportTagHead(cacheTag);
 }
 
 /** Where a run's export goes, and which cache ref it is promoted to afterwards. */

@@ -3,6 +3,7 @@ import { tagPattern } from '../src/grammar.js';
 import {
   buildctlCacheArgs,
   type CacheConfigInput,
+  isRunExportTagOf,
   parseCacheConfig,
   parseRunExportTag,
   planCache,
@@ -105,5 +106,28 @@ describe('parseRunExportTag', () => {
     ]) {
       expect(parseRunExportTag(other)).toBeNull();
     }
+  });
+});
+
+describe('isRunExportTagOf', () => {
+  it('matches the run tags of exactly one cache tag, never of one it is a prefix of', () => {
+    expect(isRunExportTagOf(runExportTag('cache-web-pr-4', run), 'cache-web-pr-4')).toBe(true);
+    expect(isRunExportTagOf(runExportTag('cache-web-pr-42', run), 'cache-web-pr-4')).toBe(false);
+    expect(isRunExportTagOf(runExportTag('cache-web-pr-4', run), 'cache-web-pr-42')).toBe(false);
+    expect(isRunExportTagOf(runExportTag('cache-web-pr', run), 'cache-web-pr-4')).toBe(false);
+    expect(isRunExportTagOf(runExportTag('cache', run), 'cache')).toBe(true);
+    for (const other of ['cache', 'cache-web-pr-4', 'lease-web-pr-4', 'cache-web-pr-4--run-x']) {
+      expect(isRunExportTagOf(other, 'cache-web-pr-4')).toBe(false);
+    }
+  });
+
+  it('matches long cache tags through their shortened head, and tells two of them apart', () => {
+    const long = `cache-web-${'x'.repeat(100)}`;
+    const longer = `${long}-2`;
+    const tag = runExportTag(long, run);
+    expect(tag.startsWith(long)).toBe(false);
+    expect(isRunExportTagOf(tag, long)).toBe(true);
+    expect(isRunExportTagOf(tag, longer)).toBe(false);
+    expect(isRunExportTagOf(runExportTag(longer, run), long)).toBe(false);
   });
 });

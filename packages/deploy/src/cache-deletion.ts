@@ -13,8 +13,8 @@ export interface FoundCacheRef {
 }
 
 /**
- * `runTags`: the environment's run-scoped export refs (`…:cache-run-<id>`, written by one run and then
- * promoted), which the environment owns whatever they hold; callers that know them pass them here.
+ * `runTags`: the environment's run-scoped export refs (`…:cache--run-<start>-<run hash>`, written by one
+ * run and then promoted), which the environment owns whatever they hold; `down` passes them here.
  * Returns null when the ref may be deleted, else why it stays.
  */
 export function whyKeepCacheRef(

@@ -34,9 +34,22 @@ function locate(
  * have changed since it was written). Computed by cache-ref, never by guessing at ref strings.
  */
 export function environmentCacheRefs(environment: Environment, service: string, buildUuid: string): string[] {
+  return environmentCacheTags(environment, service, buildUuid).map(
+    ({ repository, tag }) => `${repository}:${tag}`,
+  );
+}
+
+/** environmentCacheRefs split: the repository (`host/repository`) and the cache tag in it. */
+export function environmentCacheTags(
+  environment: Environment,
+  service: string,
+  buildUuid: string,
+): { repository: string; tag: string }[] {
   return strategies.flatMap((strategy) => {
     const location = locate(environment, service, buildUuid, strategy);
-    return location === null ? [] : [`${environment.cache.registry}/${location.repository}:${location.tag}`];
+    return location === null
+      ? []
+      : [{ repository: `${environment.cache.registry}/${location.repository}`, tag: location.tag }];
   });
 }
 

@@ -1,6 +1,7 @@
 import { isBuildahCacheTag } from '@deployer/cache-ref';
 import { whyKeepCacheRef } from './cache-deletion.js';
 import { environmentCacheRefs, environmentCacheRepository } from './cache-refs.js';
+import { environmentRunExports } from './environment-run-exports.js';
 import { imageRef, imageRepository, isContentTag } from './image-refs.js';
 import type { RegistryPort } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
@@ -21,8 +22,9 @@ export interface DownAction {
   /** An image or BuildKit cache ref; for the buildah cache repository, `host/repository` (see `tags`). */
   ref: string;
   /**
-   * `delete`: (would be) deleted; `untag`: an image other tags still use loses only this tag; `keep`: a
-   * cache name holding no cache (an image), left alone; `absent`: nothing there.
+   * `delete`: (would be) deleted; `untag`: an image other tags still use, or a run export tag (which may
+   * share its manifest with `:cache`), loses only this tag; `keep`: a cache name holding no cache (an
+   * image), left alone; `absent`: nothing there.
    */
   action: 'delete' | 'untag' | 'keep' | 'absent';
   digest: string | null;
@@ -39,8 +41,8 @@ export interface DownResult {
 }
 
 /**
- * Removes one environment (`deployer down`): its BuildKit cache refs, every tag of its buildah cache
- * repository, and its image tags. An environment's image is deleted when no other non-content tag (another
+ * Removes one environment (`deployer down`): its BuildKit cache refs and the run export tags its runs left
+ * beside them (untagged one by one), every tag of its buildah cache repository, and its image tags. An environment's image is deleted when no other non-content tag (another
  * environment, a git sha, `latest`) points at it, its content tag going with it (the next environment with
  * that content builds it again); an image other tags still use loses only this environment's tag.
  */
@@ -77,6 +79,29 @@ export async function downEnvironment(environment: Environment, options: DownOpt
       };
       actions.push(action);
       if (action.action === 'delete') cacheDeletions.push(action);
+    }
+    // Untagged, never deleted by digest: a promoted run tag shares its manifest with `:cache`, and one
+    // exported from a fallback's cache unchanged with that fallback's ref.
+    const runExports = await environmentRunExports(
+      options.registry,
+      environment,
+      service.name,
+      buildUuid,
+      request,
+    );
+    const runTags = new Set(runExports.map(({ ref }) => ref));
+    for (const { ref, startedAt } of runExports) {
+      const found = await options.registry.inspectCacheRef(ref, request);
+      if (found === null) continue; // its run removed it since
+      const keep = whyKeepCacheRef({ ref, ...found }, runTags);
+      await remove({
+        kind: 'cache',
+        service: service.name,
+        ref,
+        digest: found.digest,
+        action: keep === null ? 'untag' : 'keep',
+        reason: keep ?? `run export tag of a run started ${startedAt.toISOString()}: only this tag goes`,
+      });
     }
     const cacheRepositoryRef = environmentCacheRepository(environment, service.name, buildUuid);
     if (cacheRepositoryRef !== null) {

@@ -10,6 +10,11 @@ import type { RegistryPort } from './ports/registry.js';
  * started last wins, whichever claimed last (see isNewerRun). A claim that takes over a recent lease first waits `handoverMs`, long enough for the older
  * run to notice on its next check and stop before the newer one writes.
  *
+ * The registry has no compare-and-swap, so a claim re-reads the lease after writing it (a newer run's
+ * claim landing just after makes this run stand down; an older run's gets taken back, with the handover
+ * wait). And a lease read as free proves nothing, as the newer run's claim may still be on its way: a run
+ * that has seen any lease of its environment held by a newer run claims no further lease.
+ *
  * Lease I/O failures never fail a build: they are reported as warnings and the build goes on unguarded.
  * Availability over strictness: a registry hiccup must not stop every deploy, the registry being where the
  * build pushes anyway, and the in-process Supersession still applies.
@@ -76,10 +81,11 @@ export interface HoldLeaseInput {
   /** Cancels the claim and the handover wait (the run was cancelled, or superseded in this process). */
   signal: AbortSignal;
   /**
-   * Runs that superseded this run on some ref, shared by its services: newer, so their leases are never
-   * taken from them (an older run's queued service would otherwise supersede the newer run's build).
+   * Runs of this environment that started after this one, by run id, as every lease record this run read
+   * showed them; shared by its services. Once one is known this run claims no lease at all: the newer run
+   * builds every service too, and reading a lease as free tells nothing (its claim may not have landed).
    */
-  newerRuns: Set<string>;
+  newerRuns: Map<string, LeaseHolder>;
   warn(message: string): void;
   /** Another run held the lease; this one waits `waitMs` (0 for a stale lease) before building. */
   tookOver(previous: LeaseHolder, waitMs: number): void;
@@ -89,28 +95,39 @@ const describe = (error: unknown) => (error instanceof Error ? error.message : S
 
 /**
  * Claims the lease and keeps checking it until released; the lease's signal is already aborted when a
- * run known to be newer holds it. Throws only the abort reason of `input.signal`, after releasing what it
- * claimed.
+ * run known to be newer holds it, or any lease of the environment showed one. Throws only the abort reason
+ * of `input.signal`, after releasing what it claimed.
  */
 export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
   const { registry, leaseRef, runId } = input;
   const me: LeaseHolder = { runId, startedAt: input.startedAt, host: input.host };
   const lost = new AbortController();
-  let previous: LeaseHolder | null;
+  const standDown = (newer: LeaseHolder): HeldLease => {
+    input.newerRuns.set(newer.runId, newer);
+    lost.abort(new LeaseSupersededError(leaseRef, newer));
+    return { signal: lost.signal, release: async () => {} };
+  };
+  const known = newestOf(input.newerRuns);
+  if (known !== null) return standDown(known);
+  // The run this claim takes the lease over from: who held it before, or an older run whose claim landed
+  // between this run's write and its check.
+  let takenFrom: LeaseHolder | null;
   try {
-    const current =
-      input.newerRuns.size > 0 ? await registry.leaseHolder(leaseRef, { signal: input.signal }) : null;
-    if (current !== null && input.newerRuns.has(current.runId)) {
-      lost.abort(new LeaseSupersededError(leaseRef, current));
-      return { signal: lost.signal, release: async () => {} };
-    }
-    previous = await registry.claimLease(leaseRef, me, { signal: input.signal });
+    const previous = await registry.claimLease(leaseRef, me, { signal: input.signal });
     if (previous !== null && previous.runId !== runId && isNewerRun(previous, me)) {
       // Read free, then claimed over a newer run that claimed in between: give it back, stand down.
       await registry.claimLease(leaseRef, previous, { signal: input.signal });
-      input.newerRuns.add(previous.runId);
-      lost.abort(new LeaseSupersededError(leaseRef, previous));
-      return { signal: lost.signal, release: async () => {} };
+      return standDown(previous);
+    }
+    takenFrom = previous?.runId === runId ? null : previous;
+    // Claim, then verify: without compare-and-swap, another run's write can land right after this one.
+    const after = await registry.leaseHolder(leaseRef, { signal: input.signal });
+    if (after !== null && after.runId !== runId) {
+      if (isNewerRun(after, me)) return standDown(after);
+      // An older run that read the lease free overwrote this claim: take it back, and give that run the
+      // handover window to notice, as for any lease taken over.
+      await registry.claimLease(leaseRef, me, { signal: input.signal });
+      takenFrom ??= after;
     }
   } catch (error) {
     if (input.signal.aborted) throw input.signal.reason;
@@ -135,10 +152,10 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
     }
   };
 
-  if (previous !== null && previous.runId !== runId) {
-    const age = Date.now() - previous.startedAt.getTime();
+  if (takenFrom !== null) {
+    const age = Date.now() - takenFrom.startedAt.getTime();
     const waitMs = age < input.staleAfterMs ? input.handoverMs : 0;
-    input.tookOver(previous, waitMs);
+    input.tookOver(takenFrom, waitMs);
     try {
       if (waitMs > 0) await sleep(waitMs, undefined, { signal: input.signal });
     } catch (error) {
@@ -147,6 +164,13 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
     }
   }
   return { signal: lost.signal, release };
+}
+
+/** The latest-started of the runs known to be newer than this one; null when none is known. */
+function newestOf(runs: ReadonlyMap<string, LeaseHolder>): LeaseHolder | null {
+  let newest: LeaseHolder | null = null;
+  for (const run of runs.values()) if (newest === null || isNewerRun(run, newest)) newest = run;
+  return newest;
 }
 
 /**
@@ -175,7 +199,7 @@ async function poll(
           await input.registry.claimLease(input.leaseRef, me, { signal: stopped });
           continue;
         }
-        input.newerRuns.add(holder.runId);
+        input.newerRuns.set(holder.runId, holder);
         lost.abort(new LeaseSupersededError(input.leaseRef, holder));
         return;
       }

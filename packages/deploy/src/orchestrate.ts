@@ -4,6 +4,7 @@ import {
   type BuildEvent,
   type EngineBuildResult,
   type EngineFailure,
+  type LeaseHolder,
   runScopedExport,
 } from '@deployer/cache-ref';
 import { engineRequest } from './engine-request.js';
@@ -169,7 +170,7 @@ export async function buildEnvironment(
 function resolveLease(options: LeaseOptions = {}): RunContext['leaseRun'] {
   const pollMs = options.pollMs ?? defaultLeasePollMs;
   return {
-    newerRuns: new Set(),
+    newerRuns: new Map(),
     runId: options.runId ?? randomUUID(),
     host: options.host ?? hostname(),
     startedAt: options.startedAt ?? new Date(),
@@ -232,7 +233,7 @@ interface RunContext extends BuildEnvironmentOptions {
   plan: EnvironmentPlan;
   run: number;
   supersession: Supersession;
-  leaseRun: Required<LeaseOptions> & { newerRuns: Set<string> };
+  leaseRun: Required<LeaseOptions> & { newerRuns: Map<string, LeaseHolder> };
   cancel: AbortSignal;
   emit: (service: string, event: DeployEventBody) => void;
 }

@@ -1,6 +1,12 @@
 import type { LeaseHolder } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentPlan, holdLease, isNewerRun, planEnvironment } from '../src/index.js';
+import {
+  type EnvironmentPlan,
+  holdLease,
+  isNewerRun,
+  planEnvironment,
+  type RegistryPort,
+} from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
 // The two orders in which two processes' claims can land on one lease, against a real registry: the
@@ -14,10 +20,16 @@ async function leaseRef(): Promise<string> {
   return plan.services[0]!.cache.lease!.ref;
 }
 
-function hold(ref: string, me: LeaseHolder, newerRuns = new Set<string>()) {
+function hold(
+  ref: string,
+  me: LeaseHolder,
+  newerRuns = new Map<string, LeaseHolder>(),
+  registry: RegistryPort = shared.port(),
+) {
   const warnings: string[] = [];
+  const tookOver: string[] = [];
   const held = holdLease({
-    registry: shared.port(),
+    registry,
     leaseRef: ref,
     runId: me.runId,
     host: me.host!,
@@ -28,9 +40,9 @@ function hold(ref: string, me: LeaseHolder, newerRuns = new Set<string>()) {
     signal: new AbortController().signal,
     newerRuns,
     warn: (message) => warnings.push(message),
-    tookOver: () => {},
+    tookOver: (previous) => tookOver.push(previous.runId),
   });
-  return { held, warnings, newerRuns };
+  return { held, warnings, newerRuns, tookOver };
 }
 
 describe('lease races between two processes', () => {
@@ -48,7 +60,7 @@ describe('lease races between two processes', () => {
     const lease = await late.held;
     expect(lease.signal.aborted).toBe(true);
     expect(String(lease.signal.reason)).toContain('superseded by run run-b on ci-2');
-    expect(late.newerRuns.has('run-b')).toBe(true);
+    expect(late.newerRuns.get('run-b')).toEqual(newer);
     expect((await shared.port().leaseHolder(ref))?.runId).toBe('run-b');
   });
 
@@ -66,4 +78,51 @@ describe('lease races between two processes', () => {
     expect(await shared.port().leaseHolder(ref)).toBeNull();
     expect(current.warnings).toEqual([]);
   });
+
+  it('a run that knows of a newer run claims no lease, even one it would read free', async () => {
+    const ref = await leaseRef();
+    const late = hold(ref, older, new Map([[newer.runId, newer]]));
+    const lease = await late.held;
+    expect(lease.signal.aborted).toBe(true);
+    expect(String(lease.signal.reason)).toContain('superseded by run run-b on ci-2');
+    // Nothing written: the newer run's claim on this lease may simply not have landed yet.
+    expect(await shared.port().leaseHolder(ref)).toBeNull();
+  });
+
+  it("an older run whose claim a newer run's claim lands right after stands down at once", async () => {
+    const ref = await leaseRef();
+    const late = hold(ref, older, undefined, landsAfterClaim(newer));
+    const lease = await late.held;
+    expect(lease.signal.aborted).toBe(true);
+    expect(late.newerRuns.get('run-b')).toEqual(newer);
+    expect((await shared.port().leaseHolder(ref))?.runId).toBe('run-b');
+  });
+
+  it("a newer run whose claim an older run's claim lands right after takes it back and hands over", async () => {
+    const ref = await leaseRef();
+    const current = hold(ref, newer, undefined, landsAfterClaim(older));
+    const lease = await current.held;
+    expect(lease.signal.aborted).toBe(false);
+    expect((await shared.port().leaseHolder(ref))?.runId).toBe('run-b');
+    // The older run built after reading the lease free: it gets the handover window to notice and stop.
+    expect(current.tookOver).toEqual(['run-a']);
+    await lease.release();
+  });
 });
+
+/**
+ * The real registry, where another process's claim lands right after this process's first claim: the
+ * order no compare-and-swap prevents (both read the lease free, the other writes last).
+ */
+function landsAfterClaim(other: LeaseHolder): RegistryPort {
+  const port = shared.port();
+  let landed = false;
+  return Object.assign(Object.create(port) as RegistryPort, {
+    async claimLease(...args: Parameters<RegistryPort['claimLease']>) {
+      const previous = await port.claimLease(...args);
+      if (!landed) await port.claimLease(args[0], other);
+      landed = true;
+      return previous;
+    },
+  });
+}

@@ -37,8 +37,8 @@ export const downCommand: Command = {
     const done = (action: (typeof result.actions)[number]): string => {
       if (action.action === 'absent') return 'absent';
       if (action.action === 'keep') return `keep: ${action.reason}`;
-      const verb = action.action === 'untag' ? 'untag' : 'delete';
-      const said = result.dryRun ? `would ${verb}` : action.deleted ? `${verb}d` : `not ${verb}d`;
+      const [verb, done] = action.action === 'untag' ? ['untag', 'untagged'] : ['delete', 'deleted'];
+      const said = result.dryRun ? `would ${verb}` : action.deleted ? done : `not ${done}`;
       return action.reason ? `${said}: ${action.reason}` : said;
     };
     context.stdout.write(

@@ -1,0 +1,28 @@
+import { isRunExportTagOf, parseRunExportTag } from '@deployer/cache-ref';
+import { environmentCacheTags } from './cache-refs.js';
+import type { RegistryPort } from './ports/registry.js';
+import type { Environment } from './spec/load.js';
+
+/**
+ * One environment's run export tags of one service (cache-ref's run-export.ts) still in the registry, under
+ * either strategy: `…/<service>/<uuid>:cache--run-…` and `<repo>:cache-<service>-<uuid>--run-…`. Matched
+ * against the environment's own cache tags exactly, never by prefix: `pr-4`'s are never `pr-42`'s.
+ */
+export async function environmentRunExports(
+  registry: RegistryPort,
+  environment: Environment,
+  service: string,
+  buildUuid: string,
+  request?: { signal: AbortSignal },
+): Promise<{ ref: string; startedAt: Date }[]> {
+  const found: { ref: string; startedAt: Date }[] = [];
+  for (const { repository, tag } of environmentCacheTags(environment, service, buildUuid)) {
+    for (const name of await registry.listTags(repository, request)) {
+      const parsed = parseRunExportTag(name);
+      if (parsed !== null && isRunExportTagOf(name, tag)) {
+        found.push({ ref: `${repository}:${name}`, startedAt: parsed.startedAt });
+      }
+    }
+  }
+  return found;
+}
