@@ -278,7 +278,9 @@ async function runService(service: ServicePlan, context: RunContext): Promise<Se
         runExport,
         leaseRef: service.cache.lease?.ref,
         me: { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host },
-        superseded: () => claim.signal.aborted || lease?.signal.aborted === true,
+        // A newer run of this environment seen on any service's lease: it builds every service too.
+        superseded: () =>
+          claim.signal.aborted || lease?.signal.aborted === true || leaseRun.newerRuns.size > 0,
         signal: context.cancel,
         warn,
       });
