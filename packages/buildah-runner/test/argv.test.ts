@@ -58,7 +58,7 @@ async function recordingBuildah(): Promise<{ path: string; buildArgv: () => Prom
     );
     const builds = argvs.filter((argv) => argv.includes('build'));
     expect(builds).toHaveLength(1);
-    const buildDir = new RegExp(`${tmpdir()}/deployer-buildah-[A-Za-z0-9]+`, 'g');
+    const buildDir = new RegExp(`${tmpdir()}/deployer-buildah-[^/]+`, 'g');
     return builds[0]!.map((arg) => arg.replace(buildDir, '<temp>'));
   };
   return { path, buildArgv };

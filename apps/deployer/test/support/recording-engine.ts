@@ -26,7 +26,7 @@ export async function recordingEngine(binary: string, tempPrefix: string): Promi
     `#!/bin/sh\nprintf '%s\\0' "$@" > "${dir}/run-$$"\nexec "${real}" "$@"\n`,
   );
   await chmod(join(dir, binary), 0o755);
-  const buildDir = new RegExp(`${tmpdir()}/${tempPrefix}[A-Za-z0-9]+`, 'g');
+  const buildDir = new RegExp(`${tmpdir()}/${tempPrefix}[^/]+`, 'g');
   return {
     dir,
     async runs() {
