@@ -1,7 +1,6 @@
 import { type BuildahError, createBuildahEngine } from '@deployer/buildah-runner';
 import { BuildkitError, createBuildkitEngine } from '@deployer/buildkit-runner';
-import type { EngineFailure } from '@deployer/cache-ref';
-import type { BuildEngine, RegistryPort } from '@deployer/deploy';
+import type { BuildEngine, EngineFailure, RegistryPort } from '@deployer/contracts';
 import { createRegistryPort } from '@deployer/registry';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 

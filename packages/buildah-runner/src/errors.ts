@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/cache-ref';
+import type { BuildFailureKind } from '@deployer/contracts';
 
 export type BuildahErrorCode =
   /** A RUN step exited non-zero. */

@@ -1,12 +1,7 @@
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type BuildEvent,
-  type EngineArgv,
-  type EngineBuildRequest,
-  type EngineBuildResult,
-  engineTempPlaceholder,
-} from '@deployer/cache-ref';
+import { engineTempPlaceholder } from '@deployer/cache-ref';
+import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
 import { runAttempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { cancellation } from './cancellation.js';
