@@ -21,7 +21,7 @@ export interface BuildkitEngine {
 }
 
 /**
- * A BuildEngine (deploy's port, satisfied structurally) that runs BuildKit. Per build:
+ * A BuildEngine (@deployer/contracts' port, satisfied structurally) that runs BuildKit. Per build:
  * - transient failures (daemon unreachable, connection lost) are retried with backoff, up to
  *   `retry.attempts` runs in all;
  * - a corrupt imported cache is retried exactly once without the suspect imports (see

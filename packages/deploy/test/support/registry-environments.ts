@@ -15,7 +15,7 @@ export interface RegistryEnvironments {
 
 /**
  * A real registry for the file's tests, reached through the adapter apps/deployer wires in (assigning it
- * to deploy's RegistryPort checks that it satisfies the port).
+ * to contracts' RegistryPort checks that it satisfies the registry ports).
  */
 export function useRegistryEnvironments(
   prefix: string,
