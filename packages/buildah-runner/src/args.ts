@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { EngineBuildRequest } from '@deployer/cache-ref';
+import type { EngineBuildRequest } from '@deployer/contracts';
 import { BuildahError } from './errors.js';
 import type { Isolation, StorageDriver } from './options.js';
 

@@ -1,4 +1,5 @@
-import type { CacheEndpoint, EngineArgvUnresolved } from '@deployer/cache-ref';
+import type { CacheEndpoint } from '@deployer/cache-ref';
+import type { EngineArgvUnresolved } from '@deployer/contracts';
 import { execa } from 'execa';
 import type { ProbeContext, RepositoryProbe } from './options.js';
 

@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/cache-ref';
+import type { BuildFailureKind } from '@deployer/contracts';
 import { BuildahError, type BuildahErrorCode } from './errors.js';
 
 export interface FailureFacts {

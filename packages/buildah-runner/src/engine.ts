@@ -1,11 +1,11 @@
 import { readFile, rm } from 'node:fs/promises';
-import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
 import {
   type CacheEndpoint,
   cacheHitRatio,
   engineTempPlaceholder,
   parseImageReference,
 } from '@deployer/cache-ref';
+import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
 import { buildahBuildArgs, buildahPushArgs } from './args.js';
 import {
   chooseCacheSource,

@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/cache-ref';
+import type { BuildFailureKind } from '@deployer/contracts';
 
 export type BuildahErrorCode =
   /** A RUN step exited non-zero. */
@@ -43,7 +43,7 @@ export interface BuildahErrorDetails {
   cause?: unknown;
 }
 
-/** What the buildah engine throws; carries the fields of deploy's `EngineFailure`. */
+/** What the buildah engine throws; carries the fields of @deployer/contracts' `EngineFailure`. */
 export class BuildahError extends Error {
   override readonly name = 'BuildahError';
   readonly code: BuildahErrorCode;

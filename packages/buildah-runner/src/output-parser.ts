@@ -1,4 +1,4 @@
-import type { BuildEvent } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 
 export type OutputStream = 'stdout' | 'stderr';
 

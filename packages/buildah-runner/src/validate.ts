@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { EngineBuildRequest } from '@deployer/cache-ref';
+import type { EngineBuildRequest } from '@deployer/contracts';
 import { BuildahError } from './errors.js';
 
 /** Checks what buildah would otherwise fail on late or obscurely, naming what to fix. */

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineBuildRequest } from '@deployer/cache-ref';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { EngineBuildRequest } from '@deployer/contracts';
 import { findFreePort, type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildahEngine } from '../src/engine.js';

@@ -1,4 +1,4 @@
-import type { BuildEvent } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { BuildahOutputParser } from '../src/output-parser.js';
 import { replay } from './helpers/transcript.js';

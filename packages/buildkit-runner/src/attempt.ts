@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
+import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { classifyFailure } from './classify.js';
 import { attemptArgs, attemptFiles } from './command-line.js';
 import { BuildkitError } from './errors.js';

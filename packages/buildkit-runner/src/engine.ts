@@ -1,12 +1,7 @@
 import { access } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type BuildEvent,
-  type EngineArgv,
-  type EngineBuildRequest,
-  type EngineBuildResult,
-  engineTempPlaceholder,
-} from '@deployer/cache-ref';
+import { engineTempPlaceholder } from '@deployer/cache-ref';
+import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
 import { runAttempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import { cancellation } from './cancellation.js';
@@ -26,7 +21,7 @@ export interface BuildkitEngine {
 }
 
 /**
- * A BuildEngine (deploy's port, satisfied structurally) that runs BuildKit. Per build:
+ * A BuildEngine (@deployer/contracts' port, satisfied structurally) that runs BuildKit. Per build:
  * - transient failures (daemon unreachable, connection lost) are retried with backoff, up to
  *   `retry.attempts` runs in all;
  * - a corrupt imported cache is retried exactly once without the suspect imports (see

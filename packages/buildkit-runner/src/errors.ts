@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/cache-ref';
+import type { BuildFailureKind } from '@deployer/contracts';
 
 /** Every code this package throws, with the failure kind deploy acts on. */
 const kinds = {

@@ -1,4 +1,5 @@
-import { type BuildEvent, cacheHitRatio, type StepCounts, type StepTiming } from '@deployer/cache-ref';
+import { cacheHitRatio } from '@deployer/cache-ref';
+import type { BuildEvent, StepCounts, StepTiming } from '@deployer/contracts';
 import { isCountedStep, parseStepName } from './step-name.js';
 
 interface StepRecord {

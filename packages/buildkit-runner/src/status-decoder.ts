@@ -1,4 +1,4 @@
-import type { BuildEvent } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 import { LineSplitter } from './line-splitter.js';
 import type { SolveStatus, SolveVertex } from './solve-status.js';
 import { parseStepName } from './step-name.js';

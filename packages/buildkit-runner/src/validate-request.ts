@@ -1,5 +1,5 @@
-import type { EngineBuildRequest } from '@deployer/cache-ref';
 import { CacheRefError, parseImageReference } from '@deployer/cache-ref';
+import type { EngineBuildRequest } from '@deployer/contracts';
 import { BuildkitError } from './errors.js';
 
 /** The parts of a request that shape the command line. */

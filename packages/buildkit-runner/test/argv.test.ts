@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineBuildRequest } from '@deployer/cache-ref';
+import type { EngineBuildRequest } from '@deployer/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildkitEngineOptions, createBuildkitEngine } from '../src/index.js';
 import { fakesDir, fixtureDir, fixturePlan, R } from './helpers.js';

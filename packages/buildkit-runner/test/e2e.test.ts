@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBuildkitEngine } from '../src/index.js';
 import { e2eEnvironment, pruneDaemon, seedBaseImage, serviceContext, TestRegistry } from './e2e-support.js';

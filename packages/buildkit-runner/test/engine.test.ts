@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { BuildEvent, EngineBuildRequest } from '@deployer/cache-ref';
+import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildkitEngineOptions, BuildkitError, createBuildkitEngine } from '../src/index.js';
 import { fakesDir, fixtureDir, fixturePlan, R } from './helpers.js';

@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BuildEvent } from '@deployer/cache-ref';
 import { type CacheConfigInput, type CachePlan, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 import { ProgressTracker, readSolveStatus } from '../src/index.js';
 
 /** The real BuildKit recordings (see their README). */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { BuildEvent } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { parseTraceLine, SolveStatusReader } from '../src/index.js';
 import { fixturePath, traceEvents } from './helpers.js';

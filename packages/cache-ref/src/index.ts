@@ -11,7 +11,6 @@ export {
   renderBuildkitCache,
 } from './buildkit.js';
 export { cacheHitRatio } from './cache-hit-ratio.js';
-export type { CacheRefInfo } from './cache-ref-info.js';
 export {
   type CacheConfig,
   type CacheConfigInput,
@@ -22,19 +21,6 @@ export {
   parseCacheConfig,
 } from './config.js';
 export {
-  type BuildEvent,
-  type BuildFailureKind,
-  type EngineArgv,
-  type EngineArgvUnresolved,
-  type EngineBuildRequest,
-  type EngineBuildResult,
-  type EngineFailure,
-  engineTempPlaceholder,
-  type SecretSource,
-  type StepCounts,
-  type StepTiming,
-} from './engine-contract.js';
-export {
   dieWithParentLaunch,
   type EngineLaunch,
   type EngineLaunchInput,
@@ -44,6 +30,7 @@ export {
   parentDeathSignal,
   planEngineLaunch,
 } from './engine-launch.js';
+export { engineTempPlaceholder } from './engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,
@@ -55,7 +42,6 @@ export {
   type ResolvedStrategy,
   resolveStrategy,
 } from './layout.js';
-export type { LeaseHolder } from './lease-holder.js';
 export {
   type BuildEngineKind,
   type CacheEndpoint,

@@ -3,12 +3,12 @@ import { whyKeepCacheRef } from './cache-deletion.js';
 import { environmentCacheRefs, environmentCacheRepository } from './cache-refs.js';
 import { environmentRunExports } from './environment-run-exports.js';
 import { imageRef, imageRepository, isContentTag } from './image-refs.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { CacheRegistry, ImageRegistry } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 import { validateBuildUuid } from './uuid.js';
 
 export interface DownOptions {
-  registry: RegistryPort;
+  registry: ImageRegistry & CacheRegistry;
   buildUuid: string;
   /** Report what would be deleted, delete nothing. */
   dryRun?: boolean;
@@ -153,7 +153,7 @@ export async function downEnvironment(environment: Environment, options: DownOpt
  * BuildKit's ref in the same repository is judged on its own, by its manifest.
  */
 async function emptyCacheRepository(
-  registry: RegistryPort,
+  registry: ImageRegistry & CacheRegistry,
   service: string,
   repository: string,
   dryRun: boolean,

@@ -1,9 +1,5 @@
-import {
-  type EngineArgv,
-  type EngineBuildRequest,
-  type ExportRun,
-  runScopedExport,
-} from '@deployer/cache-ref';
+import { type ExportRun, runScopedExport } from '@deployer/cache-ref';
+import type { EngineArgv, EngineBuildRequest } from '@deployer/contracts';
 import type { EnvironmentPlan, ServicePlan } from './plan.js';
 import type { BuildEngine } from './ports/engine.js';
 

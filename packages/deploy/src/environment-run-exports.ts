@@ -1,6 +1,6 @@
 import { isRunExportTagOf, parseRunExportTag } from '@deployer/cache-ref';
 import { environmentCacheTags } from './cache-refs.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { ImageRegistry } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Environment } from './spec/load.js';
  * against the environment's own cache tags exactly, never by prefix: `pr-4`'s are never `pr-42`'s.
  */
 export async function environmentRunExports(
-  registry: RegistryPort,
+  registry: ImageRegistry,
   environment: Environment,
   service: string,
   buildUuid: string,

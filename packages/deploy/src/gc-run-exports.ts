@@ -1,10 +1,10 @@
 import { cacheRepository } from './cache-refs.js';
 import { defaultLeaseStaleAfterMs } from './lease.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { CacheRegistry, ImageRegistry } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
 export interface RunExportGcOptions {
-  registry: RegistryPort;
+  registry: ImageRegistry & CacheRegistry;
   /** Run tags of runs that started longer ago than this go; default the lease's stale age (2 h). */
   graceMs?: number;
   now?: Date;

@@ -1,10 +1,10 @@
-import type { CacheRefInfo } from '@deployer/cache-ref';
+import type { CacheRefInfo } from '@deployer/contracts';
 import { cacheRepository, environmentCaches } from './cache-refs.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { CacheRegistry } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
 export interface GcOptions {
-  registry: RegistryPort;
+  registry: CacheRegistry;
   /**
    * Caches last written longer ago than this many milliseconds go (see parseDuration): a BuildKit ref by
    * its newest `buildkit/createdat`, a buildah cache repository by its newest image `created`.
@@ -62,7 +62,7 @@ export async function collectGarbage(environment: Environment, options: GcOption
       else entry.deleted = await deleteRepositoryCache(options.registry, info, request);
     }
   }
-  // BuildKit refs go together, each by the digest it was judged at (see RegistryPort.removeCacheRefs):
+  // BuildKit refs go together, each by the digest it was judged at (see CacheRegistry.removeCacheRefs):
   // one pass over the cache repository's tags, and a fallback's identical cache keeps its manifest.
   if (staleTags.length > 0) {
     const removed = new Set(
@@ -81,7 +81,7 @@ export async function collectGarbage(environment: Environment, options: GcOption
  * since (a build running now) is not judged by the cutoff, so it stays.
  */
 async function deleteRepositoryCache(
-  registry: RegistryPort,
+  registry: CacheRegistry,
   info: CacheRefInfo,
   request: { signal: AbortSignal } | undefined,
 ): Promise<boolean> {

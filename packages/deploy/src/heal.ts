@@ -1,5 +1,5 @@
 import type { CachePlan } from '@deployer/cache-ref';
-import type { RegistryPort } from './ports/registry.js';
+import type { ImageRegistry } from './ports/registry.js';
 
 export interface HealOutcome {
   /** True when every reported ref is gone from the registry. */
@@ -17,7 +17,7 @@ export interface HealOutcome {
 export async function healCorruptCacheRefs(
   refs: readonly string[],
   cache: CachePlan,
-  registry: RegistryPort | undefined,
+  registry: ImageRegistry | undefined,
   signal?: AbortSignal,
 ): Promise<HealOutcome> {
   const outcome: HealOutcome = { healed: false, deleted: [], refused: [], errors: [] };

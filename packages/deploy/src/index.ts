@@ -56,8 +56,6 @@ export {
   type RegistryProblem,
   type ServicePlan,
 } from './plan.js';
-export type { BuildEngine } from './ports/engine.js';
-export type { RegistryPort } from './ports/registry.js';
 export {
   decidePromotion,
   discardRunExport,

@@ -1,6 +1,6 @@
-import type { CacheRefInfo } from '@deployer/cache-ref';
+import type { CacheRefInfo } from '@deployer/contracts';
 import { cacheRepository, environmentCaches } from './cache-refs.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { CacheRegistry } from './ports/registry.js';
 import type { Environment } from './spec/load.js';
 
 export interface CacheInventoryEntry extends CacheRefInfo {
@@ -10,7 +10,7 @@ export interface CacheInventoryEntry extends CacheRefInfo {
 }
 
 export interface CacheInventoryOptions {
-  registry: RegistryPort;
+  registry: CacheRegistry;
   /** Only this environment's refs and its fallbacks' (`--uuid`). */
   buildUuid?: string;
   /** Replaces the spec's fallbacks. */

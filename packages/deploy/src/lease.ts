@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LeaseHolder } from '@deployer/cache-ref';
-import type { RegistryPort } from './ports/registry.js';
+import type { LeaseHolder } from '@deployer/contracts';
+import type { LeaseRegistry } from './ports/registry.js';
 
 /*
  * One writer per cache ref across processes. `Supersession` keeps runs of one process apart; two
@@ -69,7 +69,7 @@ export interface HeldLease {
 }
 
 export interface HoldLeaseInput {
-  registry: RegistryPort;
+  registry: LeaseRegistry;
   leaseRef: string;
   runId: string;
   host: string;

@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  type BuildEvent,
-  type EngineBuildResult,
-  type EngineFailure,
-  type LeaseHolder,
-  runScopedExport,
-} from '@deployer/cache-ref';
+import { runScopedExport } from '@deployer/cache-ref';
+import type { BuildEvent, EngineBuildResult, EngineFailure, LeaseHolder } from '@deployer/contracts';
 import { engineRequest } from './engine-request.js';
 import { healCorruptCacheRefs } from './heal.js';
 import {

@@ -1,12 +1,12 @@
 import { relative } from 'node:path';
-import type { SecretSource } from '@deployer/cache-ref';
 import { type BuildEngineKind, type CachePlan, CacheRefError, planCache } from '@deployer/cache-ref';
+import type { SecretSource } from '@deployer/contracts';
 import { contentTag } from './content-tag.js';
 import { SpecError } from './errors.js';
 import { withDependencies } from './graph.js';
 import { imageRef } from './image-refs.js';
 import { insecureRegistries } from './insecure-registries.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { ImageRegistry } from './ports/registry.js';
 import { interpolateArgs } from './spec/interpolate.js';
 import { formatSpecPath } from './spec/issue-path.js';
 import type { Environment } from './spec/load.js';
@@ -25,7 +25,7 @@ export interface PlanOptions {
   /** Tag images with this git sha instead of their content digest (a service's own `tag` still wins). */
   gitSha?: string;
   /** Checks which images exist already; without it every service is planned for building. */
-  registry?: RegistryPort;
+  registry?: ImageRegistry;
   /**
    * When the registry cannot be asked (unreachable, refusing): `fail` (default, what a build needs)
    * throws its error; `unknown` (what `plan` needs, e.g. offline) plans the service's action as

@@ -1,6 +1,7 @@
-import type { LeaseHolder, RunExport } from '@deployer/cache-ref';
+import type { RunExport } from '@deployer/cache-ref';
+import type { LeaseHolder } from '@deployer/contracts';
 import { isNewerRun } from './lease.js';
-import type { RegistryPort } from './ports/registry.js';
+import type { ImageRegistry, RegistryPort } from './ports/registry.js';
 
 /*
  * One writer per ref by construction (see cache-ref's run-export.ts): a BuildKit run exports its cache to
@@ -90,7 +91,7 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
  * promotion). Never throws; `cache gc` removes what a failed removal or a killed run leaves behind.
  */
 export async function discardRunExport(
-  registry: RegistryPort,
+  registry: ImageRegistry,
   runExport: RunExport,
   warn: (message: string) => void,
 ): Promise<void> {

@@ -1,4 +1,4 @@
-import type { BuildFailureKind, StepCounts } from '@deployer/cache-ref';
+import type { BuildFailureKind, StepCounts } from '@deployer/contracts';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 

@@ -1,3 +1,4 @@
+import type { RegistryPort } from '@deployer/contracts';
 import type { LocalRegistry } from '@deployer/local-registry';
 import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,6 @@ import {
   imageRef,
   listEnvironmentCache,
   parseDuration,
-  type RegistryPort,
 } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushBuildahCache, pushCache, pushImage, snapshotRegistry } from './support/seed.js';

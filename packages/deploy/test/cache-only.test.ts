@@ -1,3 +1,4 @@
+import type { RegistryPort } from '@deployer/contracts';
 import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -5,7 +6,6 @@ import {
   downEnvironment,
   environmentCacheRefs,
   environmentCacheRepository,
-  type RegistryPort,
 } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushCache, pushImage } from './support/seed.js';

@@ -1,12 +1,6 @@
-import type { LeaseHolder } from '@deployer/cache-ref';
+import type { LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  type EnvironmentPlan,
-  holdLease,
-  isNewerRun,
-  planEnvironment,
-  type RegistryPort,
-} from '../src/index.js';
+import { type EnvironmentPlan, holdLease, isNewerRun, planEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
 // The two orders in which two processes' claims can land on one lease, against a real registry: the

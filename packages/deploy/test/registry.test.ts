@@ -1,3 +1,4 @@
+import type { RegistryPort } from '@deployer/contracts';
 import type { LocalRegistry } from '@deployer/local-registry';
 import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,6 @@ import {
   listEnvironmentCache,
   parseDuration,
   planEnvironment,
-  type RegistryPort,
   Supersession,
 } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';

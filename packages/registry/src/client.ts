@@ -1,4 +1,4 @@
-import type { LeaseHolder } from '@deployer/cache-ref';
+import type { LeaseHolder } from '@deployer/contracts';
 import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';

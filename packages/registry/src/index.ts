@@ -1,4 +1,4 @@
-export type { LeaseHolder } from '@deployer/cache-ref';
+export type { LeaseHolder } from '@deployer/contracts';
 export { type AuthChallenge, parseChallenge } from './auth/challenge.js';
 export { getFromCredentialHelper } from './auth/credential-helper.js';
 export type { Credentials } from './auth/credentials.js';

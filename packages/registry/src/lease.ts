@@ -1,4 +1,4 @@
-import type { LeaseHolder } from '@deployer/cache-ref';
+import type { LeaseHolder } from '@deployer/contracts';
 import { putAnnotationManifest } from './annotation-manifest.js';
 import type { RegistryClient } from './client.js';
 import type { CallOptions } from './context.js';

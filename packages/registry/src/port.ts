@@ -1,59 +1,19 @@
-import { type CacheRefInfo, type LeaseHolder, parseImageReference } from '@deployer/cache-ref';
-import { type InspectedCacheTag, inspectCacheTag, removeCacheTags } from './cache-tag-removal.js';
+import { parseImageReference } from '@deployer/cache-ref';
+import type { RegistryPort } from '@deployer/contracts';
+import { inspectCacheTag, removeCacheTags } from './cache-tag-removal.js';
 import { RegistryClient, type RegistryClientOptions } from './client.js';
 import type { CallOptions } from './context.js';
 import { isRegistryError } from './errors.js';
 
 /**
- * deploy's `RegistryPort`, satisfied structurally (this package does not import deploy). Refs are full
- * `host/repository[:tag]` strings; repository refs (`host/repository`) carry no tag.
+ * The registry ports of @deployer/contracts (`ImageRegistry`, `CacheRegistry`, `LeaseRegistry`) over
+ * @deployer/registry clients. Refs are full `host/repository[:tag]` strings; repository refs
+ * (`host/repository`) carry no tag. Beyond the ports: `tagImage` always exists, and `client` gives the
+ * client for a host.
  */
-export interface RegistryPortAdapter {
-  /** The digest of an image, or null when it does not exist. */
-  imageDigest(ref: string, options?: CallOptions): Promise<string | null>;
-  /** Resolves the tag and deletes its manifest; false when it did not exist. */
-  deleteTag(ref: string, options?: CallOptions): Promise<boolean>;
-  /** Removes exactly this tag, other tags of the same image staying; false when it did not exist. */
-  untag(ref: string, options?: CallOptions): Promise<boolean>;
-  /** Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts. */
-  listCacheRefs(cacheRepository: string, service: string, options?: CallOptions): Promise<CacheRefInfo[]>;
-  /** What a cache-shaped ref holds: digest, and whether it is a BuildKit cache; null when absent. */
-  inspectCacheRef(ref: string, options?: CallOptions): Promise<InspectedCacheTag | null>;
-  /**
-   * Removes cache refs (`host/repository:tag`, each with the digest it was judged at) and nothing else:
-   * see removeCacheTags. Returns the refs removed.
-   */
-  removeCacheRefs(refs: readonly { ref: string; digest: string }[], options?: CallOptions): Promise<string[]>;
-  /** Tags of a repository (`host/repository`); none when it does not exist. */
-  listTags(repository: string, options?: CallOptions): Promise<string[]>;
-  /**
-   * Promotes a run's export tag onto the environment's cache tag in the same repository: one manifest PUT
-   * of the run tag's exact bytes and media type, so readers of `cacheRef` only ever see a complete
-   * manifest. Returns the digest.
-   */
-  promoteCache(runRef: string, cacheRef: string, options?: CallOptions): Promise<string>;
-  /** BuildKit runs' export tags of a service still in the registry, with their runs' start times. */
-  listRunExports(
-    cacheRepository: string,
-    service: string,
-    options?: CallOptions,
-  ): Promise<{ ref: string; startedAt: Date }[]>;
+export interface RegistryPortAdapter extends RegistryPort {
   /** Points `targetRef` at the manifest `sourceRef` names (same registry), returning its digest. */
   tagImage(sourceRef: string, targetRef: string, options?: CallOptions): Promise<string>;
-  /**
-   * Deletes every tag of a repository (`host/repository`), or only `options.tags`, each distinct manifest
-   * once; returns the tags deleted (asked-for tags that did not exist are not among them).
-   */
-  deleteRepositoryTags(
-    repository: string,
-    options?: CallOptions & { tags?: readonly string[] },
-  ): Promise<string[]>;
-  /** Makes `holder` the holder of the lease at `leaseRef` (`host/repository:tag`); returns the previous one. */
-  claimLease(leaseRef: string, holder: LeaseHolder, options?: CallOptions): Promise<LeaseHolder | null>;
-  /** Who holds the lease at `leaseRef`; null when nobody does. */
-  leaseHolder(leaseRef: string, options?: CallOptions): Promise<LeaseHolder | null>;
-  /** Deletes the lease at `leaseRef` if `runId` still holds it; false when another run or nobody does. */
-  releaseLease(leaseRef: string, runId: string, options?: CallOptions): Promise<boolean>;
   /** The client this port uses for a registry host (created on first use). */
   client(host: string): RegistryClient;
 }
@@ -66,7 +26,7 @@ export interface RegistryPortOptions {
 }
 
 /**
- * deploy's RegistryPort over @deployer/registry clients, one per registry host (the image and the cache
+ * The registry ports over @deployer/registry clients, one per registry host (the image and the cache
  * registry may differ). Refs are parsed with cache-ref's `parseImageReference`.
  */
 export function createRegistryPort(options: RegistryPortOptions = {}): RegistryPortAdapter {

@@ -1,12 +1,11 @@
+import type { BuildEngine, RegistryPort } from '@deployer/contracts';
 import {
-  type BuildEngine,
   type Environment,
   type EnvironmentPlan,
   generateBuildUuid,
   insecureRegistries,
   type PlanOptions,
   planEnvironment,
-  type RegistryPort,
   validateBuildUuid,
 } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry';

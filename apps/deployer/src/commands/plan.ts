@@ -1,4 +1,4 @@
-import type { EngineArgv } from '@deployer/cache-ref';
+import type { EngineArgv } from '@deployer/contracts';
 import { engineArgvs, plannedRun } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { BuildEvent } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 import type { DeployEvent, ServiceResult } from '@deployer/deploy';
 import { formatDuration } from './table.js';
 

@@ -1,7 +1,8 @@
 import { createBuildahEngine } from '@deployer/buildah-runner';
 import { createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { BuildEngineKind } from '@deployer/cache-ref';
-import type { BuildEngine, EngineChoice } from '@deployer/deploy';
+import type { BuildEngine } from '@deployer/contracts';
+import type { EngineChoice } from '@deployer/deploy';
 import { type EngineName, selectEngine } from './select-engine.js';
 
 export interface ResolvedEngineKind {

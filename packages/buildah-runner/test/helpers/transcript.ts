@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildEvent } from '@deployer/cache-ref';
+import type { BuildEvent } from '@deployer/contracts';
 import {
   BuildahOutputParser,
   type BuildahOutputSummary,

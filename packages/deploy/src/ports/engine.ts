@@ -1,16 +1,2 @@
-import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/cache-ref';
-
-/**
- * The build engine port. deploy owns it; @deployer/buildkit-runner and @deployer/buildah-runner satisfy it
- * (both speak cache-ref's engine contract, never importing deploy) and apps/deployer wires one in.
- * Engines throw errors carrying `EngineFailure`'s fields; deploy reads the fields, never `instanceof`.
- */
-export interface BuildEngine {
-  readonly name: string;
-  build(request: EngineBuildRequest): Promise<EngineBuildResult>;
-  /**
-   * The command line `build` would run for the request, composed by the code `build` uses; starts no
-   * build (it may ask the registry, as the build would, to settle what depends on it).
-   */
-  argv(request: EngineBuildRequest): Promise<EngineArgv>;
-}
+// deploy's engine port is @deployer/contracts' BuildEngine; this file only points there.
+export type { BuildEngine } from '@deployer/contracts';

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { SecretSource } from '@deployer/cache-ref';
 import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
+import type { SecretSource } from '@deployer/contracts';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
 import { dependencyOrder } from '../graph.js';

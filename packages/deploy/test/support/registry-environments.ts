@@ -1,7 +1,8 @@
+import type { RegistryPort } from '@deployer/contracts';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { createRegistryPort, type RegistryClient } from '@deployer/registry';
 import { afterAll, beforeAll } from 'vitest';
-import { type Environment, loadEnvironment, type RegistryPort } from '../../src/index.js';
+import { type Environment, loadEnvironment } from '../../src/index.js';
 import { createFixture, type Fixture, serviceFiles } from './fixture.js';
 
 export interface RegistryEnvironments {
@@ -14,7 +15,7 @@ export interface RegistryEnvironments {
 
 /**
  * A real registry for the file's tests, reached through the adapter apps/deployer wires in (assigning it
- * to deploy's RegistryPort checks that it satisfies the port).
+ * to contracts' RegistryPort checks that it satisfies the registry ports).
  */
 export function useRegistryEnvironments(
   prefix: string,

@@ -1,5 +1,10 @@
-import type { EngineArgv, EngineBuildRequest, EngineBuildResult, EngineFailure } from '@deployer/cache-ref';
-import type { BuildEngine } from '../../src/index.js';
+import type {
+  BuildEngine,
+  EngineArgv,
+  EngineBuildRequest,
+  EngineBuildResult,
+  EngineFailure,
+} from '@deployer/contracts';
 
 interface Pending {
   request: EngineBuildRequest;

@@ -1,6 +1,6 @@
 /**
  * One environment's cache of one service, as found in a registry: what inventories report and what
- * `cache ls`, `down` and `gc` decide on. The registry client produces it; deploy's registry port returns it.
+ * `cache ls`, `down` and `gc` decide on. The registry client produces it; the CacheRegistry port returns it.
  */
 export interface CacheRefInfo {
   strategy: 'path' | 'tag';

@@ -1,5 +1,5 @@
 /**
- * Who holds a lease on an environment's cache ref: the registry client stores it, deploy's registry port
+ * Who holds a lease on an environment's cache ref: the registry client stores it, the LeaseRegistry port
  * returns it, and orchestration compares it with its own run.
  */
 export interface LeaseHolder {

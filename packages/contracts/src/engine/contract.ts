@@ -1,11 +1,10 @@
-import type { CachePlan } from './plan.js';
+import type { CachePlan } from '@deployer/cache-ref';
 
 /*
  * What every build engine takes and gives back: a build request carrying a cache plan, the events it
- * streams, the result, the fields of its failures, and the command line it would run. Types (and that
- * command line's one placeholder) only. deploy's BuildEngine port is built from them, and
- * @deployer/buildkit-runner and @deployer/buildah-runner implement them, so the three agree by
- * construction without importing each other.
+ * streams, the result, the fields of its failures, and the command line it would run. The BuildEngine port
+ * (build-engine.ts) is built from them; deploy asks for it, and @deployer/buildkit-runner and
+ * @deployer/buildah-runner implement it, so the three agree by construction without importing each other.
  */
 
 /** A secret reaches the build by id, from an environment variable or a file: never a literal value. */
@@ -56,8 +55,8 @@ export type BuildEvent =
 export interface EngineArgv {
   /**
    * The program, then its arguments. A file a real run creates in a fresh temporary directory appears
-   * under the placeholder directory `<temp>`; a value only the registry can settle appears as
-   * `<unresolved: …>` (see `unresolved`).
+   * under the placeholder directory `<temp>` (cache-ref's `engineTempPlaceholder`); a value only the
+   * registry can settle appears as `<unresolved: …>` (see `unresolved`).
    */
   argv: string[];
   /** Values of argv that could not be settled now, e.g. buildah's one `--cache-from` with the registry down. */
@@ -72,9 +71,6 @@ export interface EngineArgvUnresolved {
   /** Why it is open, e.g. which registry could not be asked. */
   reason: string;
 }
-
-/** The placeholder for the temporary directory a real run creates (and removes) per build. */
-export const engineTempPlaceholder = '<temp>';
 
 export interface StepTiming {
   name: string;
@@ -104,7 +100,7 @@ export interface EngineBuildResult {
   /**
    * cached / (total - shared): of the steps this build resolved itself, the share its cache supplied.
    * A shared step was neither built nor imported by this build, so it counts on neither side; 0 when no
-   * step was resolved by this build. cacheHitRatio() computes it.
+   * step was resolved by this build. cache-ref's cacheHitRatio() computes it.
    */
   cacheHitRatio: number;
   stepTimings: StepTiming[];

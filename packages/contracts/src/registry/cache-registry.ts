@@ -1,0 +1,54 @@
+import type { CacheRefInfo } from './cache-ref-info.js';
+
+/**
+ * deployer's caches in a registry: inventory, inspection, deletion of caches only, buildah's per-environment
+ * cache repositories, promotion of a run's export and the run export tags themselves. References are full
+ * `host/repository:tag` strings; repository references are `host/repository`.
+ */
+export interface CacheRegistry {
+  /**
+   * Every cache of a service under a cache repository (`host/repository`): both strategies, both layouts;
+   * only caches (a BuildKit cache manifest at a cache tag, buildah's cache-key tags), never an image.
+   */
+  listCacheRefs(
+    cacheRepository: string,
+    service: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<CacheRefInfo[]>;
+  /**
+   * What a cache-shaped ref (`host/repository:tag`) holds: its digest and whether the manifest is a
+   * BuildKit cache (not an image); null when it does not exist.
+   */
+  inspectCacheRef(
+    ref: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ digest: string; cache: boolean; mediaType: string } | null>;
+  /**
+   * Removes cache refs, each with the digest it was judged at, and nothing else: a ref pointing elsewhere
+   * by now stays, and a manifest other tags still name (an environment's cache identical to its
+   * fallback's) loses only these tags. Returns the refs removed.
+   */
+  removeCacheRefs(
+    refs: readonly { ref: string; digest: string }[],
+    options?: { signal?: AbortSignal },
+  ): Promise<string[]>;
+  /**
+   * Deletes every tag of a repository (`host/repository`), or only `options.tags`, each distinct manifest
+   * once; returns the tags deleted. For repositories one environment owns (its buildah cache).
+   */
+  deleteRepositoryTags(
+    repository: string,
+    options?: { tags?: readonly string[]; signal?: AbortSignal },
+  ): Promise<string[]>;
+  /**
+   * Promotes a run's export tag onto the environment's cache tag (same repository): one manifest PUT of the
+   * run tag's exact bytes and media type, so readers only ever see complete manifests. Returns the digest.
+   */
+  promoteCache(runRef: string, cacheRef: string, options?: { signal?: AbortSignal }): Promise<string>;
+  /** BuildKit runs' export tags of a service still in the registry (`cache gc` removes dead runs' ones). */
+  listRunExports(
+    cacheRepository: string,
+    service: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ ref: string; startedAt: Date }[]>;
+}

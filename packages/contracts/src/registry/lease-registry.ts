@@ -1,0 +1,21 @@
+import type { LeaseHolder } from './lease-holder.js';
+
+/**
+ * Leases in a registry: which run may write an environment's cache ref. Lease references are full
+ * `host/repository:tag` strings (cache-ref's `CachePlan.lease`).
+ */
+export interface LeaseRegistry {
+  /**
+   * Makes `holder` the holder of the lease at `leaseRef`, returning who held it before, or null. Last write
+   * wins: the registry has no compare-and-swap.
+   */
+  claimLease(
+    leaseRef: string,
+    holder: LeaseHolder,
+    options?: { signal?: AbortSignal },
+  ): Promise<LeaseHolder | null>;
+  /** Who holds the lease at `leaseRef`; null when nobody does. */
+  leaseHolder(leaseRef: string, options?: { signal?: AbortSignal }): Promise<LeaseHolder | null>;
+  /** Deletes the lease if `runId` still holds it; false when another run or nobody does. */
+  releaseLease(leaseRef: string, runId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+}
