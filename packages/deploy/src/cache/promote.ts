@@ -1,6 +1,6 @@
 import type { LeaseHolder, RunExport } from '@deployer/cache-ref';
-import { isNewerRun } from './lease.js';
-import type { RegistryPort } from './ports/registry.js';
+import { isNewerRun } from '../coordination/lease.js';
+import type { RegistryPort } from '../ports/registry.js';
 
 /*
  * One writer per ref by construction (see cache-ref's run-export.ts): a BuildKit run exports its cache to
