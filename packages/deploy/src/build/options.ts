@@ -8,7 +8,7 @@ export interface BuildEnvironmentOptions {
   engine: BuildEngine;
   /**
    * Deletes corrupt cache refs, tags skipped images for the environment, and holds a lease on every export
-   * ref while writing it, so that runs in other processes do not write it at the same time (see lease.ts).
+   * ref while writing it, so that runs in other processes do not write it at the same time (see coordination/lease.ts).
    */
   registry?: RegistryPort;
   /** How the leases behave; used with `registry`. */
