@@ -1,7 +1,7 @@
 import { isBuildahCacheTag } from '@deployer/cache-ref';
+import { environmentRunExports } from './cache/environment-run-exports.js';
 import { whyKeepCacheRef } from './cache-deletion.js';
 import { environmentCacheRefs, environmentCacheRepository } from './cache-refs.js';
-import { environmentRunExports } from './environment-run-exports.js';
 import { imageRef, imageRepository, isContentTag } from './image-refs.js';
 import type { CacheRegistry, ImageRegistry } from './ports/registry.js';
 import type { Environment } from './spec/load.js';

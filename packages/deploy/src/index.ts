@@ -1,3 +1,28 @@
+export { buildEnvironment } from './build/build-environment.js';
+export type { DeployEvent, DeployEventBody } from './build/events.js';
+export type { BuildEnvironmentOptions } from './build/options.js';
+export {
+  type BuildReport,
+  type FailureCause,
+  reportToJson,
+  type ServiceResult,
+  type ServiceStatus,
+  summarize,
+} from './build/report.js';
+export {
+  collectRunExports,
+  type RunExportGcEntry,
+  type RunExportGcOptions,
+} from './cache/gc-run-exports.js';
+export { type HealOutcome, healCorruptCacheRefs } from './cache/heal.js';
+export {
+  decidePromotion,
+  discardRunExport,
+  type PromoteInput,
+  type PromotionDecision,
+  type PromotionOutcome,
+  promoteRunExport,
+} from './cache/promote.js';
 export { type FoundCacheRef, whyKeepCacheRef } from './cache-deletion.js';
 export {
   cacheRepository,
@@ -12,6 +37,15 @@ export {
   contextFiles,
   loadDockerIgnore,
 } from './content-tag.js';
+export {
+  type HeldLease,
+  type HoldLeaseInput,
+  holdLease,
+  isNewerRun,
+  type LeaseOptions,
+} from './coordination/lease.js';
+export { type NewerRun, SupersededError } from './coordination/superseded-error.js';
+export { type Claim, defaultSupersession, Supersession } from './coordination/supersession.js';
 export { type DockerIgnore, parseDockerIgnore } from './dockerignore.js';
 export { type DownAction, type DownOptions, type DownResult, downEnvironment } from './down.js';
 export { parseDuration } from './duration.js';
@@ -25,9 +59,7 @@ export {
   type SpecErrorCode,
 } from './errors.js';
 export { collectGarbage, type GcEntry, type GcOptions, type GcResult } from './gc.js';
-export { collectRunExports, type RunExportGcEntry, type RunExportGcOptions } from './gc-run-exports.js';
 export { type DependencyNode, dependencyOrder, dependentsOf, withDependencies } from './graph.js';
-export { type HealOutcome, healCorruptCacheRefs } from './heal.js';
 export { imageRef, imageRepository, isContentTag } from './image-refs.js';
 export { insecureRegistries } from './insecure-registries.js';
 export {
@@ -36,42 +68,12 @@ export {
   listEnvironmentCache,
 } from './inventory.js';
 export {
-  type HeldLease,
-  type HoldLeaseInput,
-  holdLease,
-  isNewerRun,
-  type LeaseOptions,
-  LeaseSupersededError,
-} from './lease.js';
-export {
-  type BuildEnvironmentOptions,
-  buildEnvironment,
-  type DeployEvent,
-  type DeployEventBody,
-} from './orchestrate.js';
-export {
   type EnvironmentPlan,
   type PlanOptions,
   planEnvironment,
   type RegistryProblem,
   type ServicePlan,
 } from './plan.js';
-export {
-  decidePromotion,
-  discardRunExport,
-  type PromoteInput,
-  type PromotionDecision,
-  type PromotionOutcome,
-  promoteRunExport,
-} from './promote.js';
-export {
-  type BuildReport,
-  type FailureCause,
-  reportToJson,
-  type ServiceResult,
-  type ServiceStatus,
-  summarize,
-} from './report.js';
 export { minimumMaskedLength, SecretMasker, secretMark, tooShortToMask } from './secret-masker.js';
 export { checkSecretSources, type SecretMasking, secretMasking } from './secrets.js';
 export { environmentJsonSchema } from './spec/json-schema.js';
@@ -90,7 +92,6 @@ export {
   type EnvironmentSpecInput,
   EnvironmentSpecSchema,
 } from './spec/schema.js';
-export { type Claim, defaultSupersession, SupersededError, Supersession } from './supersede.js';
 export {
   buildUuidMaxLength,
   type GenerateBuildUuidOptions,

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LeaseHolder } from '@deployer/contracts';
-import type { LeaseRegistry } from './ports/registry.js';
+import type { LeaseRegistry } from '../ports/registry.js';
+import { SupersededError } from './superseded-error.js';
 
 /*
  * One writer per cache ref across processes. `Supersession` keeps runs of one process apart; two
@@ -47,22 +48,8 @@ export function isNewerRun(a: LeaseHolder, b: LeaseHolder): boolean {
 export const defaultLeasePollMs = 2_000;
 export const defaultLeaseStaleAfterMs = 2 * 60 * 60 * 1000;
 
-/** Why a build was stopped: another run claimed the lease on its export ref. */
-export class LeaseSupersededError extends Error {
-  override readonly name = 'LeaseSupersededError';
-  readonly code = 'SUPERSEDED';
-  readonly leaseRef: string;
-  readonly holder: LeaseHolder;
-
-  constructor(leaseRef: string, holder: LeaseHolder) {
-    super(`superseded by run ${holder.runId}${holder.host === undefined ? '' : ` on ${holder.host}`}`);
-    this.leaseRef = leaseRef;
-    this.holder = holder;
-  }
-}
-
 export interface HeldLease {
-  /** Aborted with a LeaseSupersededError once another run holds the lease. */
+  /** Aborted with a SupersededError once another run holds the lease. */
   readonly signal: AbortSignal;
   /** Stops checking and deletes the lease if this run still holds it. Never throws. */
   release(): Promise<void>;
@@ -104,7 +91,7 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
   const lost = new AbortController();
   const standDown = (newer: LeaseHolder): HeldLease => {
     input.newerRuns.set(newer.runId, newer);
-    lost.abort(new LeaseSupersededError(leaseRef, newer));
+    lost.abort(SupersededError.byLease(leaseRef, newer));
     return { signal: lost.signal, release: async () => {} };
   };
   const known = newestOf(input.newerRuns);
@@ -200,7 +187,7 @@ async function poll(
           continue;
         }
         input.newerRuns.set(holder.runId, holder);
-        lost.abort(new LeaseSupersededError(input.leaseRef, holder));
+        lost.abort(SupersededError.byLease(input.leaseRef, holder));
         return;
       }
     } catch (error) {

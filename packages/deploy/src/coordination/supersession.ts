@@ -1,23 +1,12 @@
-/**
+import { SupersededError } from './superseded-error.js';
+
+/*
  * One writer per cache ref inside one deployer process. Every run takes a sequence number when it starts;
  * a service build claims its export ref with it. A newer claim aborts the older holder and waits until it
  * has stopped before writing; an older claim arriving after a newer one never builds.
  *
  * Across processes or machines the registry lease (lease.ts) does the same, coarser: by polling.
  */
-
-export class SupersededError extends Error {
-  override readonly name = 'SupersededError';
-  readonly code = 'SUPERSEDED';
-  readonly key: string;
-  readonly byRun: number;
-
-  constructor(key: string, byRun: number) {
-    super(`superseded by a newer run (#${byRun}) writing ${key}`);
-    this.key = key;
-    this.byRun = byRun;
-  }
-}
 
 interface Holder {
   run: number;
@@ -53,7 +42,7 @@ export class Supersession {
     });
     const newest = this.#newest.get(key) ?? 0;
     if (newest > run) {
-      controller.abort(new SupersededError(key, newest));
+      controller.abort(SupersededError.inProcess(key, newest));
       release();
       return {
         signal: controller.signal,
@@ -65,7 +54,7 @@ export class Supersession {
     const previous = this.#holders.get(key);
     const holder: Holder = { run, controller, released };
     this.#holders.set(key, holder);
-    previous?.controller.abort(new SupersededError(key, run));
+    previous?.controller.abort(SupersededError.inProcess(key, run));
 
     const ready = (async () => {
       await previous?.released;

@@ -1,7 +1,7 @@
-import { cacheRepository } from './cache-refs.js';
-import { defaultLeaseStaleAfterMs } from './lease.js';
-import type { CacheRegistry, ImageRegistry } from './ports/registry.js';
-import type { Environment } from './spec/load.js';
+import { cacheRepository } from '../cache-refs.js';
+import { defaultLeaseStaleAfterMs } from '../coordination/lease.js';
+import type { CacheRegistry, ImageRegistry } from '../ports/registry.js';
+import type { Environment } from '../spec/load.js';
 
 export interface RunExportGcOptions {
   registry: ImageRegistry & CacheRegistry;

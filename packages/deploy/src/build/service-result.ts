@@ -1,0 +1,85 @@
+import type { EngineBuildResult, EngineFailure } from '@deployer/contracts';
+import type { ServicePlan } from '../plan.js';
+import type { ServiceResult } from './report.js';
+
+/** A failed result with nothing done yet; the other shapes start from it. */
+export function baseResult(service: ServicePlan): ServiceResult {
+  return {
+    service: service.service,
+    buildUuid: service.buildUuid,
+    status: 'failed',
+    image: service.image,
+    images: [],
+    digest: null,
+    cacheHitRatio: 0,
+    steps: { total: 0, cached: 0, shared: 0 },
+    durationMs: 0,
+    healed: false,
+    corruptCacheRefs: [],
+    missingCacheRefs: [],
+    attempts: 0,
+  };
+}
+
+export function builtResult(
+  service: ServicePlan,
+  result: EngineBuildResult,
+  healed: boolean,
+  durationMs: number,
+): ServiceResult {
+  return {
+    ...baseResult(service),
+    status: 'built',
+    images: [service.image, service.environmentImage],
+    digest: result.imageDigest,
+    cacheHitRatio: result.cacheHitRatio,
+    steps: { ...result.steps },
+    healed,
+    corruptCacheRefs: [...result.corruptCacheRefs],
+    missingCacheRefs: [...result.missingCacheRefs],
+    attempts: result.attempts,
+    durationMs,
+  };
+}
+
+/** The corrupt cache refs an engine's error reports, to heal before shaping the failure. */
+export function corruptRefsOf(error: unknown): string[] {
+  return [...((error as Partial<EngineFailure>).corruptCacheRefs ?? [])];
+}
+
+/** A build that failed on its own: the engine's error, by kind, with its step and log tail. */
+export function failedResult(
+  service: ServicePlan,
+  error: unknown,
+  healed: boolean,
+  durationMs: number,
+): ServiceResult {
+  const failure = error as Partial<EngineFailure>;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    ...baseResult(service),
+    reason: failure.step === undefined ? message : `step ${failure.step}: ${message}`,
+    failure: {
+      cause: failure.kind === 'registry' ? 'registry' : 'build',
+      ...(typeof failure.code === 'string' && { code: failure.code }),
+      ...(failure.kind !== undefined && { kind: failure.kind }),
+      ...(failure.step !== undefined && { step: failure.step }),
+      ...(failure.logTail !== undefined && { logTail: [...failure.logTail] }),
+    },
+    healed,
+    corruptCacheRefs: corruptRefsOf(error),
+    // How often the engine ran (retries included) before it gave up, where it says so.
+    ...(typeof failure.attempts === 'number' && { attempts: failure.attempts }),
+    durationMs,
+  };
+}
+
+/** A build a newer run stopped or never let start; `reason` is the SupersededError's message. */
+export function supersededResult(service: ServicePlan, reason: string, durationMs = 0): ServiceResult {
+  return { ...baseResult(service), status: 'superseded', reason, durationMs };
+}
+
+/** A build the run's cancellation stopped (`cancelled: …`) or never let start (`not started: …`). */
+export function cancelledResult(service: ServicePlan, reason: string, durationMs = 0): ServiceResult {
+  return { ...baseResult(service), reason, failure: { cause: 'cancelled' }, durationMs };
+}

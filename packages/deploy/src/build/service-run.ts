@@ -1,0 +1,164 @@
+import { runScopedExport } from '@deployer/cache-ref';
+import { healCorruptCacheRefs } from '../cache/heal.js';
+import { discardRunExport, promoteRunExport } from '../cache/promote.js';
+import { type HeldLease, holdLease } from '../coordination/lease.js';
+import { WriteGuard } from '../coordination/write-guard.js';
+import { engineRequest } from '../engine-request.js';
+import type { ServicePlan } from '../plan.js';
+import type { DeployEventBody } from './events.js';
+import type { ServiceResult } from './report.js';
+import type { RunContext } from './run-context.js';
+import {
+  baseResult,
+  builtResult,
+  cancelledResult,
+  corruptRefsOf,
+  failedResult,
+  supersededResult,
+} from './service-result.js';
+
+/**
+ * One service's run: claim its export ref (in this process, then its lease in the registry), build through
+ * the engine, heal corrupt cache refs, promote the run's cache export, shape the result. Never throws: a
+ * failure, a cancellation or a supersession is a result.
+ */
+export async function runService(service: ServicePlan, context: RunContext): Promise<ServiceResult> {
+  const started = Date.now();
+  const elapsed = () => Date.now() - started;
+  context.emit(service.service, { type: 'started' });
+  if (service.action === 'skip') return skip(service, context, elapsed);
+
+  // The export ref is the unit of "one writer"; every planned build has one, as it has a build uuid.
+  const key = service.cache.export?.ref ?? service.environmentImage;
+  const claim = context.supersession.claim(key, context.run);
+  const guard = new WriteGuard(context.cancel, context.leaseRun.newerRuns);
+  guard.watch(claim.signal);
+  let lease: HeldLease | undefined;
+  const { registry, leaseRun } = context;
+  // BuildKit writes a tag of this run's own, promoted onto the cache ref afterwards (cache/promote.ts);
+  // without a registry to promote through, the engine writes the cache ref itself.
+  const runExport = registry === undefined ? null : runScopedExport(service.cache, leaseRun);
+  let runExportSettled = runExport === null;
+  const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
+  try {
+    await claim.ready;
+    guard.signal.throwIfAborted();
+    lease = await leaseFor(service, context, guard.signal);
+    if (lease !== undefined) guard.watch(lease.signal);
+    guard.signal.throwIfAborted();
+    const result = await context.engine.build({
+      ...engineRequest(context.plan, service, {
+        ...(context.labels !== undefined && { labels: context.labels }),
+        ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
+        ...(runExport !== null && { run: leaseRun }),
+      }),
+      signal: guard.signal,
+      onEvent: (event) => context.emit(service.service, { type: 'engine', event }),
+    });
+    // Heal first: a corrupt own `:cache` is deleted before the fresh export is promoted onto it.
+    const healed = await heal(service, result.corruptCacheRefs, context);
+    const report = builtResult(service, result, healed, elapsed());
+    if (registry !== undefined && runExport !== null) {
+      runExportSettled = true;
+      await promoteRunExport({
+        registry,
+        runExport,
+        leaseRef: service.cache.lease?.ref,
+        me: { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host },
+        superseded: () => guard.superseded(),
+        signal: guard.cancelSignal,
+        warn,
+      });
+    }
+    return { ...report, durationMs: elapsed() };
+  } catch (error) {
+    const superseded = guard.supersededBy();
+    if (superseded !== null) return supersededResult(service, superseded.message, elapsed());
+    if (guard.cancelSignal.aborted) {
+      const reason = `cancelled: ${(guard.cancelSignal.reason as Error).message}`;
+      return cancelledResult(service, reason, elapsed());
+    }
+    const healed = await heal(service, corruptRefsOf(error), context);
+    return failedResult(service, error, healed, elapsed());
+  } finally {
+    // A failed, cancelled or superseded build's run tag, if the engine got as far as writing it. Removing
+    // the run's own tag is no write to the environment's cache: it happens whatever the guard says.
+    if (!runExportSettled && registry !== undefined && runExport !== null) {
+      await discardRunExport(registry, runExport, warn);
+    }
+    // The lease first: a newer run of this process, waiting on the claim, then finds it free.
+    await lease?.release();
+    claim.release();
+  }
+}
+
+/** The export ref's lease, held while building; none without a registry or a lease in the plan. */
+async function leaseFor(
+  service: ServicePlan,
+  context: RunContext,
+  signal: AbortSignal,
+): Promise<HeldLease | undefined> {
+  const leaseRef = service.cache.lease?.ref;
+  if (context.registry === undefined || leaseRef === undefined || service.cache.export === null) {
+    return undefined;
+  }
+  const emit = (event: DeployEventBody) => context.emit(service.service, event);
+  return holdLease({
+    registry: context.registry,
+    leaseRef,
+    runId: context.leaseRun.runId,
+    host: context.leaseRun.host,
+    startedAt: context.leaseRun.startedAt,
+    pollMs: context.leaseRun.pollMs,
+    handoverMs: context.leaseRun.handoverMs,
+    staleAfterMs: context.leaseRun.staleAfterMs,
+    signal,
+    newerRuns: context.leaseRun.newerRuns,
+    warn: (message) => emit({ type: 'warning', message }),
+    tookOver: (previous, waitMs) =>
+      emit({ type: 'took-over', runId: previous.runId, host: previous.host ?? null, waitMs }),
+  });
+}
+
+/** A service whose image exists: tagged for the environment where the registry can, never built. */
+async function skip(
+  service: ServicePlan,
+  context: RunContext,
+  elapsed: () => number,
+): Promise<ServiceResult> {
+  const images = [service.image];
+  if (context.registry?.tagImage !== undefined) {
+    try {
+      await context.registry.tagImage(service.image, service.environmentImage, { signal: context.cancel });
+      images.push(service.environmentImage);
+    } catch (error) {
+      context.emit(service.service, {
+        type: 'warning',
+        message: `could not tag ${service.environmentImage}: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+  return {
+    ...baseResult(service),
+    status: 'skipped',
+    reason: service.reason,
+    images,
+    digest: service.existingDigest,
+    durationMs: elapsed(),
+  };
+}
+
+/** Deletes the corrupt cache refs the engine reported, with an event either way; whether all are gone. */
+async function heal(service: ServicePlan, refs: readonly string[], context: RunContext): Promise<boolean> {
+  if (refs.length === 0) return false;
+  const outcome = await healCorruptCacheRefs(refs, service.cache, context.registry);
+  if (outcome.healed) context.emit(service.service, { type: 'healed', refs: outcome.deleted });
+  else {
+    const errors = [
+      ...outcome.errors,
+      ...outcome.refused.map((ref) => ({ ref, message: 'not in this build cache plan; left alone' })),
+    ];
+    context.emit(service.service, { type: 'heal-failed', refs: [...refs], errors });
+  }
+  return outcome.healed;
+}
