@@ -34,16 +34,6 @@ export {
   type StepCounts,
   type StepTiming,
 } from './engine-contract.js';
-export {
-  dieWithParentLaunch,
-  type EngineLaunch,
-  type EngineLaunchInput,
-  type ExecutableLookup,
-  findExecutable,
-  type PlannedEngineLaunch,
-  parentDeathSignal,
-  planEngineLaunch,
-} from './engine-launch.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
   type CacheLocation,
@@ -93,4 +83,3 @@ export {
   runScopedExport,
 } from './run-export.js';
 export { type SanitizeOptions, sanitizeComponent } from './sanitize.js';
-export { ownedTempDirPrefix, pidNamespaceOf, staleTempDirs, type TempOwner } from './temp-owner.js';
