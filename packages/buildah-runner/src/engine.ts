@@ -6,6 +6,7 @@ import {
   parseImageReference,
 } from '@deployer/cache-ref';
 import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import { defaultRetryPolicy } from '@deployer/retry';
 import { buildahBuildArgs, buildahPushArgs } from './args.js';
 import {
   chooseCacheSource,
@@ -18,7 +19,7 @@ import { BuildahError } from './errors.js';
 import type { BuildahEngineOptions } from './options.js';
 import { BuildahOutputParser, type BuildahOutputSummary, type CacheImageRef } from './output-parser.js';
 import { type RunOutcome, runBuildah } from './process.js';
-import { type RetryPolicy, withRetry } from './retry.js';
+import { type RetryPolicy, retryTransient } from './retry.js';
 import { validateRequest } from './validate.js';
 import { createWorkspace, type WorkspaceLayout, workspaceLayout } from './workspace.js';
 
@@ -107,7 +108,7 @@ class BuildahBuild {
   private async buildAndPush(): Promise<EngineBuildResult> {
     const plan = this.request.cache;
     const choice = chooseCacheSource(plan.imports, await this.probeCacheSources());
-    const built = await withRetry(() => this.buildOnce(choice.cacheFrom), this.retryPolicy());
+    const built = await retryTransient(() => this.buildOnce(choice.cacheFrom), this.retryPolicy());
     const imageDigest = await this.pushImages(built.value.imageId);
     if (plan.export !== null) await this.completeOwnCache(built.value.summary.pulledCache, plan.export);
 
@@ -185,7 +186,7 @@ class BuildahBuild {
     for (const [index, ref] of this.request.images.entries()) {
       const digestFile = this.workspace.digestFile(index);
       const registry = parseImageReference(ref).registry;
-      await withRetry(
+      await retryTransient(
         () => this.push(imageId, ref, digestFile, this.insecure.has(registry), pushed),
         this.retryPolicy(),
       );
@@ -275,8 +276,9 @@ class BuildahBuild {
 
   private retryPolicy(): RetryPolicy {
     return {
-      attempts: this.options.retry?.attempts ?? 3,
-      baseDelayMs: this.options.retry?.baseDelayMs ?? 1_000,
+      attempts: this.options.retry?.attempts ?? defaultRetryPolicy.attempts,
+      baseDelayMs: this.options.retry?.baseDelayMs ?? defaultRetryPolicy.baseDelayMs,
+      maxDelayMs: this.options.retry?.maxDelayMs ?? defaultRetryPolicy.maxDelayMs,
       ...(this.request.signal === undefined ? {} : { signal: this.request.signal }),
       onRetry: (attempt, error) =>
         this.emit({ type: 'retry', attempt, reason: `${error.code}: ${error.message}`, withoutImports: [] }),

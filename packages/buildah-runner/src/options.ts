@@ -4,8 +4,10 @@ export type Isolation = 'chroot' | 'oci' | 'rootless';
 export interface RetryOptions {
   /** Build (or push) attempts in all, the first included. Default 3. */
   attempts?: number;
-  /** Delay before the second attempt; doubles each time. Default 1000. */
+  /** Delay before the second attempt; doubles each time, with ±50 % jitter (see @deployer/retry). Default 1000. */
   baseDelayMs?: number;
+  /** Upper bound of one delay. Default 30000. */
+  maxDelayMs?: number;
 }
 
 /** Tells whether a cache repository exists: null when it cannot tell. */

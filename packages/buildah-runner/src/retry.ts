@@ -1,39 +1,49 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { RetryError, withRetry } from '@deployer/retry';
 import { BuildahError } from './errors.js';
 
 export interface RetryPolicy {
+  /** Runs in all, the first included. */
   attempts: number;
   baseDelayMs: number;
+  maxDelayMs: number;
   signal?: AbortSignal;
   onRetry?: (attempt: number, error: BuildahError) => void;
 }
 
 /**
  * Runs `task` until it succeeds, fails for a reason other than a transient registry failure, or the
- * attempts are used up; waits `baseDelayMs`, then twice that, and so on between attempts.
+ * attempts are used up, with @deployer/retry's backoff between runs. Its failure says how many runs it
+ * took; an abort while waiting is CANCELLED.
  */
-export async function withRetry<T>(
+export async function retryTransient<T>(
   task: (attempt: number) => Promise<T>,
   policy: RetryPolicy,
 ): Promise<{ value: T; attempts: number }> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { value: await task(attempt), attempts: attempt };
-    } catch (error) {
-      const retryable = error instanceof BuildahError && error.kind === 'transient';
-      if (!retryable || attempt >= policy.attempts || policy.signal?.aborted) {
-        throw error instanceof BuildahError ? error.withAttempts(attempt) : error;
-      }
-      policy.onRetry?.(attempt + 1, error);
-      try {
-        await sleep(policy.baseDelayMs * 2 ** (attempt - 1), undefined, { signal: policy.signal });
-      } catch {
-        throw new BuildahError('CANCELLED', 'the build was cancelled', {
-          kind: 'cancelled',
-          attempts: attempt,
-          cause: error,
-        });
-      }
-    }
+  try {
+    return await withRetry(
+      async (attempt) => {
+        try {
+          return await task(attempt);
+        } catch (error) {
+          throw error instanceof BuildahError ? error.withAttempts(attempt) : error;
+        }
+      },
+      {
+        attempts: policy.attempts,
+        baseDelayMs: policy.baseDelayMs,
+        maxDelayMs: policy.maxDelayMs,
+        ...(policy.signal === undefined ? {} : { signal: policy.signal }),
+        shouldRetry: (error) =>
+          error instanceof BuildahError && error.kind === 'transient' && !policy.signal?.aborted,
+        onRetry: ({ attempt, error }) => policy.onRetry?.(attempt, error as BuildahError),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof RetryError && error.code === 'ABORTED')) throw error;
+    throw new BuildahError('CANCELLED', 'the build was cancelled', {
+      kind: 'cancelled',
+      attempts: error.attempts,
+      cause: error.lastError,
+    });
   }
 }

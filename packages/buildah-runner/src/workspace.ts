@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeOwnedTempDir } from '@deployer/process';
 import { buildahGlobalArgs } from './args.js';
 import type { BuildahEngineOptions } from './options.js';
 import { renderRegistriesConf } from './registries-conf.js';
-import { makeBuildTempDir } from './temp-dir.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */
 export interface WorkspaceLayout {
@@ -53,7 +53,7 @@ export async function createWorkspace(
   options: BuildahEngineOptions,
   insecureRegistries: readonly string[],
 ): Promise<BuildWorkspace> {
-  const dir = await makeBuildTempDir(tmpdir(), 'buildah');
+  const dir = await makeOwnedTempDir(tmpdir(), 'buildah');
   const layout = workspaceLayout(dir, options, insecureRegistries);
   if (layout.registriesConf !== null) {
     const base = await readOptional(options.registriesConfPath ?? '/etc/containers/registries.conf');

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
+import { makeOwnedTempDir, ProcessError, runProcess } from '@deployer/process';
 import { classifyFailure } from './classify.js';
 import { attemptArgs, attemptFiles } from './command-line.js';
 import { BuildkitError } from './errors.js';
@@ -9,9 +10,7 @@ import type { EngineSettings } from './options.js';
 import { OutputTail } from './output-tail.js';
 import { type ProgressSummary, ProgressTracker } from './progress-tracker.js';
 import { SolveStatusReader } from './read-solve-status.js';
-import { runProcess } from './run-process.js';
 import { tailFile } from './tail-file.js';
-import { makeBuildTempDir } from './temp-dir.js';
 
 export interface AttemptInput {
   request: EngineBuildRequest;
@@ -30,7 +29,7 @@ export type AttemptOutcome =
 /** One run of buildctl (or buildx): progress streamed to `emit`, the outcome classified. */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { request, settings } = input;
-  const workDir = await makeBuildTempDir(settings.tempDir ?? tmpdir(), 'buildkit');
+  const workDir = await makeOwnedTempDir(settings.tempDir ?? tmpdir(), 'buildkit');
   const files = attemptFiles(workDir);
   const tracker = new ProgressTracker();
   const output = new OutputTail();
@@ -63,18 +62,23 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
       killGraceMs: settings.killGraceMs,
       onStdout: (chunk) => stdout.push(chunk),
       onStderr: (chunk) => stderr.push(chunk),
+    }).catch((error: unknown) => {
+      if (error instanceof ProcessError) return error;
+      throw error;
     });
     await trace?.stop();
     stdout.end();
     stderr.end();
-    progress.end(!outcome.aborted && outcome.spawnError === null && outcome.exitCode === 0).forEach(emit);
+    const spawnFailed = outcome instanceof ProcessError;
+    const aborted = !spawnFailed && outcome.stoppedBy !== null;
+    progress.end(!aborted && !spawnFailed && outcome.exitCode === 0).forEach(emit);
     const summary = tracker.summary();
 
-    if (outcome.aborted) return { ok: false, error: input.cancelled(), progress: summary };
-    if (outcome.spawnError !== null) {
+    if (aborted) return { ok: false, error: input.cancelled(), progress: summary };
+    if (spawnFailed) {
       const error = new BuildkitError(
         'SPAWN_FAILED',
-        `could not run ${settings.binary}: ${outcome.spawnError.code ?? outcome.spawnError.message}`,
+        `could not run ${settings.binary}: ${outcome.systemCode ?? outcome.message}`,
         context,
       );
       return { ok: false, error, progress: summary };

@@ -1,9 +1,8 @@
 import { access } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { engineTempPlaceholder } from '@deployer/cache-ref';
 import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import { RetryError, withRetry } from '@deployer/retry';
 import { runAttempt } from './attempt.js';
-import { backoffDelay } from './backoff.js';
 import { cancellation } from './cancellation.js';
 import { missingBlobDigest } from './classify.js';
 import { attemptArgs, attemptFiles } from './command-line.js';
@@ -74,62 +73,72 @@ async function build(settings: EngineSettings, request: EngineBuildRequest): Pro
   const cancel = cancellation(request.signal, request.timeoutMs, context);
   let dropped: string[] = [];
   let corruptBlob: string | null = null;
-  let transientRetries = 0;
-  try {
-    for (let attempt = 1; ; attempt += 1) {
-      if (cancel.signal.aborted) throw cancel.error().with({ attempts: attempt - 1 });
-      const outcome = await runAttempt({
-        request,
-        settings,
-        withoutImports: dropped,
-        signal: cancel.signal,
-        cancelled: cancel.error,
-        emit,
-      });
-      if (outcome.ok) {
-        const { progress } = outcome;
-        return {
-          imageDigest: outcome.imageDigest,
-          cacheManifestDigest: outcome.cacheManifestDigest,
-          steps: progress.steps,
-          cacheHitRatio: progress.cacheHitRatio,
-          stepTimings: progress.stepTimings,
-          missingCacheRefs: progress.missingCacheRefs,
-          corruptCacheRefs: corruptRefsToReport(dropped, request.cache, outcome),
-          attempts: attempt,
-          durationMs: Math.round(performance.now() - startedAt),
-        };
-      }
-
-      const { error } = outcome;
-      if (error.kind === 'transient' && transientRetries + 1 < settings.retry.attempts) {
-        transientRetries += 1;
-        emit({ type: 'retry', attempt: attempt + 1, reason: error.message, withoutImports: dropped });
-        try {
-          await sleep(backoffDelay(transientRetries, settings.retry), undefined, { signal: cancel.signal });
-        } catch {
-          throw cancel.error().with({ attempts: attempt });
-        }
-        continue;
-      }
-      if (
-        error.kind === 'corrupt-cache' &&
-        dropped.length === 0 &&
-        (error.corruptCacheRefs?.length ?? 0) > 0
-      ) {
-        dropped = [...(error.corruptCacheRefs ?? [])];
-        corruptBlob = missingBlobDigest(error.message);
-        emit({ type: 'retry', attempt: attempt + 1, reason: error.message, withoutImports: dropped });
-        continue;
-      }
-      // The same blob missing without the imports: the cache was not the cause, so accuse no ref.
-      const cacheInnocent = corruptBlob !== null && error.message.includes(corruptBlob);
-      const corruptCacheRefs = dropped.length > 0 && !cacheInnocent ? dropped : error.corruptCacheRefs;
-      throw error.with({
-        attempts: attempt,
-        ...(corruptCacheRefs === undefined ? {} : { corruptCacheRefs }),
-      });
+  let attempts = 0;
+  /** One run of buildctl; its failure carries the runs so far and the refs to accuse. */
+  const run = async (): Promise<EngineBuildResult> => {
+    if (cancel.signal.aborted) throw cancel.error().with({ attempts });
+    attempts += 1;
+    const outcome = await runAttempt({
+      request,
+      settings,
+      withoutImports: dropped,
+      signal: cancel.signal,
+      cancelled: cancel.error,
+      emit,
+    });
+    if (outcome.ok) {
+      const { progress } = outcome;
+      return {
+        imageDigest: outcome.imageDigest,
+        cacheManifestDigest: outcome.cacheManifestDigest,
+        steps: progress.steps,
+        cacheHitRatio: progress.cacheHitRatio,
+        stepTimings: progress.stepTimings,
+        missingCacheRefs: progress.missingCacheRefs,
+        corruptCacheRefs: corruptRefsToReport(dropped, request.cache, outcome),
+        attempts,
+        durationMs: Math.round(performance.now() - startedAt),
+      };
     }
+    const { error } = outcome;
+    // The same blob missing without the imports: the cache was not the cause, so accuse no ref.
+    const cacheInnocent = corruptBlob !== null && error.message.includes(corruptBlob);
+    const corruptCacheRefs = dropped.length > 0 && !cacheInnocent ? dropped : error.corruptCacheRefs;
+    throw error.with({ attempts, ...(corruptCacheRefs === undefined ? {} : { corruptCacheRefs }) });
+  };
+  /** A corrupt imported cache gets exactly one more run without the suspect imports, outside the budget. */
+  const runHealingCorruptCache = async (): Promise<EngineBuildResult> => {
+    try {
+      return await run();
+    } catch (error) {
+      const suspects = error instanceof BuildkitError ? (error.corruptCacheRefs ?? []) : [];
+      if (!(error instanceof BuildkitError && error.kind === 'corrupt-cache' && dropped.length === 0))
+        throw error;
+      if (suspects.length === 0) throw error;
+      dropped = [...suspects];
+      corruptBlob = missingBlobDigest(error.message);
+      emit({ type: 'retry', attempt: attempts + 1, reason: error.message, withoutImports: dropped });
+      return await run();
+    }
+  };
+  try {
+    // Transient failures (daemon unreachable, connection lost) take `retry.attempts` runs in all.
+    const { value } = await withRetry(runHealingCorruptCache, {
+      ...settings.retry,
+      signal: cancel.signal,
+      shouldRetry: (error) => error instanceof BuildkitError && error.kind === 'transient',
+      onRetry: ({ error }) =>
+        emit({
+          type: 'retry',
+          attempt: attempts + 1,
+          reason: (error as Error).message,
+          withoutImports: dropped,
+        }),
+    });
+    return value;
+  } catch (error) {
+    if (error instanceof RetryError && error.code === 'ABORTED') throw cancel.error().with({ attempts });
+    throw error;
   } finally {
     cancel.dispose();
   }

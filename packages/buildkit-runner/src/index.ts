@@ -1,5 +1,6 @@
+/** The `retry` option's shape and defaults: `attempts` runs in all, the first included. */
+export { defaultRetryPolicy, type RetryPolicy } from '@deployer/retry';
 export { type BuildkitAddress, type BuildkitTls, parseBuildkitAddress } from './address.js';
-export { backoffDelay, defaultRetryPolicy, type RetryPolicy } from './backoff.js';
 export { type BuildctlArgsOptions, buildctlArgs } from './buildctl-args.js';
 export { type BuildxArgsOptions, buildxArgs } from './buildx-args.js';
 export { classifyFailure, type FailureContext, missingBlobDigest } from './classify.js';

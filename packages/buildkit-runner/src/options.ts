@@ -1,5 +1,5 @@
+import { defaultRetryPolicy, type RetryPolicy } from '@deployer/retry';
 import { type BuildkitAddress, type BuildkitTls, parseBuildkitAddress, validateTls } from './address.js';
-import { defaultRetryPolicy, type RetryPolicy } from './backoff.js';
 import { BuildkitError } from './errors.js';
 
 export interface BuildkitEngineOptions {
@@ -17,7 +17,7 @@ export interface BuildkitEngineOptions {
   dockerPath?: string;
   /** Directory with the registry credentials' config.json, handed over as DOCKER_CONFIG. */
   dockerConfigDir?: string;
-  /** Retries of transient failures (daemon unreachable, connection lost). */
+  /** Retries of transient failures (daemon unreachable, connection lost): `attempts` runs in all, the first included. */
   retry?: Partial<RetryPolicy>;
   /** Extra environment for buildctl/docker, e.g. the variables `env` secrets name. */
   env?: Readonly<Record<string, string>>;

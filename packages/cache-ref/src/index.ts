@@ -20,16 +20,6 @@ export {
   cacheConfigJsonSchema,
   parseCacheConfig,
 } from './config.js';
-export {
-  dieWithParentLaunch,
-  type EngineLaunch,
-  type EngineLaunchInput,
-  type ExecutableLookup,
-  findExecutable,
-  type PlannedEngineLaunch,
-  parentDeathSignal,
-  planEngineLaunch,
-} from './engine-launch.js';
 export { engineTempPlaceholder } from './engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
@@ -79,4 +69,3 @@ export {
   runScopedExport,
 } from './run-export.js';
 export { type SanitizeOptions, sanitizeComponent } from './sanitize.js';
-export { ownedTempDirPrefix, pidNamespaceOf, staleTempDirs, type TempOwner } from './temp-owner.js';

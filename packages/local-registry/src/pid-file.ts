@@ -1,7 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive } from './process-registry.js';
+import { isAlive, terminate } from '@deployer/process';
 
 /** What a detached registry leaves in its storage directory so a later process can find or stop it. */
 export interface RegistryState {
@@ -50,24 +49,6 @@ export async function findRunningRegistry(storageDir: string): Promise<RegistryS
   const state = await readState(storageDir);
   if (!state) return undefined;
   return (await isRegistryProcess(state.pid)) ? state : undefined;
-}
-
-/** Sends SIGTERM, waits up to `graceMs`, then SIGKILL. Resolves once the process is gone. */
-export async function terminate(pid: number, graceMs = 5_000): Promise<void> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(25);
-  if (isAlive(pid)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // Exited in between.
-    }
-  }
 }
 
 /**

@@ -2,12 +2,12 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isAlive, terminate, trackChild, untrackChild } from '@deployer/process';
 import { execa, type Options, type ResultPromise } from 'execa';
 import { renderRegistryConfig, type TokenAuthConfig } from './config.js';
 import { LocalRegistryError } from './errors.js';
 import { findFreePort, isPortFree } from './free-port.js';
-import { stateFilePath, terminate, writeState } from './pid-file.js';
-import { isAlive, track, untrack } from './process-registry.js';
+import { stateFilePath, writeState } from './pid-file.js';
 import { waitForRegistry } from './wait-ready.js';
 
 export const DEFAULT_REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -143,7 +143,8 @@ export async function startLocalRegistry(options: StartLocalRegistryOptions = {}
     );
 
     const launched = launch(binary, configPath, storageDir, detached);
-    if (!detached) track(launched.pid);
+    // Foreground registries must not outlive this process, even when nobody calls stop().
+    if (!detached) trackChild(launched.pid, 'process');
     const ready = await waitForRegistry(url, {
       timeoutMs: options.readyTimeoutMs ?? 15_000,
       isAlive: () => isAlive(launched.pid) && launched.subprocess?.exitCode == null,
@@ -154,7 +155,7 @@ export async function startLocalRegistry(options: StartLocalRegistryOptions = {}
     }
 
     await terminate(launched.pid, 1_000);
-    untrack(launched.pid);
+    untrackChild(launched.pid);
     lastError = launched.stderrTail();
     const portTaken = /address already in use/i.test(lastError);
     if (!portTaken) {
@@ -190,7 +191,7 @@ function makeHandle(input: {
         await terminate(pid);
         // Reap the child so no zombie (or unhandled promise) is left behind.
         await subprocess;
-        untrack(pid);
+        untrackChild(pid);
         if (input.detached) await rm(stateFilePath(input.storageDir), { force: true });
         if (input.ownsStorage) await rm(input.storageDir, { recursive: true, force: true });
       })();

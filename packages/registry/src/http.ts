@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { RetryError, withRetry } from '@deployer/retry';
 import type { Authenticator } from './auth/authenticator.js';
 import { codeForStatus, parseErrorBody, RegistryError, type RegistryErrorCode } from './errors.js';
 import {
-  backoffDelay,
   isIdempotentMethod,
   isRetryableStatus,
   parseRetryAfter,
@@ -45,7 +44,7 @@ export interface HttpClientOptions {
 }
 
 /**
- * Sends registry requests with auth, retries and typed errors. Retries (exponential backoff with jitter,
+ * Sends registry requests with auth, retries and typed errors. Retries (@deployer/retry's backoff,
  * `Retry-After` honoured) apply to 429, 5xx, timeouts and connection failures, and only to idempotent
  * requests; a 401 is answered once with fresh credentials.
  */
@@ -74,8 +73,10 @@ export class HttpClient {
     const url = this.#url(spec);
     let reauthenticated = false;
     let authorization = await this.#options.auth.header(spec.scopes);
+    /** The failures worth another run, with the wait their response asked for (`Retry-After`). */
+    const retryable = new Map<unknown, number | undefined>();
 
-    for (let attempt = 0; ; attempt++) {
+    const exchange = async (attempt: number): Promise<RawResponse> => {
       let response: RawResponse;
       try {
         response = await sendOnce(
@@ -92,18 +93,17 @@ export class HttpClient {
           {
             operation: spec.operation,
             ref: spec.ref,
-            attempt,
+            attempt: attempt - 1,
             timeoutMs: this.#options.timeoutMs,
             signal: spec.signal,
             onRequest: this.#options.onRequest,
           },
         );
       } catch (error) {
-        const transient =
-          error instanceof RegistryError && (error.code === 'CONNECTION' || error.code === 'TIMEOUT');
-        if (!transient || !idempotent || attempt >= retry.retries) throw error;
-        await pause(backoffDelay(attempt, retry), spec);
-        continue;
+        if (error instanceof RegistryError && (error.code === 'CONNECTION' || error.code === 'TIMEOUT')) {
+          retryable.set(error, undefined);
+        }
+        throw error;
       }
 
       if (spec.ok.includes(response.status) || spec.passThrough?.includes(response.status)) return response;
@@ -118,34 +118,38 @@ export class HttpClient {
         );
         if (next) {
           authorization = next;
-          attempt--; // An auth round trip is not a retry.
-          continue;
+          return exchange(attempt); // An auth round trip is not a retry.
         }
       }
 
-      if (idempotent && isRetryableStatus(response.status) && attempt < retry.retries) {
+      const error = toRegistryError(spec, response);
+      if (isRetryableStatus(response.status)) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        if (retryAfter === undefined || retryAfter <= retry.maxRetryAfterMs) {
-          await pause(retryAfter ?? backoffDelay(attempt, retry), spec);
-          continue;
-        }
+        if (retryAfter === undefined || retryAfter <= retry.maxRetryAfterMs) retryable.set(error, retryAfter);
       }
-      throw toRegistryError(spec, response);
-    }
-  }
-}
+      throw error;
+    };
 
-/** Waits between attempts; an abort during the wait is reported like an abort during a request. */
-async function pause(ms: number, spec: RequestSpec): Promise<void> {
-  try {
-    await sleep(ms, undefined, { signal: spec.signal });
-  } catch (cause) {
-    throw new RegistryError(`${spec.operation}${spec.ref ? ` ${spec.ref}` : ''}: aborted`, {
-      code: 'ABORTED',
-      operation: spec.operation,
-      ref: spec.ref,
-      cause,
-    });
+    try {
+      const { value } = await withRetry(exchange, {
+        attempts: idempotent ? retry.attempts : 1,
+        baseDelayMs: retry.baseDelayMs,
+        maxDelayMs: retry.maxDelayMs,
+        ...(spec.signal === undefined ? {} : { signal: spec.signal }),
+        shouldRetry: (error) => retryable.has(error),
+        retryAfterMs: (error) => retryable.get(error),
+      });
+      return value;
+    } catch (error) {
+      // An abort while waiting for the next run is reported like an abort during a request.
+      if (!(error instanceof RetryError && error.code === 'ABORTED')) throw error;
+      throw new RegistryError(`${spec.operation}${spec.ref ? ` ${spec.ref}` : ''}: aborted`, {
+        code: 'ABORTED',
+        operation: spec.operation,
+        ref: spec.ref,
+        cause: error.cause,
+      });
+    }
   }
 }
 

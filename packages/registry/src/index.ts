@@ -49,7 +49,7 @@ export {
   type RegistryPortAdapter,
   type RegistryPortOptions,
 } from './port.js';
-export { backoffDelay, parseRetryAfter, type RetryOptions } from './retry.js';
+export { parseRetryAfter, type RetryOptions } from './retry.js';
 export type { RunExportTag } from './run-exports.js';
 export type { RequestEvent } from './send.js';
 export type { PageOptions } from './tags.js';

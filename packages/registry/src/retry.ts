@@ -1,7 +1,9 @@
 export interface RetryOptions {
-  /** Retries after the first attempt. Default 3. */
+  /** Runs of one idempotent request in all, the first included. Default 4 (three retries). */
+  attempts?: number;
+  /** @deprecated Retries after the first run: `attempts` − 1. Ignored when `attempts` is given. */
   retries?: number;
-  /** First backoff step; doubles per attempt. Default 200 ms. */
+  /** First backoff step; doubles per retry, ±50 % jitter (@deployer/retry's backoffDelay). Default 200 ms. */
   baseDelayMs?: number;
   /** Cap of one backoff step. Default 5 s. */
   maxDelayMs?: number;
@@ -9,28 +11,20 @@ export interface RetryOptions {
   maxRetryAfterMs?: number;
 }
 
-export type ResolvedRetryOptions = Required<RetryOptions>;
+export interface ResolvedRetryOptions {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+}
 
 export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOptions {
   return {
-    retries: options.retries ?? 3,
+    attempts: options.attempts ?? (options.retries ?? 3) + 1,
     baseDelayMs: options.baseDelayMs ?? 200,
     maxDelayMs: options.maxDelayMs ?? 5_000,
     maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000,
   };
-}
-
-/**
- * "Full jitter" exponential backoff: a random delay in [0, min(max, base·2^attempt)], so that many
- * clients hitting the same overloaded registry spread out instead of retrying in lockstep.
- */
-export function backoffDelay(
-  attempt: number,
-  options: ResolvedRetryOptions,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
-  return Math.round(random() * ceiling);
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. Undefined when absent or unparsable. */

@@ -14,13 +14,19 @@ beforeAll(async () => {
 });
 afterAll(() => proxy?.close());
 
-function proxied(options: { timeoutMs?: number; retries?: number } = {}) {
+function proxied(options: { timeoutMs?: number; retries?: number; attempts?: number } = {}) {
   const statuses: (number | string)[] = [];
   const client = new RegistryClient({
     host: proxy.host,
     credentials: 'anonymous',
     timeoutMs: options.timeoutMs ?? 5_000,
-    retry: { retries: options.retries ?? 3, baseDelayMs: 10, maxDelayMs: 50 },
+    retry: {
+      ...(options.attempts === undefined
+        ? { retries: options.retries ?? 3 }
+        : { attempts: options.attempts }),
+      baseDelayMs: 10,
+      maxDelayMs: 50,
+    },
     onRequest: (e) => statuses.push(e.status ?? e.error ?? '?'),
   });
   return { client, statuses };
@@ -68,6 +74,15 @@ describe('retries and failures', () => {
     const error = await client.getManifest('rel/app', 'v1').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'TOOMANYREQUESTS', status: 429, operation: 'manifest.get' });
     expect(statuses).toEqual([429, 429]);
+  });
+
+  it('runs a request `attempts` times in all, the first included', async () => {
+    const { client, statuses } = proxied({ attempts: 3 });
+    proxy.faults.push({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    const error = await client.getManifest('rel/app', 'v1').catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503, operation: 'manifest.get' });
+    expect(statuses).toEqual([503, 503, 503]);
+    proxy.faults.length = 0;
   });
 
   it('does not wait for a Retry-After beyond the limit', async () => {

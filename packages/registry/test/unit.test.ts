@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TokenCache } from '../src/auth/token-cache.js';
 import {
-  backoffDelay,
   isLoopbackHost,
   mapLimit,
   nextLink,
@@ -58,13 +57,11 @@ describe('retry policy', () => {
     expect(parseRetryAfter(null)).toBeUndefined();
   });
 
-  it('backs off exponentially with full jitter, capped', () => {
-    const options = resolveRetryOptions({ baseDelayMs: 100, maxDelayMs: 1_000 });
-    expect([0, 1, 2, 3, 4].map((a) => backoffDelay(a, options, () => 1))).toEqual([
-      100, 200, 400, 800, 1_000,
-    ]);
-    expect(backoffDelay(3, options, () => 0)).toBe(0);
-    for (let i = 0; i < 100; i++) expect(backoffDelay(2, options)).toBeLessThanOrEqual(400);
+  it('counts attempts in all, the first included; the older `retries` is attempts − 1', () => {
+    expect(resolveRetryOptions().attempts).toBe(4);
+    expect(resolveRetryOptions({ retries: 1 }).attempts).toBe(2);
+    expect(resolveRetryOptions({ retries: 0 }).attempts).toBe(1);
+    expect(resolveRetryOptions({ attempts: 2, retries: 5 }).attempts).toBe(2);
   });
 });
 

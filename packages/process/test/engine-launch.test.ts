@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dieWithParentLaunch, findExecutable, planEngineLaunch } from '../src/index.js';
+import { dieWithParentLaunch, findExecutable, planEngineLaunch } from '../src/launch/engine-launch.js';
 
 const installed = (paths: string[]) => {
   const set = new Set(paths);

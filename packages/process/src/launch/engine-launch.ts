@@ -3,7 +3,7 @@
  * deployer dies — SIGKILL included, when no exit hook runs. On Linux the engine is started through
  * util-linux's `setpriv --pdeathsig KILL --`: setpriv asks the kernel to SIGKILL it when its parent dies,
  * then execs the engine in place (same pid, so the engine's process group is unchanged), and the setting
- * survives that exec. Pure: the runners probe the file system and pass in what they found.
+ * survives that exec. Pure: host-launch.ts probes the file system and passes in what it found.
  */
 
 /** An argv to start: `file` and its arguments, never a shell string. */

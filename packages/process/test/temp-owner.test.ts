@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownedTempDirPrefix, pidNamespaceOf, staleTempDirs } from '../src/index.js';
+import { ownedTempDirPrefix, pidNamespaceOf, staleTempDirs } from '../src/temp/temp-owner.js';
 
 const self = { pidNamespace: '4026531836', pid: 700 };
 

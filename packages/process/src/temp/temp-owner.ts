@@ -2,7 +2,7 @@
  * Names of the temporary directories a runner makes for one build (buildctl's metadata and trace files,
  * buildah's workspace and storage). A killed deployer cannot remove them, so each name says who made it:
  * `deployer-<kind>-<pid namespace>-<pid>-<random>`. A later run removes those whose maker is gone. Pure:
- * the runners read the directory and tell which processes live.
+ * owned-temp-dir.ts reads the directory and tells which processes live.
  */
 
 /** The process that makes temporary directories: its pid, and the pid namespace that pid is valid in. */

@@ -1,28 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { procState } from './process-alive.js';
 
 /*
- * buildctl runs as the leader of its own process group (spawned detached), so stopping a build stops
- * everything it started (e.g. the `docker exec`/`kubectl exec` of docker-container:// and kube-pod://).
+ * A child started by runProcess leads its own process group, so stopping it stops everything it started
+ * (buildah's chroot RUN steps, the `docker exec`/`kubectl exec` of buildctl's docker-container:// and
+ * kube-pod:// addresses).
  */
-
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-
-/** Remembers a group so that it dies with this process even if nobody stops it. */
-export function trackGroup(pgid: number): void {
-  liveGroups.add(pgid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.once('exit', () => {
-      for (const group of liveGroups) signalGroup(group, 'SIGKILL');
-    });
-  }
-}
-
-export function untrackGroup(pgid: number): void {
-  liveGroups.delete(pgid);
-}
 
 /** Sends a signal to every process of a group; false when the group is gone. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -46,18 +30,11 @@ export function groupAlive(pgid: number): boolean {
   } catch {
     return true;
   }
-  return entries.some((entry) => /^\d+$/.test(entry) && runsInGroup(entry, pgid));
-}
-
-function runsInGroup(pid: string, pgid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid pgrp …"; comm may hold spaces and parentheses, so split after the last ')'.
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(pgrp) === pgid && state !== 'Z';
-  } catch {
-    return false;
-  }
+  return entries.some((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    const stat = procState(entry);
+    return stat !== null && stat.pgrp === pgid && stat.state !== 'Z';
+  });
 }
 
 /** Waits until the group is empty or the deadline passes; true when it emptied. */
@@ -70,10 +47,19 @@ export async function waitForGroupExit(pgid: number, timeoutMs: number): Promise
   return true;
 }
 
+/** How long a SIGKILLed group may take to be gone before the caller goes on anyway. */
+export const killedGroupWaitMs = 5_000;
+
 /** SIGTERM, then SIGKILL for whatever is left after the grace period; resolves once the group is gone. */
 export async function stopGroup(pgid: number, graceMs: number): Promise<void> {
   if (!signalGroup(pgid, 'SIGTERM')) return;
   if (await waitForGroupExit(pgid, graceMs)) return;
+  await killGroup(pgid);
+}
+
+/** SIGKILL for every process of the group; resolves once it is gone (bounded). */
+export async function killGroup(pgid: number): Promise<void> {
+  if (!groupAlive(pgid)) return;
   signalGroup(pgid, 'SIGKILL');
-  await waitForGroupExit(pgid, 5_000);
+  await waitForGroupExit(pgid, killedGroupWaitMs);
 }
