@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { cacheLocation } from '@deployer/cache-ref';
 import { startLocalRegistry } from '@deployer/local-registry';
 import { MediaTypes, mapLimit, RegistryClient } from '@deployer/registry';
+import { deleteCacheRefs, listCacheRefs } from '@deployer/registry-cache';
 
 const ENVS = Number(process.env.BENCH_ENVS ?? 200);
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 10);
@@ -89,7 +90,7 @@ async function createEnvironments(from, to) {
 }
 
 const inventory = () =>
-  client.listCacheRefs({ repository: REPOSITORY, service: MEASURED, concurrency: CONCURRENCY });
+  listCacheRefs(client, { repository: REPOSITORY, service: MEASURED, concurrency: CONCURRENCY });
 
 const wallStart = performance.now();
 const half = Math.floor(ENVS / 2);
@@ -97,7 +98,7 @@ const setupA = await measure(() => createEnvironments(0, half));
 const small = await measure(inventory);
 const setupB = await measure(() => createEnvironments(half, ENVS));
 const large = await measure(inventory);
-const deletion = await measure(() => client.deleteCacheRefs(large.result, { concurrency: CONCURRENCY }));
+const deletion = await measure(() => deleteCacheRefs(client, large.result, { concurrency: CONCURRENCY }));
 const after = await measure(inventory);
 await registry.stop();
 

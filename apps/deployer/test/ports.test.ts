@@ -16,7 +16,7 @@ import type {
   PlanOptions,
   RunExportGcOptions,
 } from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry';
+import { createRegistryPort } from '@deployer/registry-cache';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
 // Every operation of each port, checked exhaustive by the compiler, so the adapters' objects are checked at

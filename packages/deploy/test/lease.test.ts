@@ -1,5 +1,5 @@
 import { startLocalRegistry } from '@deployer/local-registry';
-import { createRegistryPort } from '@deployer/registry';
+import { createRegistryPort } from '@deployer/registry-cache';
 import { describe, expect, it } from 'vitest';
 import {
   buildEnvironment,

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { findFreePort } from '@deployer/local-registry';
-import { createRegistryPort } from '@deployer/registry';
+import { createRegistryPort } from '@deployer/registry-cache';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildEnvironment,

@@ -1,6 +1,6 @@
-import type { RegistryClient } from './client.js';
-import type { CallOptions } from './context.js';
-import type { ManifestHead } from './manifests.js';
+import { uploadBlob } from './blobs.js';
+import type { CallOptions, RegistryContext } from './context.js';
+import { type ManifestHead, putManifest } from './manifests.js';
 import { MediaTypes } from './media-types.js';
 
 /** An empty image config: the one blob a manifest that carries no image needs. Uploaded once per repository. */
@@ -9,18 +9,19 @@ const emptyImageConfig = new TextEncoder().encode(
 );
 
 /**
- * Puts a manifest that carries only annotations (no layers) at `tag`: untag's placeholder, a lease. The
- * annotations make its digest unique to what it records.
+ * Puts a manifest that carries only annotations (no layers) at `tag`: untag's placeholder, a record such
+ * as a lease. The annotations make its digest unique to what it records.
  */
 export async function putAnnotationManifest(
-  client: RegistryClient,
+  ctx: RegistryContext,
   repository: string,
   tag: string,
   annotations: Record<string, string>,
   options: CallOptions = {},
 ): Promise<ManifestHead> {
-  const config = await client.uploadBlob(repository, emptyImageConfig, options);
-  return client.putManifest(
+  const config = await uploadBlob(ctx, repository, emptyImageConfig, options);
+  return putManifest(
+    ctx,
     repository,
     tag,
     {

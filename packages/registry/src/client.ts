@@ -1,21 +1,11 @@
-import type { LeaseHolder } from '@deployer/contracts';
+import { putAnnotationManifest } from './annotation-manifest.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
 import { getBlob, headBlob, mountBlob, type UploadedBlob, uploadBlob } from './blobs.js';
-import {
-  type DeleteCacheRefsResult,
-  type DeleteOptions,
-  type DeleteRepositoryTagsOptions,
-  type DeleteRepositoryTagsResult,
-  deleteCacheRefs,
-  deleteRepositoryTags,
-} from './cache-delete.js';
 import type { CallOptions, RegistryContext } from './context.js';
 import { type CopyManifestInput, copyManifest } from './copy.js';
 import { HttpClient } from './http.js';
-import { type CacheInventoryEntry, type CacheInventoryOptions, listCacheRefs } from './inventory.js';
-import { claimLease, leaseHolder, releaseLease } from './lease.js';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -26,7 +16,6 @@ import {
   resolveTag,
 } from './manifests.js';
 import { type RetryOptions, resolveRetryOptions } from './retry.js';
-import { listRunExportTags, type RunExportTag } from './run-exports.js';
 import type { RequestEvent } from './send.js';
 import { collect, listCatalogPages, listTagPages, type PageOptions } from './tags.js';
 import type { Manifest } from './types.js';
@@ -138,7 +127,20 @@ export class RegistryClient {
 
   /** Removes exactly this tag, keeping other tags of the same image (see untag.ts); false when absent. */
   untag(repository: string, tag: string, options?: CallOptions): Promise<boolean> {
-    return untag(this, repository, tag, options);
+    return untag(this.#ctx, repository, tag, options);
+  }
+
+  /**
+   * Puts a manifest that carries only `annotations` (an empty config, no layers) at `tag`: a small record
+   * in the registry whose digest is unique to what it records. Returns its digest.
+   */
+  putAnnotationManifest(
+    repository: string,
+    tag: string,
+    annotations: Record<string, string>,
+    options?: CallOptions,
+  ): Promise<ManifestHead> {
+    return putAnnotationManifest(this.#ctx, repository, tag, annotations, options);
   }
 
   resolveTag(repository: string, tag: string, options?: CallOptions): Promise<string> {
@@ -172,6 +174,11 @@ export class RegistryClient {
     return uploadBlob(this.#ctx, repository, data, options);
   }
 
+  /**
+   * Cross-repository mount (`POST /v2/<repository>/blobs/uploads/?mount=<digest>&from=<from>`): links the
+   * blob from another repository of this registry without copying it. True when mounted (201); false when
+   * not (202: the registry opened an upload session instead, which is cancelled).
+   */
   mountBlob(repository: string, digest: string, from: string, options?: CallOptions): Promise<boolean> {
     return mountBlob(this.#ctx, repository, digest, from, options);
   }
@@ -190,54 +197,5 @@ export class RegistryClient {
 
   listCatalog(options?: PageOptions): Promise<string[]> {
     return collect(listCatalogPages(this.#ctx, options));
-  }
-
-  listCacheRefs(options: CacheInventoryOptions): Promise<CacheInventoryEntry[]> {
-    return listCacheRefs(this.#ctx, options);
-  }
-
-  /** BuildKit runs' export tags of a service still in the registry (see run-exports.ts). */
-  listRunExportTags(
-    options: CallOptions & { repository: string; service: string; concurrency?: number },
-  ): Promise<RunExportTag[]> {
-    return listRunExportTags(this.#ctx, options);
-  }
-
-  deleteCacheRefs(
-    entries: readonly CacheInventoryEntry[],
-    options?: DeleteOptions,
-  ): Promise<DeleteCacheRefsResult> {
-    return deleteCacheRefs(this.#ctx, entries, options);
-  }
-
-  /**
-   * Makes `holder` the holder of the lease at `repository:tag` (a tiny manifest carrying the holder),
-   * returning who held it before, or null. See lease.ts for what a lease can and cannot promise.
-   */
-  claimLease(
-    repository: string,
-    tag: string,
-    holder: LeaseHolder,
-    options?: CallOptions,
-  ): Promise<LeaseHolder | null> {
-    return claimLease(this, repository, tag, holder, options);
-  }
-
-  /** Who holds the lease at `repository:tag`; null when nobody does. */
-  leaseHolder(repository: string, tag: string, options?: CallOptions): Promise<LeaseHolder | null> {
-    return leaseHolder(this, repository, tag, options);
-  }
-
-  /** Deletes the lease if `runId` still holds it; false when another run or nobody does. */
-  releaseLease(repository: string, tag: string, runId: string, options?: CallOptions): Promise<boolean> {
-    return releaseLease(this, repository, tag, runId, options);
-  }
-
-  /** Deletes every tag of a repository (or only `options.tags`), each distinct manifest once. */
-  deleteRepositoryTags(
-    repository: string,
-    options?: DeleteRepositoryTagsOptions,
-  ): Promise<DeleteRepositoryTagsResult> {
-    return deleteRepositoryTags(this.#ctx, repository, options);
   }
 }

@@ -1,5 +1,5 @@
 import { CATALOG_SCOPE, type CallOptions, formatRef, pullScope, type RegistryContext } from './context.js';
-import { isRegistryError, RegistryError } from './errors.js';
+import { RegistryError } from './errors.js';
 
 export interface PageOptions extends CallOptions {
   /** `n`: entries per page. Registries may cap it (distribution: 1000 for the catalog). */
@@ -97,18 +97,4 @@ export async function collect(pages: AsyncIterable<string[]>): Promise<string[]>
   const all: string[] = [];
   for await (const page of pages) all.push(...page);
   return all;
-}
-
-/** A repository's tags; none when it does not exist or all its tags were deleted. */
-export async function existingTags(
-  ctx: RegistryContext,
-  repository: string,
-  options: CallOptions = {},
-): Promise<string[]> {
-  try {
-    return await collect(listTagPages(ctx, repository, options));
-  } catch (error) {
-    if (isRegistryError(error, 'NAME_UNKNOWN')) return [];
-    throw error;
-  }
 }

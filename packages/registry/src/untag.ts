@@ -1,6 +1,6 @@
 import { putAnnotationManifest } from './annotation-manifest.js';
-import type { RegistryClient } from './client.js';
-import type { CallOptions } from './context.js';
+import type { CallOptions, RegistryContext } from './context.js';
+import { deleteManifest, headManifest } from './manifests.js';
 
 /**
  * Removes one tag and nothing else. The Distribution API deletes manifests, not tags, and deleting a
@@ -9,20 +9,20 @@ import type { CallOptions } from './context.js';
  * tag did not exist.
  */
 export async function untag(
-  client: RegistryClient,
+  ctx: RegistryContext,
   repository: string,
   tag: string,
   options: CallOptions = {},
 ): Promise<boolean> {
-  if ((await client.headManifest(repository, tag, options)) === undefined) return false;
+  if ((await headManifest(ctx, repository, tag, options)) === undefined) return false;
   // Unique per tag, so the placeholder never shares a digest with a real image or another tag's.
   const placeholder = await putAnnotationManifest(
-    client,
+    ctx,
     repository,
     tag,
     { 'io.deployer.untag': `${repository}:${tag}` },
     options,
   );
-  await client.deleteManifest(repository, placeholder.digest, options);
+  await deleteManifest(ctx, repository, placeholder.digest, options);
   return true;
 }

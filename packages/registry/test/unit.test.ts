@@ -7,7 +7,6 @@ import {
   mapLimit,
   nextLink,
   parseChallenge,
-  parseCreatedAt,
   parseRetryAfter,
   RegistryError,
   resolveDockerCredentials,
@@ -88,15 +87,6 @@ describe('TokenCache', () => {
     now = 55_000; // inside the 10 % safety margin
     expect(cache.get(key)).toBeUndefined();
     expect(TokenCache.key('r', 's', ['b', 'a'])).toBe(TokenCache.key('r', 's', ['a', 'b']));
-  });
-});
-
-describe('parseCreatedAt', () => {
-  it('reads Go RFC 3339 timestamps with nanoseconds and offsets', () => {
-    expect(parseCreatedAt('2023-05-01T12:00:00.123456789Z')?.toISOString()).toBe('2023-05-01T12:00:00.123Z');
-    expect(parseCreatedAt('2023-05-01T12:00:00+02:00')?.toISOString()).toBe('2023-05-01T10:00:00.000Z');
-    expect(parseCreatedAt('not a date')).toBeNull();
-    expect(parseCreatedAt(undefined)).toBeNull();
   });
 });
 

@@ -8,7 +8,7 @@ import {
   planEnvironment,
   validateBuildUuid,
 } from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry';
+import { createRegistryPort } from '@deployer/registry-cache';
 import { createEngine, type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { buildkitHostFromFlags } from './buildkit-host.js';

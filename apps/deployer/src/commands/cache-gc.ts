@@ -1,5 +1,5 @@
 import { collectGarbage, collectRunExports, insecureRegistries, parseDuration } from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry';
+import { createRegistryPort } from '@deployer/registry-cache';
 import { parseFlags } from '../cli/args.js';
 import type { Command } from '../cli/command.js';
 import { environmentFlags, loadEnvironmentFromFlags } from '../cli/environment-flags.js';

@@ -1,6 +1,7 @@
 import type { RegistryPort } from '@deployer/contracts';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
-import { createRegistryPort, type RegistryClient } from '@deployer/registry';
+import type { RegistryClient } from '@deployer/registry';
+import { createRegistryPort } from '@deployer/registry-cache';
 import { afterAll, beforeAll } from 'vitest';
 import { type Environment, loadEnvironment } from '../../src/index.js';
 import { createFixture, type Fixture, serviceFiles } from './fixture.js';

@@ -29,9 +29,15 @@ export interface PushedImage {
   layerDigests: string[];
 }
 
+/**
+ * What pushing needs of a client. Structural, so that @deployer/registry-cache's tests can pass the built
+ * package's RegistryClient (a class with private state is its own type per declaration).
+ */
+export type PushingClient = Pick<RegistryClient, 'uploadBlob' | 'putManifest'>;
+
 /** Pushes a small linux/amd64 image with `layers` random layers through the client under test. */
 export async function pushImage(
-  client: RegistryClient,
+  client: PushingClient,
   repository: string,
   tag: string,
   options: { layers?: number; mediaTypes?: 'oci' | 'docker' } = {},

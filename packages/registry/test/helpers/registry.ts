@@ -21,17 +21,22 @@ export function useRegistry(options: StartLocalRegistryOptions = {}): () => Loca
   };
 }
 
-export interface CountingClient {
-  client: RegistryClient;
+export interface CountingClient<Client = RegistryClient> {
+  client: Client;
   events: RequestEvent[];
 }
 
-export function clientFor(
+/**
+ * A client for the test registry that records every request. `Client` is the class to create: this
+ * package's source by default; @deployer/registry-cache's tests pass the built package's.
+ */
+export function clientFor<Client = RegistryClient>(
   registry: LocalRegistry,
   options: Partial<RegistryClientOptions> = {},
-): CountingClient {
+  Client: new (options: RegistryClientOptions) => Client = RegistryClient as never,
+): CountingClient<Client> {
   const events: RequestEvent[] = [];
-  const client = new RegistryClient({
+  const client = new Client({
     host: registry.host,
     credentials: 'anonymous',
     retry: { retries: 2, baseDelayMs: 20, maxDelayMs: 100 },

@@ -1,8 +1,7 @@
 import { cacheLocations, parseRunExportTag } from '@deployer/cache-ref';
-import { type CallOptions, formatRef, type RegistryContext } from './context.js';
-import { pathRepositories } from './inventory.js';
-import { mapLimit } from './map-limit.js';
-import { existingTags } from './tags.js';
+import { type CallOptions, formatRef, mapLimit, type RegistryClient } from '@deployer/registry';
+import { existingTags } from '../existing-tags.js';
+import { pathRepositories } from '../inventory/path-repositories.js';
 
 /** A BuildKit run's export tag (cache-ref's `runExportTag`), still there: its run is running or died. */
 export interface RunExportTag {
@@ -18,22 +17,22 @@ export interface RunExportTag {
  * For `cache gc`, which removes those of runs that died; the cache tags themselves are never listed.
  */
 export async function listRunExportTags(
-  ctx: RegistryContext,
+  client: RegistryClient,
   input: CallOptions & { repository: string; service: string; concurrency?: number },
 ): Promise<RunExportTag[]> {
   const options = { signal: input.signal };
   const { tag } = cacheLocations(input);
-  const repositories = (await pathRepositories(ctx, input)).map(({ repository }) => repository);
+  const repositories = (await pathRepositories(client, input)).map(({ repository }) => repository);
   const isOwn = (repository: string, head: string) =>
     repository !== tag.repository || head === tag.serviceTag || head.startsWith(tag.tagPrefix);
   const listed = await mapLimit(
     [...repositories, tag.repository],
     input.concurrency ?? 8,
     async (repository) =>
-      (await existingTags(ctx, repository, options)).flatMap((name) => {
+      (await existingTags(client, repository, options)).flatMap((name) => {
         const parsed = parseRunExportTag(name);
         if (parsed === null || !isOwn(repository, parsed.cacheTagHead)) return [];
-        return [{ ref: formatRef(ctx.host, repository, name), startedAt: parsed.startedAt }];
+        return [{ ref: formatRef(client.host, repository, name), startedAt: parsed.startedAt }];
       }),
   );
   return listed.flat();

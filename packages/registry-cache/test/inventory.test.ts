@@ -1,6 +1,7 @@
 import { cacheLocation } from '@deployer/cache-ref';
+import { MediaTypes } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CacheInventoryEntry, MediaTypes } from '../src/index.js';
+import { type CacheInventoryEntry, deleteCacheRefs, listCacheRefs } from '../src/index.js';
 import { type CacheExport, exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { clientFor, useRegistry } from './helpers/registry.js';
 
@@ -67,7 +68,7 @@ const byKey = (entries: CacheInventoryEntry[]) =>
 describe('cache inventory', () => {
   it('lists every web cache ref under both strategies with uuid, digest, size and time', async () => {
     const { client } = clientFor(registry());
-    const entries = await client.listCacheRefs({ repository, service: 'web' });
+    const entries = await listCacheRefs(client, { repository, service: 'web' });
     const found = byKey(entries);
     expect(Object.keys(found).sort()).toEqual([
       'path:null',
@@ -112,7 +113,7 @@ describe('cache inventory', () => {
 
   it('makes one manifest request per ref plus one tag listing per repository', async () => {
     const { client, events } = clientFor(registry());
-    const entries = await client.listCacheRefs({ repository, service: 'web' });
+    const entries = await listCacheRefs(client, { repository, service: 'web' });
     const byOperation = new Map<string, number>();
     for (const event of events) byOperation.set(event.operation, (byOperation.get(event.operation) ?? 0) + 1);
     expect(byOperation.get('manifest.get')).toBe(entries.length);
@@ -123,10 +124,10 @@ describe('cache inventory', () => {
 
   it('limits to one strategy and finds nothing for an unknown service', async () => {
     const { client } = clientFor(registry());
-    const tagOnly = await client.listCacheRefs({ repository, service: 'web', strategies: ['tag'] });
+    const tagOnly = await listCacheRefs(client, { repository, service: 'web', strategies: ['tag'] });
     expect(tagOnly.every((e) => e.strategy === 'tag')).toBe(true);
     expect(tagOnly).toHaveLength(2);
-    expect(await client.listCacheRefs({ repository: 'nothing-here', service: 'web' })).toEqual([]);
+    expect(await listCacheRefs(client, { repository: 'nothing-here', service: 'web' })).toEqual([]);
   });
 
   it('deletes all of one service refs with bounded concurrency and leaves the others', async () => {
@@ -136,8 +137,8 @@ describe('cache inventory', () => {
         if (e.method === 'DELETE') intervals.push([performance.now() - e.durationMs, performance.now()]);
       },
     });
-    const web = await client.listCacheRefs({ repository, service: 'web' });
-    const result = await client.deleteCacheRefs(web, { concurrency: 2 });
+    const web = await listCacheRefs(client, { repository, service: 'web' });
+    const result = await deleteCacheRefs(client, web, { concurrency: 2 });
     // Peak overlap of the DELETE requests' time spans (1 ms slack: durations are whole milliseconds).
     const peak = Math.max(
       ...intervals.map(([start]) => intervals.filter(([s, e]) => s <= start && start < e - 1).length),
@@ -146,8 +147,8 @@ describe('cache inventory', () => {
     expect(peak).toBeLessThanOrEqual(2);
     expect(result.failed).toEqual([]);
     expect(result.deleted).toHaveLength(web.length);
-    expect(await client.listCacheRefs({ repository, service: 'web' })).toEqual([]);
-    const api = await client.listCacheRefs({ repository, service: 'api' });
+    expect(await listCacheRefs(client, { repository, service: 'web' })).toEqual([]);
+    const api = await listCacheRefs(client, { repository, service: 'api' });
     expect(api.map((e) => `${e.strategy}:${e.buildUuid}`).sort()).toEqual([
       'path:wandering-credit-924200',
       'tag:silent-lake-300001',

@@ -1,13 +1,17 @@
 import { parseImageReference } from '@deployer/cache-ref';
 import type { RegistryPort } from '@deployer/contracts';
-import { inspectCacheTag, removeCacheTags } from './cache-tag-removal.js';
-import { RegistryClient, type RegistryClientOptions } from './client.js';
-import type { CallOptions } from './context.js';
-import { isRegistryError } from './errors.js';
+import { type CallOptions, RegistryClient, type RegistryClientOptions } from '@deployer/registry';
+import { existingTags } from '../existing-tags.js';
+import { listCacheRefs } from '../inventory/inventory.js';
+import { claimLease, leaseHolder, releaseLease } from '../leases/lease.js';
+import { deleteRepositoryTags } from '../removal/cache-delete.js';
+import { inspectCacheTag, removeCacheTags } from '../removal/cache-tag-removal.js';
+import { promoteRunExport } from '../run-exports/promote.js';
+import { listRunExportTags } from '../run-exports/run-exports.js';
 
 /**
  * The registry ports of @deployer/contracts (`ImageRegistry`, `CacheRegistry`, `LeaseRegistry`) over
- * @deployer/registry clients. Refs are full `host/repository[:tag]` strings; repository refs
+ * @deployer/registry clients, with deployer's cache layout from this package. Refs are full `host/repository[:tag]` strings; repository refs
  * (`host/repository`) carry no tag. Beyond the ports: `tagImage` always exists, and `client` gives the
  * client for a host.
  */
@@ -86,7 +90,7 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
     },
     async listCacheRefs(cacheRepository, service, call) {
       const { client, repository } = locateRepository(cacheRepository);
-      const entries = await client.listCacheRefs({ repository, service, ...call });
+      const entries = await listCacheRefs(client, { repository, service, ...call });
       return entries.map(({ strategy, layout, ref, buildUuid, digest, tags, sizeBytes, createdAt }) => ({
         strategy,
         layout,
@@ -124,12 +128,7 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
     },
     async listTags(repositoryRef, call) {
       const { client, repository } = locateRepository(repositoryRef);
-      try {
-        return await client.listTags(repository, call);
-      } catch (error) {
-        if (isRegistryError(error, 'NAME_UNKNOWN')) return [];
-        throw error;
-      }
+      return existingTags(client, repository, call);
     },
     async promoteCache(runRef, cacheRef, call) {
       const run = locate(runRef);
@@ -138,17 +137,11 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
         // Across repositories a copy mounts blobs first: more than the one atomic step promotion must be.
         throw new TypeError(`cannot promote ${runRef} to ${cacheRef}: not the same repository`);
       }
-      const head = await run.client.copyManifest({
-        ...call,
-        repository: run.repository,
-        reference: run.reference,
-        toReference: cache.reference,
-      });
-      return head.digest;
+      return promoteRunExport(run.client, run.repository, run.reference, cache.reference, call);
     },
     async listRunExports(cacheRepository, service, call) {
       const { client, repository } = locateRepository(cacheRepository);
-      const found = await client.listRunExportTags({ repository, service, ...call });
+      const found = await listRunExportTags(client, { repository, service, ...call });
       return found.map(({ ref, startedAt }) => ({ ref, startedAt }));
     },
     async tagImage(sourceRef, targetRef, call) {
@@ -168,20 +161,20 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
     },
     async deleteRepositoryTags(repositoryRef, call) {
       const { client, repository } = locateRepository(repositoryRef);
-      const result = await client.deleteRepositoryTags(repository, call);
+      const result = await deleteRepositoryTags(client, repository, call);
       return result.deleted.map(({ tag }) => tag);
     },
     async claimLease(leaseRef, holder, call) {
       const { client, repository, tag } = locateLease(leaseRef);
-      return client.claimLease(repository, tag, holder, call);
+      return claimLease(client, repository, tag, holder, call);
     },
     async leaseHolder(leaseRef, call) {
       const { client, repository, tag } = locateLease(leaseRef);
-      return client.leaseHolder(repository, tag, call);
+      return leaseHolder(client, repository, tag, call);
     },
     async releaseLease(leaseRef, runId, call) {
       const { client, repository, tag } = locateLease(leaseRef);
-      return client.releaseLease(repository, tag, runId, call);
+      return releaseLease(client, repository, tag, runId, call);
     },
     client,
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type Descriptor, type ImageIndex, MediaTypes, type RegistryClient } from '../../src/index.js';
+import { type Descriptor, type ImageIndex, MediaTypes, type RegistryClient } from '@deployer/registry';
 
 export interface CacheExportInput {
   repository: string;

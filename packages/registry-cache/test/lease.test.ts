@@ -1,6 +1,7 @@
 import { type LeaseEndpoint, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { LeaseHolder } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
-import { createRegistryPort, type LeaseHolder } from '../src/index.js';
+import { claimLease, createRegistryPort, leaseHolder, listCacheRefs, releaseLease } from '../src/index.js';
 import { buildahLayer, pushBuildahCacheImage } from './helpers/buildah-cache.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
@@ -34,45 +35,45 @@ describe('leases', () => {
   it('claim returns the previous holder, and the lease names the newest claimant', async () => {
     const { client } = clientFor(registry());
     const { lease } = planFor('claims', 'web', 'pr-1', 'path');
-    expect(await client.leaseHolder(lease.repository, lease.tag)).toBeNull();
+    expect(await leaseHolder(client, lease.repository, lease.tag)).toBeNull();
 
-    expect(await client.claimLease(lease.repository, lease.tag, holder('run-a'))).toBeNull();
-    expect(await client.leaseHolder(lease.repository, lease.tag)).toEqual(holder('run-a'));
+    expect(await claimLease(client, lease.repository, lease.tag, holder('run-a'))).toBeNull();
+    expect(await leaseHolder(client, lease.repository, lease.tag)).toEqual(holder('run-a'));
     const first = await client.headManifest(lease.repository, lease.tag);
 
-    expect(await client.claimLease(lease.repository, lease.tag, holder('run-b', 'ci-2'))).toEqual(
+    expect(await claimLease(client, lease.repository, lease.tag, holder('run-b', 'ci-2'))).toEqual(
       holder('run-a'),
     );
-    expect(await client.leaseHolder(lease.repository, lease.tag)).toEqual(holder('run-b', 'ci-2'));
+    expect(await leaseHolder(client, lease.repository, lease.tag)).toEqual(holder('run-b', 'ci-2'));
     // Each run's lease is its own manifest: deleting one by digest never removes another's tag.
     expect((await client.headManifest(lease.repository, lease.tag))?.digest).not.toBe(first?.digest);
 
     const { host: _, ...hostless } = holder('run-c');
-    await client.claimLease(lease.repository, lease.tag, hostless);
-    expect(await client.leaseHolder(lease.repository, lease.tag)).toEqual(hostless);
+    await claimLease(client, lease.repository, lease.tag, hostless);
+    expect(await leaseHolder(client, lease.repository, lease.tag)).toEqual(hostless);
   });
 
   it('release deletes the lease only for the run that holds it', async () => {
     const { client } = clientFor(registry());
     const { lease } = planFor('releases', 'web', 'pr-2', 'tag');
-    expect(await client.releaseLease(lease.repository, lease.tag, 'run-a')).toBe(false);
+    expect(await releaseLease(client, lease.repository, lease.tag, 'run-a')).toBe(false);
 
-    await client.claimLease(lease.repository, lease.tag, holder('run-a'));
-    await client.claimLease(lease.repository, lease.tag, holder('run-b'));
+    await claimLease(client, lease.repository, lease.tag, holder('run-a'));
+    await claimLease(client, lease.repository, lease.tag, holder('run-b'));
     // run-a was superseded: its release leaves run-b's lease alone.
-    expect(await client.releaseLease(lease.repository, lease.tag, 'run-a')).toBe(false);
-    expect((await client.leaseHolder(lease.repository, lease.tag))?.runId).toBe('run-b');
+    expect(await releaseLease(client, lease.repository, lease.tag, 'run-a')).toBe(false);
+    expect((await leaseHolder(client, lease.repository, lease.tag))?.runId).toBe('run-b');
 
-    expect(await client.releaseLease(lease.repository, lease.tag, 'run-b')).toBe(true);
-    expect(await client.leaseHolder(lease.repository, lease.tag)).toBeNull();
+    expect(await releaseLease(client, lease.repository, lease.tag, 'run-b')).toBe(true);
+    expect(await leaseHolder(client, lease.repository, lease.tag)).toBeNull();
     expect(await client.listTags(lease.repository)).not.toContain(lease.tag);
   });
 
   it('a tag holding something else is no lease', async () => {
     const { client } = clientFor(registry());
     await pushImage(client, 'not-a-lease', 'lease');
-    expect(await client.leaseHolder('not-a-lease', 'lease')).toBeNull();
-    expect(await client.releaseLease('not-a-lease', 'lease', 'run-a')).toBe(false);
+    expect(await leaseHolder(client, 'not-a-lease', 'lease')).toBeNull();
+    expect(await releaseLease(client, 'not-a-lease', 'lease', 'run-a')).toBe(false);
     expect(await client.listTags('not-a-lease')).toEqual(['lease']);
   });
 
@@ -95,7 +96,7 @@ describe('the cache inventory ignores leases', () => {
     const repository = 'inventory';
     const lease = async (buildUuid: string, strategy: 'path' | 'tag') => {
       const where = planFor(repository, 'web', buildUuid, strategy).lease;
-      await client.claimLease(where.repository, where.tag, holder(`run-${buildUuid}`));
+      await claimLease(client, where.repository, where.tag, holder(`run-${buildUuid}`));
       return where;
     };
     const buildkit = planFor(repository, 'web', 'pr-buildkit', 'path').cache;
@@ -122,7 +123,7 @@ describe('the cache inventory ignores leases', () => {
       'lease-web-pr-tag',
     ]);
 
-    const entries = await client.listCacheRefs({ repository, service: 'web' });
+    const entries = await listCacheRefs(client, { repository, service: 'web' });
     expect(entries.map((entry) => [entry.layout, entry.strategy, entry.buildUuid, entry.tags])).toEqual([
       ['repository', 'path', 'pr-buildah', [layer.tag]],
       ['tag', 'path', 'pr-buildkit', ['cache']],

@@ -1,12 +1,17 @@
 import { cacheLocations, isBuildahCacheTag, isRunExportTag } from '@deployer/cache-ref';
+import {
+  type CallOptions,
+  type FetchedManifest,
+  formatRef,
+  isRegistryError,
+  mapLimit,
+  type RegistryClient,
+} from '@deployer/registry';
+import { existingTags } from '../existing-tags.js';
 import { isBuildkitCacheManifest } from './cache-manifest.js';
 import { collectBlobs, sumSizes } from './cache-measure.js';
 import { measureRepositories } from './cache-repository.js';
-import { type CallOptions, formatRef, type RegistryContext } from './context.js';
-import { isRegistryError } from './errors.js';
-import { getManifest } from './manifests.js';
-import { mapLimit } from './map-limit.js';
-import { existingTags, listCatalogPages } from './tags.js';
+import { type PathRepository, pathRepositories } from './path-repositories.js';
 
 export type CacheStrategyName = 'path' | 'tag';
 
@@ -70,35 +75,6 @@ interface TagCandidate {
   buildUuid: string | null;
 }
 
-interface PathRepository {
-  repository: string;
-  buildUuid: string | null;
-}
-
-/** Repositories `<repository>/<service>[/<uuid>]`, found with one walk of the catalog. */
-export async function pathRepositories(
-  ctx: RegistryContext,
-  input: CacheInventoryOptions,
-): Promise<PathRepository[]> {
-  const { path } = cacheLocations(input);
-  const found: PathRepository[] = [];
-  // One catalog walk for all environments: requests grow with the catalog, not with refs × catalog.
-  for await (const page of listCatalogPages(ctx, {
-    pageSize: input.catalogPageSize ?? 1000,
-    signal: input.signal,
-  })) {
-    for (const name of page) {
-      if (name === path.serviceRepository) {
-        found.push({ repository: name, buildUuid: null });
-      } else if (name.startsWith(path.repositoryPrefix)) {
-        const uuid = name.slice(path.repositoryPrefix.length);
-        if (uuid && !uuid.includes('/')) found.push({ repository: name, buildUuid: uuid });
-      }
-    }
-  }
-  return found;
-}
-
 function tagCandidates(input: CacheInventoryOptions, tags: readonly string[]): TagCandidate[] {
   const { tag } = cacheLocations(input);
   const found: TagCandidate[] = [];
@@ -123,13 +99,13 @@ function tagCandidates(input: CacheInventoryOptions, tags: readonly string[]): T
 }
 
 async function tagEntry(
-  ctx: RegistryContext,
+  client: RegistryClient,
   candidate: TagCandidate,
   options: CallOptions,
 ): Promise<CacheTagEntry | undefined> {
-  let fetched: Awaited<ReturnType<typeof getManifest>>;
+  let fetched: FetchedManifest;
   try {
-    fetched = await getManifest(ctx, candidate.repository, candidate.tag, options);
+    fetched = await client.getManifest(candidate.repository, candidate.tag, options);
   } catch (error) {
     if (isRegistryError(error, 'MANIFEST_UNKNOWN') || isRegistryError(error, 'NAME_UNKNOWN'))
       return undefined;
@@ -138,11 +114,11 @@ async function tagEntry(
   // A tag shaped like a cache ref that holds an image (or anything else) is no cache: never reported.
   if (!isBuildkitCacheManifest(fetched.manifest)) return undefined;
   const blobs = new Map<string, number>();
-  const createdAt = await collectBlobs(ctx, candidate.repository, fetched.manifest, blobs, options);
+  const createdAt = await collectBlobs(client, candidate.repository, fetched.manifest, blobs, options);
   return {
     ...candidate,
     layout: 'tag',
-    ref: formatRef(ctx.host, candidate.repository, candidate.tag),
+    ref: formatRef(client.host, candidate.repository, candidate.tag),
     tags: [candidate.tag],
     digest: fetched.digest,
     digests: [fetched.digest],
@@ -166,7 +142,7 @@ async function tagEntry(
  * config GET per distinct buildah image config. Entries come in catalog order, then tag order.
  */
 export async function listCacheRefs(
-  ctx: RegistryContext,
+  client: RegistryClient,
   input: CacheInventoryOptions,
 ): Promise<CacheInventoryEntry[]> {
   const strategies = input.strategies ?? ['path', 'tag'];
@@ -174,10 +150,10 @@ export async function listCacheRefs(
   const options = { signal: input.signal };
   const { path, tag } = cacheLocations(input);
 
-  const repositories = strategies.includes('path') ? await pathRepositories(ctx, input) : [];
+  const repositories = strategies.includes('path') ? await pathRepositories(client, input) : [];
   const listed = await mapLimit(repositories, concurrency, async (found) => ({
     ...found,
-    tags: await existingTags(ctx, found.repository, options),
+    tags: await existingTags(client, found.repository, options),
   }));
   // Slots keep the entries in catalog order; each points into `candidates` or `buildah`.
   const slots: { layout: 'tag' | 'repository'; index: number }[] = [];
@@ -195,16 +171,16 @@ export async function listCacheRefs(
     }
   }
   if (strategies.includes('tag')) {
-    for (const candidate of tagCandidates(input, await existingTags(ctx, tag.repository, options))) {
+    for (const candidate of tagCandidates(input, await existingTags(client, tag.repository, options))) {
       slots.push({ layout: 'tag', index: candidates.length });
       candidates.push(candidate);
     }
   }
 
   const tagEntries = await mapLimit(candidates, concurrency, (candidate) =>
-    tagEntry(ctx, candidate, options),
+    tagEntry(client, candidate, options),
   );
-  const measured = await measureRepositories(ctx, buildah, concurrency, options);
+  const measured = await measureRepositories(client, buildah, concurrency, options);
   const entries = slots.map(({ layout, index }): CacheInventoryEntry | undefined => {
     if (layout === 'tag') return tagEntries[index];
     const found = measured[index];
@@ -213,7 +189,7 @@ export async function listCacheRefs(
     return {
       strategy: 'path',
       layout: 'repository',
-      ref: formatRef(ctx.host, found.repository),
+      ref: formatRef(client.host, found.repository),
       repository: found.repository,
       tag: null,
       buildUuid: group.buildUuid,

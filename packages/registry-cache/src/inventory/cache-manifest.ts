@@ -1,5 +1,4 @@
-import { MediaTypes } from './media-types.js';
-import { isImageIndex, type Manifest } from './types.js';
+import { isImageIndex, type Manifest, MediaTypes } from '@deployer/registry';
 
 /**
  * Whether a manifest is BuildKit's registry cache, the only kind of manifest `down` and `cache gc` delete

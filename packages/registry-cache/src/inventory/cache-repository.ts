@@ -1,10 +1,12 @@
-import { getBlob } from './blobs.js';
+import {
+  type CallOptions,
+  type FetchedManifest,
+  isImageIndex,
+  isRegistryError,
+  mapLimit,
+  type RegistryClient,
+} from '@deployer/registry';
 import { collectBlobs, newest, parseCreatedAt, sumSizes } from './cache-measure.js';
-import type { CallOptions, RegistryContext } from './context.js';
-import { isRegistryError } from './errors.js';
-import { type FetchedManifest, getManifest } from './manifests.js';
-import { mapLimit } from './map-limit.js';
-import { isImageIndex } from './types.js';
 
 /** A repository of per-layer cache images (buildah's `--cache-to`), one tag per cache key. */
 export interface RepositoryToMeasure {
@@ -31,14 +33,14 @@ const isGone = (error: unknown) =>
 
 /** An image config's `created`; null when the blob is missing or carries no parsable time. */
 async function configCreated(
-  ctx: RegistryContext,
+  client: RegistryClient,
   repository: string,
   digest: string,
   options: CallOptions,
 ): Promise<Date | null> {
   let bytes: Buffer;
   try {
-    bytes = await getBlob(ctx, repository, digest, options);
+    bytes = await client.getBlob(repository, digest, options);
   } catch (error) {
     if (isGone(error)) return null;
     throw error;
@@ -56,7 +58,7 @@ async function configCreated(
  * repository none of whose tags remain is omitted.
  */
 export async function measureRepositories(
-  ctx: RegistryContext,
+  client: RegistryClient,
   repositories: readonly RepositoryToMeasure[],
   concurrency: number,
   options: CallOptions,
@@ -64,7 +66,7 @@ export async function measureRepositories(
   const jobs = repositories.flatMap((group, index) => group.tags.map((tag) => ({ index, tag })));
   const manifests = await mapLimit(jobs, concurrency, async ({ index, tag }) => {
     try {
-      return await getManifest(ctx, (repositories[index] as RepositoryToMeasure).repository, tag, options);
+      return await client.getManifest((repositories[index] as RepositoryToMeasure).repository, tag, options);
     } catch (error) {
       if (isGone(error)) return undefined;
       throw error;
@@ -88,7 +90,7 @@ export async function measureRepositories(
   });
   const created = new Map<string, Date | null>();
   await mapLimit([...configs], concurrency, async ([key, { repository, digest }]) => {
-    created.set(key, await configCreated(ctx, repository, digest, options));
+    created.set(key, await configCreated(client, repository, digest, options));
   });
 
   return mapLimit(perRepository, concurrency, async (found, index) => {
@@ -100,7 +102,7 @@ export async function measureRepositories(
     for (const { fetched } of found) {
       if (digests.has(fetched.digest)) continue;
       digests.add(fetched.digest);
-      createdAt = newest(createdAt, await collectBlobs(ctx, repository, fetched.manifest, blobs, options));
+      createdAt = newest(createdAt, await collectBlobs(client, repository, fetched.manifest, blobs, options));
       if (!isImageIndex(fetched.manifest)) {
         createdAt = newest(createdAt, created.get(`${repository}@${fetched.manifest.config.digest}`) ?? null);
       }

@@ -1,8 +1,5 @@
 import type { LeaseHolder } from '@deployer/contracts';
-import { putAnnotationManifest } from './annotation-manifest.js';
-import type { RegistryClient } from './client.js';
-import type { CallOptions } from './context.js';
-import { isRegistryError } from './errors.js';
+import { type CallOptions, isRegistryError, type RegistryClient } from '@deployer/registry';
 
 /*
  * A lease is a tiny manifest at a tag (cache-ref's `leaseLocation`): an empty config, no layers, and the
@@ -69,8 +66,7 @@ export async function claimLease(
   options: CallOptions = {},
 ): Promise<LeaseHolder | null> {
   const previous = await leaseHolder(client, repository, tag, options);
-  await putAnnotationManifest(
-    client,
+  await client.putAnnotationManifest(
     repository,
     tag,
     {

@@ -1,7 +1,8 @@
 import { cacheLocation } from '@deployer/cache-ref';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
+import type { RequestEvent } from '@deployer/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRegistryPort, type RegistryPortAdapter, type RequestEvent } from '../src/index.js';
+import { createRegistryPort, type RegistryPortAdapter } from '../src/index.js';
 import { buildahLayer, pushBuildahCacheImage, snapshotRegistry } from './helpers/buildah-cache.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';

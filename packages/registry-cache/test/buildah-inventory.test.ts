@@ -1,6 +1,12 @@
 import { cacheLocation } from '@deployer/cache-ref';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CacheInventoryEntry, CacheRepositoryEntry } from '../src/index.js';
+import {
+  type CacheInventoryEntry,
+  type CacheRepositoryEntry,
+  deleteCacheRefs,
+  deleteRepositoryTags,
+  listCacheRefs,
+} from '../src/index.js';
 import {
   buildahLayer,
   cacheKey,
@@ -105,7 +111,7 @@ function repositoryEntry(entries: CacheInventoryEntry[], buildUuid: string): Cac
 describe('inventory of buildah cache repositories', () => {
   it('lists each environment repository once, next to BuildKit refs, and nothing of its neighbours', async () => {
     const { client } = clientFor(registry());
-    const entries = await client.listCacheRefs({ repository: cacheRepository, service: 'web' });
+    const entries = await listCacheRefs(client, { repository: cacheRepository, service: 'web' });
     expect(entries.map(key).sort()).toEqual([
       'repository:path:main',
       'repository:path:main-2',
@@ -169,14 +175,14 @@ describe('inventory of buildah cache repositories', () => {
       digest: tagExport.digest,
     });
 
-    const admin = await client.listCacheRefs({ repository: cacheRepository, service: 'web-admin' });
+    const admin = await listCacheRefs(client, { repository: cacheRepository, service: 'web-admin' });
     expect(admin.map(key)).toEqual(['repository:path:main']);
     expect(admin[0]!.ref).toBe(`${registry().host}/shop/cache/web-admin/main`);
   });
 
   it('makes requests linear in repositories and tags', async () => {
     const { client, events } = clientFor(registry());
-    const entries = await client.listCacheRefs({ repository: cacheRepository, service: 'web' });
+    const entries = await listCacheRefs(client, { repository: cacheRepository, service: 'web' });
     const count = (operation: string) => events.filter((e) => e.operation === operation).length;
     const catalog = await clientFor(registry()).client.listCatalog();
     const pathRepositories = catalog.filter((name) => name.startsWith('shop/cache/web/'));
@@ -199,17 +205,17 @@ describe('inventory of buildah cache repositories', () => {
     const { client, events } = clientFor(registry());
     const before = await snapshotRegistry(client);
     const main = repositoryEntry(
-      await client.listCacheRefs({ repository: cacheRepository, service: 'web' }),
+      await listCacheRefs(client, { repository: cacheRepository, service: 'web' }),
       'main',
     );
     events.length = 0;
-    const result = await client.deleteCacheRefs([main]);
+    const result = await deleteCacheRefs(client, [main]);
     expect(result).toEqual({ deleted: [main], failed: [] });
     expect(events.filter((e) => e.operation === 'manifest.delete')).toHaveLength(3);
 
     const after = await snapshotRegistry(client);
     expect(after).toEqual({ ...before, 'shop/cache/web/main': [] });
-    const left = await client.listCacheRefs({ repository: cacheRepository, service: 'web' });
+    const left = await listCacheRefs(client, { repository: cacheRepository, service: 'web' });
     expect(left.map(key)).not.toContain('repository:path:main');
     expect(left).toHaveLength(6);
   });
@@ -220,21 +226,21 @@ describe('inventory of buildah cache repositories', () => {
     const mixed = 'shop/cache/web/pr-9';
     const layerTag = pushed[mixed]![0]!.tag;
     expect(
-      await client.deleteRepositoryTags(mixed, { tags: [layerTag, cacheKey('never pushed')] }),
+      await deleteRepositoryTags(client, mixed, { tags: [layerTag, cacheKey('never pushed')] }),
     ).toMatchObject({
       deleted: [{ tag: layerTag, digest: pushed[mixed]![0]!.digest }],
       missing: [cacheKey('never pushed')],
     });
     expect(await client.listTags(mixed)).toEqual(['cache']);
 
-    const result = await client.deleteRepositoryTags('shop/cache/web/main-2');
+    const result = await deleteRepositoryTags(client, 'shop/cache/web/main-2');
     expect(result.deleted.map((d) => d.tag)).toEqual(before['shop/cache/web/main-2']);
     expect(await snapshotRegistry(client)).toEqual({
       ...before,
       [mixed]: ['cache'],
       'shop/cache/web/main-2': [],
     });
-    expect(await client.deleteRepositoryTags('shop/cache/never-existed')).toEqual({
+    expect(await deleteRepositoryTags(client, 'shop/cache/never-existed')).toEqual({
       deleted: [],
       missing: [],
     });

@@ -1,12 +1,7 @@
 import { cacheLocation } from '@deployer/cache-ref';
+import { type ImageIndex, MediaTypes } from '@deployer/registry';
 import { describe, expect, it } from 'vitest';
-import {
-  type ImageIndex,
-  inspectCacheTag,
-  isBuildkitCacheManifest,
-  MediaTypes,
-  removeCacheTags,
-} from '../src/index.js';
+import { inspectCacheTag, isBuildkitCacheManifest, listCacheRefs, removeCacheTags } from '../src/index.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
 import { clientFor, useRegistry } from './helpers/registry.js';
@@ -88,7 +83,7 @@ describe('the inventory reports only caches', () => {
     await pushImage(client, pathCache.repository, buildahKey);
     await pushImage(client, pathCache.repository, 'latest');
 
-    const entries = await client.listCacheRefs({ repository, service: 'web' });
+    const entries = await listCacheRefs(client, { repository, service: 'web' });
     expect(entries.map((entry) => [entry.layout, entry.ref, entry.tags])).toEqual([
       ['tag', `${registry().host}/${pathCache.repository}:cache`, ['cache']],
       ['repository', `${registry().host}/${pathCache.repository}`, [buildahKey]],

@@ -1,7 +1,11 @@
-import type { CallOptions, RegistryContext } from './context.js';
-import { getManifest } from './manifests.js';
-import { isManifestMediaType } from './media-types.js';
-import { type Descriptor, isImageIndex, type Manifest } from './types.js';
+import {
+  type CallOptions,
+  type Descriptor,
+  isImageIndex,
+  isManifestMediaType,
+  type Manifest,
+  type RegistryClient,
+} from '@deployer/registry';
 
 const CREATED_AT = 'buildkit/createdat';
 
@@ -36,7 +40,7 @@ function descriptorsOf(manifest: Manifest): Descriptor[] {
  * `buildkit/createdat` annotation among its descriptors.
  */
 export async function collectBlobs(
-  ctx: RegistryContext,
+  client: RegistryClient,
   repository: string,
   manifest: Manifest,
   blobs: Map<string, number>,
@@ -47,7 +51,7 @@ export async function collectBlobs(
     for (const descriptor of descriptorsOf(doc)) {
       latest = newest(latest, parseCreatedAt(descriptor.annotations?.[CREATED_AT]));
       if (isImageIndex(doc) && isManifestMediaType(descriptor.mediaType) && depth < 2) {
-        const child = await getManifest(ctx, repository, descriptor.digest, options);
+        const child = await client.getManifest(repository, descriptor.digest, options);
         await visit(child.manifest, depth + 1);
       } else {
         blobs.set(descriptor.digest, descriptor.size);

@@ -1,6 +1,7 @@
 import { cacheLocation, runExportTag } from '@deployer/cache-ref';
+import type { RequestEvent } from '@deployer/registry';
 import { describe, expect, it } from 'vitest';
-import { createRegistryPort, type RequestEvent } from '../src/index.js';
+import { createRegistryPort } from '../src/index.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
 import { useRegistry } from './helpers/registry.js';

@@ -1,9 +1,6 @@
-import type { CallOptions, RegistryContext } from './context.js';
-import { isRegistryError } from './errors.js';
-import type { CacheInventoryEntry } from './inventory.js';
-import { deleteManifest, headManifest } from './manifests.js';
-import { mapLimit } from './map-limit.js';
-import { existingTags } from './tags.js';
+import { type CallOptions, isRegistryError, mapLimit, type RegistryClient } from '@deployer/registry';
+import { existingTags } from '../existing-tags.js';
+import type { CacheInventoryEntry } from '../inventory/inventory.js';
 
 export interface DeleteCacheRefsResult {
   deleted: CacheInventoryEntry[];
@@ -17,7 +14,7 @@ export interface DeleteOptions extends CallOptions {
 
 /** Deletes each manifest once; a manifest already gone counts as deleted. Returns the error per failure. */
 async function deleteDigests(
-  ctx: RegistryContext,
+  client: RegistryClient,
   targets: readonly { repository: string; digest: string }[],
   options: DeleteOptions,
 ): Promise<Map<string, unknown>> {
@@ -25,7 +22,7 @@ async function deleteDigests(
   const failures = new Map<string, unknown>();
   await mapLimit([...unique], options.concurrency ?? 4, async ([key, { repository, digest }]) => {
     try {
-      await deleteManifest(ctx, repository, digest, { signal: options.signal });
+      await client.deleteManifest(repository, digest, { signal: options.signal });
     } catch (error) {
       if (!isRegistryError(error, 'MANIFEST_UNKNOWN')) failures.set(key, error);
     }
@@ -39,14 +36,14 @@ async function deleteDigests(
  * entries share is deleted once. An entry counts as deleted when all its manifests are gone.
  */
 export async function deleteCacheRefs(
-  ctx: RegistryContext,
+  client: RegistryClient,
   entries: readonly CacheInventoryEntry[],
   options: DeleteOptions = {},
 ): Promise<DeleteCacheRefsResult> {
   const targets = entries.flatMap((entry) =>
     entry.digests.map((digest) => ({ repository: entry.repository, digest })),
   );
-  const failures = await deleteDigests(ctx, targets, options);
+  const failures = await deleteDigests(client, targets, options);
   const result: DeleteCacheRefsResult = { deleted: [], failed: [] };
   for (const entry of entries) {
     const failure = entry.digests
@@ -77,14 +74,14 @@ export interface DeleteRepositoryTagsResult {
  * Throws the first failure once the requests in flight have settled.
  */
 export async function deleteRepositoryTags(
-  ctx: RegistryContext,
+  client: RegistryClient,
   repository: string,
   options: DeleteRepositoryTagsOptions = {},
 ): Promise<DeleteRepositoryTagsResult> {
   const call = { signal: options.signal };
-  const tags = options.tags ?? (await existingTags(ctx, repository, call));
+  const tags = options.tags ?? (await existingTags(client, repository, call));
   const concurrency = options.concurrency ?? 4;
-  const heads = await mapLimit(tags, concurrency, (tag) => headManifest(ctx, repository, tag, call));
+  const heads = await mapLimit(tags, concurrency, (tag) => client.headManifest(repository, tag, call));
   const result: DeleteRepositoryTagsResult = { deleted: [], missing: [] };
   tags.forEach((tag, index) => {
     const head = heads[index];
@@ -92,7 +89,7 @@ export async function deleteRepositoryTags(
     else result.deleted.push({ tag, digest: head.digest });
   });
   const failures = await deleteDigests(
-    ctx,
+    client,
     result.deleted.map(({ digest }) => ({ repository, digest })),
     options,
   );

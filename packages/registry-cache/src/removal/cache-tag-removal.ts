@@ -1,8 +1,6 @@
-import { isBuildkitCacheManifest } from './cache-manifest.js';
-import type { RegistryClient } from './client.js';
-import type { CallOptions } from './context.js';
-import { isRegistryError } from './errors.js';
-import { mapLimit } from './map-limit.js';
+import { type CallOptions, isRegistryError, mapLimit, type RegistryClient } from '@deployer/registry';
+import { existingTags } from '../existing-tags.js';
+import { isBuildkitCacheManifest } from '../inventory/cache-manifest.js';
 
 export interface InspectedCacheTag {
   digest: string;
@@ -53,13 +51,7 @@ export async function removeCacheTags(
 ): Promise<string[]> {
   if (remove.length === 0) return [];
   const call = { signal: options.signal };
-  let tags: string[];
-  try {
-    tags = await client.listTags(repository, call);
-  } catch (error) {
-    if (isRegistryError(error, 'NAME_UNKNOWN')) return [];
-    throw error;
-  }
+  const tags = await existingTags(client, repository, call);
   const heads = await mapLimit(tags, options.concurrency ?? 8, (tag) =>
     client.headManifest(repository, tag, call),
   );

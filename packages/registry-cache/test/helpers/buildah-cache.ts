@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { type ImageManifest, MediaTypes, type RegistryClient, sha256Digest } from '../../src/index.js';
+import { type ImageManifest, MediaTypes, type RegistryClient, sha256Digest } from '@deployer/registry';
 import { tarWithFile } from './image.js';
 
 export interface BuildahLayer {

@@ -1,0 +1,32 @@
+export { isBuildkitCacheManifest } from './inventory/cache-manifest.js';
+export { parseCreatedAt } from './inventory/cache-measure.js';
+export {
+  type CacheInventoryEntry,
+  type CacheInventoryOptions,
+  type CacheRepositoryEntry,
+  type CacheStrategyName,
+  type CacheTagEntry,
+  listCacheRefs,
+} from './inventory/inventory.js';
+export { claimLease, leaseHolder, releaseLease } from './leases/lease.js';
+export {
+  createRegistryPort,
+  type RegistryPortAdapter,
+  type RegistryPortOptions,
+} from './port/registry-port.js';
+export {
+  type DeleteCacheRefsResult,
+  type DeleteOptions,
+  type DeleteRepositoryTagsOptions,
+  type DeleteRepositoryTagsResult,
+  deleteCacheRefs,
+  deleteRepositoryTags,
+} from './removal/cache-delete.js';
+export {
+  type CacheTagToRemove,
+  type InspectedCacheTag,
+  inspectCacheTag,
+  removeCacheTags,
+} from './removal/cache-tag-removal.js';
+export { promoteRunExport } from './run-exports/promote.js';
+export { listRunExportTags, type RunExportTag } from './run-exports/run-exports.js';
