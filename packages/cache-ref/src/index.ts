@@ -19,6 +19,7 @@ export {
   CacheStrategySchema,
   cacheConfigJsonSchema,
   parseCacheConfig,
+  type ResolvedStrategy,
 } from './config.js';
 export {
   dieWithParentLaunch,
@@ -30,6 +31,14 @@ export {
   parentDeathSignal,
   planEngineLaunch,
 } from './engine-launch.js';
+export {
+  type CacheFlavour,
+  cacheFlavourOf,
+  cacheFlavours,
+  type EngineChoice,
+  type EngineName,
+  engineChoices,
+} from './engine-names.js';
 export { engineTempPlaceholder } from './engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
@@ -39,11 +48,9 @@ export {
   cacheLocation,
   cacheLocations,
   leaseLocation,
-  type ResolvedStrategy,
   resolveStrategy,
 } from './layout.js';
 export {
-  type BuildEngineKind,
   type CacheEndpoint,
   type CachePlan,
   type CachePlanInput,

@@ -38,7 +38,6 @@ export type {
   CacheInventoryEntry,
   CacheInventoryOptions,
   CacheRepositoryEntry,
-  CacheStrategyName,
   CacheTagEntry,
 } from './inventory.js';
 export type { FetchedManifest, ManifestHead } from './manifests.js';

@@ -1,4 +1,9 @@
-import { cacheLocations, isBuildahCacheTag, isRunExportTag } from '@deployer/cache-ref';
+import {
+  cacheLocations,
+  isBuildahCacheTag,
+  isRunExportTag,
+  type ResolvedStrategy,
+} from '@deployer/cache-ref';
 import { isBuildkitCacheManifest } from './cache-manifest.js';
 import { collectBlobs, sumSizes } from './cache-measure.js';
 import { measureRepositories } from './cache-repository.js';
@@ -8,10 +13,8 @@ import { getManifest } from './manifests.js';
 import { mapLimit } from './map-limit.js';
 import { existingTags, listCatalogPages } from './tags.js';
 
-export type CacheStrategyName = 'path' | 'tag';
-
 interface CacheEntryBase {
-  strategy: CacheStrategyName;
+  strategy: ResolvedStrategy;
   repository: string;
   /** The environment's uuid component as found in the ref; null for the service-wide ref. */
   buildUuid: string | null;
@@ -56,7 +59,7 @@ export interface CacheInventoryOptions extends CallOptions {
   repository: string;
   service: string;
   /** Default: both. */
-  strategies?: readonly CacheStrategyName[];
+  strategies?: readonly ResolvedStrategy[];
   /** Requests in flight (tag listings, manifest and config fetches). Default 8. */
   concurrency?: number;
   /** Catalog page size (`n`). Default 1000, distribution's maximum. */
@@ -64,7 +67,7 @@ export interface CacheInventoryOptions extends CallOptions {
 }
 
 interface TagCandidate {
-  strategy: CacheStrategyName;
+  strategy: ResolvedStrategy;
   repository: string;
   tag: string;
   buildUuid: string | null;

@@ -1,4 +1,4 @@
-import { type LeaseEndpoint, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import { type LeaseEndpoint, parseCacheConfig, planCache, type ResolvedStrategy } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
 import { createRegistryPort, type LeaseHolder } from '../src/index.js';
 import { buildahLayer, pushBuildahCacheImage } from './helpers/buildah-cache.js';
@@ -9,7 +9,7 @@ import { clientFor, useRegistry } from './helpers/registry.js';
 const registry = useRegistry();
 
 /** The cache and lease locations cache-ref plans for one environment of one service. */
-function planFor(repository: string, service: string, buildUuid: string, strategy: 'path' | 'tag') {
+function planFor(repository: string, service: string, buildUuid: string, strategy: ResolvedStrategy) {
   const plan = planCache({
     config: parseCacheConfig({ registry: registry().host, strategy }),
     repository,
@@ -93,7 +93,7 @@ describe('the cache inventory ignores leases', () => {
   it('under both strategies, with BuildKit and buildah caches and with a lease alone', async () => {
     const { client } = clientFor(registry());
     const repository = 'inventory';
-    const lease = async (buildUuid: string, strategy: 'path' | 'tag') => {
+    const lease = async (buildUuid: string, strategy: ResolvedStrategy) => {
       const where = planFor(repository, 'web', buildUuid, strategy).lease;
       await client.claimLease(where.repository, where.tag, holder(`run-${buildUuid}`));
       return where;
