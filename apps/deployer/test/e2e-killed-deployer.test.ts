@@ -4,6 +4,7 @@ import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EngineName } from '@deployer/cache-ref';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
@@ -73,7 +74,7 @@ async function descendsFrom(pid: number, ancestor: number): Promise<boolean> {
 }
 
 interface KillCase {
-  engine: 'buildkit' | 'buildah';
+  engine: EngineName;
   /** The engine's file name as it appears in argv[0] or after setpriv's `--`. */
   engineBinary: string;
   env: (marker: string) => Record<string, string>;

@@ -19,7 +19,10 @@ export const CacheStrategySchema = z
   .describe(
     'path: <registry>/<repository>/<service>/<uuid>:cache; tag: <registry>/<repository>:cache-<service>-<uuid>; auto: from the registry profile',
   );
+/** Where an environment's cache refs live, as configured: `path`, `tag`, or `auto` (see `resolveStrategy`). */
 export type CacheStrategy = z.infer<typeof CacheStrategySchema>;
+/** A strategy with `auto` decided: where the refs actually live. */
+export type ResolvedStrategy = Exclude<CacheStrategy, 'auto'>;
 
 /** Where and how an environment's build cache lives. */
 export const CacheConfigSchema = z

@@ -19,7 +19,16 @@ export {
   CacheStrategySchema,
   cacheConfigJsonSchema,
   parseCacheConfig,
+  type ResolvedStrategy,
 } from './config.js';
+export {
+  type CacheFlavour,
+  cacheFlavourOf,
+  cacheFlavours,
+  type EngineChoice,
+  type EngineName,
+  engineChoices,
+} from './engine-names.js';
 export { engineTempPlaceholder } from './engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
 export {
@@ -29,11 +38,9 @@ export {
   cacheLocation,
   cacheLocations,
   leaseLocation,
-  type ResolvedStrategy,
   resolveStrategy,
 } from './layout.js';
 export {
-  type BuildEngineKind,
   type CacheEndpoint,
   type CachePlan,
   type CachePlanInput,

@@ -1,9 +1,8 @@
+import type { CacheStrategy, ResolvedStrategy } from './config.js';
 import { CacheRefError } from './errors.js';
 import { nameTotalLengthMax, tagLengthMax } from './grammar.js';
 import type { RegistryProfile } from './profiles.js';
 import { sanitizeComponent } from './sanitize.js';
-
-export type ResolvedStrategy = 'path' | 'tag';
 
 /** Components longer than this are shortened (with a hash), keeping refs readable and DNS-label sized. */
 const componentLengthMax = 63;
@@ -23,10 +22,7 @@ const leaseComponent = 'lease';
  * `auto` picks `path` where a registry takes nested repositories and creates them on push, else `tag`
  * (Docker Hub, quay.io, ECR with pre-created repositories).
  */
-export function resolveStrategy(
-  strategy: 'auto' | ResolvedStrategy,
-  profile: RegistryProfile,
-): ResolvedStrategy {
+export function resolveStrategy(strategy: CacheStrategy, profile: RegistryProfile): ResolvedStrategy {
   if (strategy !== 'auto') return strategy;
   return profile.nestedPaths && profile.createsRepositoriesOnPush ? 'path' : 'tag';
 }

@@ -1,10 +1,9 @@
-import type { CacheConfig } from './config.js';
+import type { CacheConfig, ResolvedStrategy } from './config.js';
+import type { CacheFlavour } from './engine-names.js';
 import { CacheRefError } from './errors.js';
-import { cacheLocation, leaseLocation, type ResolvedStrategy, resolveStrategy } from './layout.js';
+import { cacheLocation, leaseLocation, resolveStrategy } from './layout.js';
 import { type RegistryProfile, resolveRegistryProfile } from './profiles.js';
 import { validateRepositoryPath } from './reference.js';
-
-export type BuildEngineKind = 'buildkit' | 'buildah';
 
 export interface CacheEndpoint {
   /** Full reference, `host/repository:tag`. */
@@ -27,7 +26,8 @@ export interface LeaseEndpoint {
 }
 
 export interface CachePlan {
-  engine: BuildEngineKind;
+  /** Whose cache flags the plan speaks (`buildx` plans as `buildkit`; see `cacheFlavourOf`). */
+  engine: CacheFlavour;
   registry: string;
   insecure: boolean;
   profile: RegistryProfile;
@@ -53,7 +53,7 @@ export interface CachePlanInput {
   buildUuid?: string | null;
   /** Environments whose caches warm this one, e.g. `['main']`, in priority order. */
   fallbacks?: readonly string[];
-  engine?: BuildEngineKind;
+  engine?: CacheFlavour;
 }
 
 /**

@@ -87,7 +87,6 @@ export {
 } from './spec/load.js';
 export { type EnvironmentOverrides, overridesFromEnv } from './spec/overrides.js';
 export {
-  type EngineChoice,
   type EnvironmentSpec,
   type EnvironmentSpecInput,
   EnvironmentSpecSchema,

@@ -1,5 +1,11 @@
 import { relative } from 'node:path';
-import { type BuildEngineKind, type CachePlan, CacheRefError, planCache } from '@deployer/cache-ref';
+import {
+  type CacheFlavour,
+  type CachePlan,
+  CacheRefError,
+  cacheFlavourOf,
+  planCache,
+} from '@deployer/cache-ref';
 import type { SecretSource } from '@deployer/contracts';
 import { contentTag } from './content-tag.js';
 import { SpecError } from './errors.js';
@@ -20,8 +26,8 @@ export interface PlanOptions {
   services?: readonly string[];
   /** Build even when the image exists (`--force`). */
   force?: boolean;
-  /** The engine actually used; default from the spec (`buildah` → buildah, anything else → buildkit). */
-  engine?: BuildEngineKind;
+  /** The cache flavour of the engine actually used; default: the spec's engine's (`cacheFlavourOf`). */
+  engine?: CacheFlavour;
   /** Tag images with this git sha instead of their content digest (a service's own `tag` still wins). */
   gitSha?: string;
   /** Checks which images exist already; without it every service is planned for building. */
@@ -63,7 +69,7 @@ export interface ServicePlan {
 export interface EnvironmentPlan {
   buildUuid: string;
   fallbacks: string[];
-  engine: BuildEngineKind;
+  engine: CacheFlavour;
   /** Registries to reach over plain HTTP. */
   insecureRegistries: string[];
   /** In dependency order. */
@@ -92,7 +98,7 @@ export async function planEnvironment(
   if (options.gitSha !== undefined && !gitShaPattern.test(options.gitSha)) {
     throw new SpecError('INVALID_SPEC', { path: 'git sha', detail: 'must be 7 to 40 lower-case hex digits' });
   }
-  const engine = options.engine ?? (environment.engine === 'buildah' ? 'buildah' : 'buildkit');
+  const engine = options.engine ?? cacheFlavourOf(environment.engine);
   const selected = selectServices(environment, options.services);
 
   const images = new Map<string, string>();

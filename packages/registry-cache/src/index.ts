@@ -4,7 +4,6 @@ export {
   type CacheInventoryEntry,
   type CacheInventoryOptions,
   type CacheRepositoryEntry,
-  type CacheStrategyName,
   type CacheTagEntry,
   listCacheRefs,
 } from './inventory/inventory.js';

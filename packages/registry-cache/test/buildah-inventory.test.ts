@@ -1,4 +1,4 @@
-import { cacheLocation } from '@deployer/cache-ref';
+import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CacheInventoryEntry,
@@ -71,7 +71,7 @@ beforeAll(async () => {
   await buildahRepository('web', 'undated', [{ layers: [buildahLayer('u.bin')] }]);
 
   // BuildKit's caches: a path-strategy ref, a tag-strategy ref, and an environment that used both engines.
-  const at = (buildUuid: string, strategy: 'path' | 'tag') =>
+  const at = (buildUuid: string, strategy: ResolvedStrategy) =>
     cacheLocation({
       registry: registry().host,
       repository: cacheRepository,

@@ -1,4 +1,4 @@
-import { cacheLocation } from '@deployer/cache-ref';
+import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
 import { type ImageIndex, MediaTypes } from '@deployer/registry';
 import { describe, expect, it } from 'vitest';
 import { inspectCacheTag, isBuildkitCacheManifest, listCacheRefs, removeCacheTags } from '../src/index.js';
@@ -11,7 +11,7 @@ import { clientFor, useRegistry } from './helpers/registry.js';
 const registry = useRegistry();
 const repository = 'shop/cache';
 
-function where(service: string, buildUuid: string | null, strategy: 'path' | 'tag') {
+function where(service: string, buildUuid: string | null, strategy: ResolvedStrategy) {
   return cacheLocation({ registry: registry().host, repository, service, buildUuid, strategy });
 }
 

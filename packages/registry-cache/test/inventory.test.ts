@@ -1,4 +1,4 @@
-import { cacheLocation } from '@deployer/cache-ref';
+import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
 import { MediaTypes } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CacheInventoryEntry, deleteCacheRefs, listCacheRefs } from '../src/index.js';
@@ -8,7 +8,7 @@ import { clientFor, useRegistry } from './helpers/registry.js';
 const registry = useRegistry();
 const repository = 'next-web';
 
-function where(service: string, buildUuid: string | null, strategy: 'path' | 'tag') {
+function where(service: string, buildUuid: string | null, strategy: ResolvedStrategy) {
   return cacheLocation({ registry: registry().host, repository, service, buildUuid, strategy });
 }
 
@@ -17,7 +17,7 @@ const exported = new Map<string, CacheExport>();
 async function exportRef(
   service: string,
   buildUuid: string | null,
-  strategy: 'path' | 'tag',
+  strategy: ResolvedStrategy,
   layers: { size: number; createdAt?: string }[],
   duplicateFirstLayer = false,
 ) {

@@ -1,4 +1,4 @@
-import { type LeaseEndpoint, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import { type LeaseEndpoint, parseCacheConfig, planCache, type ResolvedStrategy } from '@deployer/cache-ref';
 import type { LeaseHolder } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { claimLease, createRegistryPort, leaseHolder, listCacheRefs, releaseLease } from '../src/index.js';
@@ -10,7 +10,7 @@ import { clientFor, useRegistry } from './helpers/registry.js';
 const registry = useRegistry();
 
 /** The cache and lease locations cache-ref plans for one environment of one service. */
-function planFor(repository: string, service: string, buildUuid: string, strategy: 'path' | 'tag') {
+function planFor(repository: string, service: string, buildUuid: string, strategy: ResolvedStrategy) {
   const plan = planCache({
     config: parseCacheConfig({ registry: registry().host, strategy }),
     repository,
@@ -94,7 +94,7 @@ describe('the cache inventory ignores leases', () => {
   it('under both strategies, with BuildKit and buildah caches and with a lease alone', async () => {
     const { client } = clientFor(registry());
     const repository = 'inventory';
-    const lease = async (buildUuid: string, strategy: 'path' | 'tag') => {
+    const lease = async (buildUuid: string, strategy: ResolvedStrategy) => {
       const where = planFor(repository, 'web', buildUuid, strategy).lease;
       await claimLease(client, where.repository, where.tag, holder(`run-${buildUuid}`));
       return where;

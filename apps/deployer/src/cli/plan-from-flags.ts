@@ -8,8 +8,14 @@ import {
   planEnvironment,
   validateBuildUuid,
 } from '@deployer/deploy';
+import {
+  cacheFlavourOf,
+  createEngine,
+  type EngineSelection,
+  engineChoices,
+  selectEngine,
+} from '@deployer/engines';
 import { createRegistryPort } from '@deployer/registry-cache';
-import { createEngine, type ResolvedEngineKind, resolveEngineKind } from '../wiring/engine.js';
 import type { FlagSpecs, ParsedFlags } from './args.js';
 import { buildkitHostFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
@@ -30,7 +36,7 @@ export const planningFlags = {
   engine: {
     type: 'string',
     value: '<engine>',
-    choices: ['auto', 'buildkit', 'buildx', 'buildah'],
+    choices: engineChoices,
     description: 'build engine (DEPLOYER_ENGINE)',
   },
   force: { type: 'boolean', description: 'rebuild images that already exist' },
@@ -44,7 +50,7 @@ export const planningFlags = {
 
 export interface PlannedBuild {
   environment: Environment;
-  engine: ResolvedEngineKind;
+  selection: EngineSelection;
   registry: RegistryPort;
   plan: EnvironmentPlan;
 }
@@ -59,12 +65,12 @@ export async function planFromFlags(
   const buildUuid = flags.uuid === undefined ? generateBuildUuid() : validateBuildUuid(flags.uuid, '--uuid');
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
-  const engine = await resolveEngineKind(environment.engine, context.env);
-  buildkitHost(command, engine, flags, context);
+  const selection = await selectEngine(environment.engine, context.env);
+  buildkitHost(command, selection, flags, context);
   const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
   const plan = await planEnvironment(environment, {
     buildUuid,
-    engine: engine.cacheEngine,
+    engine: cacheFlavourOf(selection.engine),
     ...(fallbacks !== undefined && { fallbacks }),
     ...(flags.service && { services: flags.service }),
     ...(flags['git-sha'] && { gitSha: flags['git-sha'] }),
@@ -73,18 +79,18 @@ export async function planFromFlags(
     ...options,
     signal: context.signal,
   });
-  return { environment, engine, registry, plan };
+  return { environment, selection, registry, plan };
 }
 
 /** The engine the flags and the environment select, wired the same for `build` and `plan`. */
 export function engineFromFlags(
   command: string,
-  kind: ResolvedEngineKind,
+  selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
 ): BuildEngine {
-  const address = buildkitHost(command, kind, flags, context);
-  return createEngine(kind.name, {
+  const address = buildkitHost(command, selection, flags, context);
+  return createEngine(selection.engine, {
     ...(address && { buildkitHost: address }),
     ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
     env: context.env,
@@ -97,10 +103,10 @@ export function engineFromFlags(
  */
 function buildkitHost(
   command: string,
-  kind: ResolvedEngineKind,
+  selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
 ): string | undefined {
-  const env = kind.name === 'buildah' ? {} : context.env;
+  const env = selection.engine === 'buildah' ? {} : context.env;
   return buildkitHostFromFlags(command, flags['buildkit-host'], env);
 }

@@ -22,13 +22,13 @@ export const buildCommand: Command = {
   async run(argv, context) {
     const { flags: values } = parseFlags('build', argv, flags);
     const concurrency = parseConcurrency(values.concurrency);
-    const { engine: engineKind, registry, plan } = await planFromFlags('build', values, context);
-    const engine = engineFromFlags('build', engineKind, values, context);
+    const { selection, registry, plan } = await planFromFlags('build', values, context);
+    const engine = engineFromFlags('build', selection, values, context);
 
     const live = !values.json && context.stdout.isTTY === true;
     if (!values.json) {
       context.stdout.write(
-        `environment ${plan.buildUuid}  engine ${engineKind.name}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
+        `environment ${plan.buildUuid}  engine ${selection.engine}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
       );
     }
     const view = values.json

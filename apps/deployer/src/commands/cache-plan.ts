@@ -1,7 +1,9 @@
 import {
   buildahCacheArgs,
   buildctlCacheArgs,
+  type CacheFlavour,
   type CachePlan,
+  cacheFlavours,
   parseCacheConfig,
   planCache,
   registryKinds,
@@ -43,7 +45,7 @@ const flags = {
   engine: {
     type: 'string',
     value: '<engine>',
-    choices: ['buildkit', 'buildah'],
+    choices: cacheFlavours,
     description: 'flags for this engine',
   },
   insecure: { type: 'boolean', description: 'the registry speaks plain HTTP' },
@@ -75,7 +77,7 @@ export const cachePlanCommand: Command = {
       service: values.service!,
       buildUuid: values.uuid ?? null,
       fallbacks: values.fallback ?? [],
-      engine: (values.engine as 'buildkit' | 'buildah' | undefined) ?? 'buildkit',
+      engine: (values.engine as CacheFlavour | undefined) ?? 'buildkit',
     });
     const engineArgs = plan.engine === 'buildah' ? buildahCacheArgs(plan) : buildctlCacheArgs(plan);
     context.stdout.write(

@@ -21,14 +21,14 @@ export const planCommand: Command = {
     const { flags: values } = parseFlags('plan', argv, flags);
     // A plan is for looking before building (offline, before credentials, in review): a registry that
     // cannot be asked leaves the image actions unknown instead of failing it.
-    const { engine, plan } = await planFromFlags('plan', values, context, { onRegistryError: 'unknown' });
+    const { selection, plan } = await planFromFlags('plan', values, context, { onRegistryError: 'unknown' });
     if (plan.registryProblem !== null) {
       context.stderr.write(
         `deployer plan: warning: could not ask registry ${plan.registryProblem.registry} which images exist (${plan.registryProblem.message}); image actions are unknown\n`,
       );
     }
     // `build` always has a registry here, so it exports per run: show that run's tag as a stand-in.
-    const argvs = await engineArgvs(plan, engineFromFlags('plan', engine, values, context), {
+    const argvs = await engineArgvs(plan, engineFromFlags('plan', selection, values, context), {
       run: plannedRun,
       signal: context.signal,
     });
@@ -39,11 +39,11 @@ export const planCommand: Command = {
         engineArgv: argvOf(service.service).argv,
         engineArgvUnresolved: argvOf(service.service).unresolved,
       }));
-      context.stdout.write(`${JSON.stringify({ ...plan, engine: engine.name, services }, null, 2)}\n`);
+      context.stdout.write(`${JSON.stringify({ ...plan, engine: selection.engine, services }, null, 2)}\n`);
       return 0;
     }
     context.stdout.write(
-      `environment ${plan.buildUuid}  engine ${engine.name} (${engine.reason})  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n\n`,
+      `environment ${plan.buildUuid}  engine ${selection.engine} (${selection.reason})  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n\n`,
     );
     context.stdout.write(
       formatTable(

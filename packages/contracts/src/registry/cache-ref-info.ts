@@ -1,9 +1,11 @@
+import type { ResolvedStrategy } from '@deployer/cache-ref';
+
 /**
  * One environment's cache of one service, as found in a registry: what inventories report and what
  * `cache ls`, `down` and `gc` decide on. The registry client produces it; the CacheRegistry port returns it.
  */
 export interface CacheRefInfo {
-  strategy: 'path' | 'tag';
+  strategy: ResolvedStrategy;
   /**
    * `tag`: BuildKit's cache, one manifest at `ref` (`host/repository:tag`). `repository`: buildah's cache
    * (path strategy only), a repository of per-layer cache images, one tag per cache key; `ref` is the

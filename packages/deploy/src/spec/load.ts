@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
+import { type CacheConfig, CacheConfigSchema, type EngineChoice } from '@deployer/cache-ref';
 import type { SecretSource } from '@deployer/contracts';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
@@ -13,7 +13,6 @@ import { formatSpecPath } from './issue-path.js';
 import { applyOverrides, type EnvironmentOverrides } from './overrides.js';
 import { refuseReservedKeys } from './reserved-keys.js';
 import {
-  type EngineChoice,
   type EnvironmentSpec,
   EnvironmentSpecSchema,
   type ServiceSpec,

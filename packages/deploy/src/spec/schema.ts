@@ -1,4 +1,9 @@
-import { CacheConfigSchema, validateRegistryHost, validateRepositoryPath } from '@deployer/cache-ref';
+import {
+  CacheConfigSchema,
+  engineChoices,
+  validateRegistryHost,
+  validateRepositoryPath,
+} from '@deployer/cache-ref';
 import { z } from 'zod';
 import { buildUuidMaxLength, validateBuildUuid } from '../uuid.js';
 
@@ -109,9 +114,8 @@ export const CacheSpecSchema = CacheConfigSchema.extend({
 }).describe('Where and how build caches live (@deployer/cache-ref); default: beside the images');
 
 export const EngineChoiceSchema = z
-  .enum(['auto', 'buildkit', 'buildah', 'buildx'])
+  .enum(engineChoices)
   .describe('build engine; auto picks what is available');
-export type EngineChoice = z.infer<typeof EngineChoiceSchema>;
 
 export const EnvironmentSpecSchema = z
   .strictObject({

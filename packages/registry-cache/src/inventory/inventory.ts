@@ -1,4 +1,9 @@
-import { cacheLocations, isBuildahCacheTag, isRunExportTag } from '@deployer/cache-ref';
+import {
+  cacheLocations,
+  isBuildahCacheTag,
+  isRunExportTag,
+  type ResolvedStrategy,
+} from '@deployer/cache-ref';
 import {
   type CallOptions,
   type FetchedManifest,
@@ -13,10 +18,8 @@ import { collectBlobs, sumSizes } from './cache-measure.js';
 import { measureRepositories } from './cache-repository.js';
 import { type PathRepository, pathRepositories } from './path-repositories.js';
 
-export type CacheStrategyName = 'path' | 'tag';
-
 interface CacheEntryBase {
-  strategy: CacheStrategyName;
+  strategy: ResolvedStrategy;
   repository: string;
   /** The environment's uuid component as found in the ref; null for the service-wide ref. */
   buildUuid: string | null;
@@ -61,7 +64,7 @@ export interface CacheInventoryOptions extends CallOptions {
   repository: string;
   service: string;
   /** Default: both. */
-  strategies?: readonly CacheStrategyName[];
+  strategies?: readonly ResolvedStrategy[];
   /** Requests in flight (tag listings, manifest and config fetches). Default 8. */
   concurrency?: number;
   /** Catalog page size (`n`). Default 1000, distribution's maximum. */
@@ -69,7 +72,7 @@ export interface CacheInventoryOptions extends CallOptions {
 }
 
 interface TagCandidate {
-  strategy: CacheStrategyName;
+  strategy: ResolvedStrategy;
   repository: string;
   tag: string;
   buildUuid: string | null;

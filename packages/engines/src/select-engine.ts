@@ -1,8 +1,7 @@
+import type { EngineChoice, EngineName } from '@deployer/cache-ref';
 import { execa } from 'execa';
 
-export type EngineName = 'buildkit' | 'buildx' | 'buildah';
-export type EngineRequest = 'auto' | EngineName;
-
+/** `auto` found no engine on this machine: names what to install. */
 export class EngineUnavailableError extends Error {
   override readonly name = 'EngineUnavailableError';
   readonly code = 'NO_ENGINE';
@@ -38,11 +37,11 @@ export interface EngineSelection {
  * answers (its daemon included), else buildah when installed.
  */
 export async function selectEngine(
-  request: EngineRequest,
+  choice: EngineChoice,
   env: NodeJS.ProcessEnv,
   probe: CommandProbe = commandProbe(env),
 ): Promise<EngineSelection> {
-  if (request !== 'auto') return { engine: request, reason: `engine ${request} was asked for` };
+  if (choice !== 'auto') return { engine: choice, reason: `engine ${choice} was asked for` };
   if (env.BUILDKIT_HOST) return { engine: 'buildkit', reason: `BUILDKIT_HOST is ${env.BUILDKIT_HOST}` };
   const [buildx, daemon] = await Promise.all([
     probe('docker', ['buildx', 'version']),
