@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BuildkitError, buildctlArgs, parseBuildkitAddress, validateBuildRequest } from '../src/index.js';
-import type { BuildCommandRequest } from '../src/validate-request.js';
+import { parseBuildkitAddress } from '../src/command-line/address.js';
+import { buildctlArgs } from '../src/command-line/buildctl-args.js';
+import { type BuildCommandRequest, validateBuildRequest } from '../src/command-line/validate-request.js';
+import { BuildkitError } from '../src/failures/errors.js';
 import { fixturePlan, R } from './helpers.js';
 
 const files = { traceFile: '/tmp/run/trace.jsonl', metadataFile: '/tmp/run/metadata.json' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildxArgs } from '../src/index.js';
+import { buildxArgs } from '../src/command-line/buildx-args.js';
 import { fixturePlan, R } from './helpers.js';
 
 const metadataFile = '/tmp/run/metadata.json';

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, type ProgressSummary, parseBuildMetadata } from '../src/index.js';
+import { parseBuildMetadata } from '../src/attempt/metadata.js';
+import { classifyFailure } from '../src/failures/classify.js';
+import type { ProgressSummary } from '../src/progress/progress-tracker.js';
 import { type FixtureCase, fixturePath, plainLog, R, recordedExitCode, traceSummary } from './helpers.js';
 
 const emptyProgress: ProgressSummary = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { corruptRefsToReport } from '../src/index.js';
+import { corruptRefsToReport } from '../src/failures/corrupt-cache.js';
 import { fixturePlan, R } from './helpers.js';
 
 const ref = (uuid: string) => `${R}/cache/shop/web/${uuid}:cache`;

@@ -2,7 +2,8 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CacheConfigInput, type CachePlan, parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { BuildEvent } from '@deployer/contracts';
-import { ProgressTracker, readSolveStatus } from '../src/index.js';
+import { ProgressTracker } from '../src/progress/progress-tracker.js';
+import { readSolveStatus } from '../src/progress/read-solve-status.js';
 
 /** The real BuildKit recordings (see their README). */
 export const fixtureDir = fileURLToPath(new URL('../../../../shared/fixtures/buildkit/', import.meta.url));

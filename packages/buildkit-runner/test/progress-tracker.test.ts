@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCountedStep, ProgressTracker, parseStepName } from '../src/index.js';
+import { ProgressTracker } from '../src/progress/progress-tracker.js';
+import { isCountedStep, parseStepName } from '../src/progress/step-name.js';
 import { R, traceSummary } from './helpers.js';
 
 const cache = (uuid: string) => `${R}/cache/shop/web/${uuid}:cache`;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SolveStatusReader } from '../src/index.js';
+import { SolveStatusReader } from '../src/progress/read-solve-status.js';
 import { fakesDir, recordedRegistry as R, traceEvents, traceSummary } from './helpers.js';
 
 const cache = (uuid: string) => `${R}/cache/shop/web/${uuid}:cache`;

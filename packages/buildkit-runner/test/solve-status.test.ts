@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { BuildEvent } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
-import { parseTraceLine, SolveStatusReader } from '../src/index.js';
+import { SolveStatusReader } from '../src/progress/read-solve-status.js';
+import { parseTraceLine } from '../src/progress/solve-status.js';
 import { fixturePath, traceEvents } from './helpers.js';
 
 function ofType<T extends BuildEvent['type']>(

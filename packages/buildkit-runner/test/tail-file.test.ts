@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LineSplitter } from '../src/line-splitter.js';
-import { tailFile } from '../src/tail-file.js';
+import { LineSplitter } from '../src/progress/line-splitter.js';
+import { tailFile } from '../src/progress/tail-file.js';
 
 const dirs: string[] = [];
 afterEach(() => {

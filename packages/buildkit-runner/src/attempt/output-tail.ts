@@ -1,4 +1,4 @@
-import { LineSplitter } from './line-splitter.js';
+import { LineSplitter } from '../progress/line-splitter.js';
 
 /** The last `size` lines of a process's own output; older lines are dropped as new ones arrive. */
 export class OutputTail {

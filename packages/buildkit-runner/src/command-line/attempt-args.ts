@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import type { EngineSettings } from '../engine/options.js';
 import { buildctlArgs } from './buildctl-args.js';
 import { buildxArgs } from './buildx-args.js';
-import type { EngineSettings } from './options.js';
 import type { BuildCommandRequest } from './validate-request.js';
 
 /** The files one attempt has buildctl (or buildx) write, inside the attempt's own directory. */

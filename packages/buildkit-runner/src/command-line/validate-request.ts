@@ -1,6 +1,6 @@
 import { CacheRefError, parseImageReference } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
-import { BuildkitError } from './errors.js';
+import { BuildkitError } from '../failures/errors.js';
 
 /** The parts of a request that shape the command line. */
 export type BuildCommandRequest = Pick<

@@ -2,14 +2,14 @@ import { access } from 'node:fs/promises';
 import { engineTempPlaceholder } from '@deployer/cache-ref';
 import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
 import { RetryError, withRetry } from '@deployer/retry';
-import { runAttempt } from './attempt.js';
+import { runAttempt } from '../attempt/attempt.js';
+import { attemptArgs, attemptFiles } from '../command-line/attempt-args.js';
+import { validateBuildRequest } from '../command-line/validate-request.js';
+import { missingBlobDigest } from '../failures/classify.js';
+import { corruptRefsToReport } from '../failures/corrupt-cache.js';
+import { BuildkitError } from '../failures/errors.js';
 import { cancellation } from './cancellation.js';
-import { missingBlobDigest } from './classify.js';
-import { attemptArgs, attemptFiles } from './command-line.js';
-import { corruptRefsToReport } from './corrupt-cache.js';
-import { BuildkitError } from './errors.js';
 import { type BuildkitEngineOptions, type EngineSettings, resolveEngineOptions } from './options.js';
-import { validateBuildRequest } from './validate-request.js';
 
 export interface BuildkitEngine {
   readonly name: 'buildkit';

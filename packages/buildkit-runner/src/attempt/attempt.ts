@@ -2,15 +2,15 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { makeOwnedTempDir, ProcessError, runProcess } from '@deployer/process';
-import { classifyFailure } from './classify.js';
-import { attemptArgs, attemptFiles } from './command-line.js';
-import { BuildkitError } from './errors.js';
+import { attemptArgs, attemptFiles } from '../command-line/attempt-args.js';
+import type { EngineSettings } from '../engine/options.js';
+import { classifyFailure } from '../failures/classify.js';
+import { BuildkitError } from '../failures/errors.js';
+import { type ProgressSummary, ProgressTracker } from '../progress/progress-tracker.js';
+import { SolveStatusReader } from '../progress/read-solve-status.js';
+import { tailFile } from '../progress/tail-file.js';
 import { readBuildMetadata } from './metadata.js';
-import type { EngineSettings } from './options.js';
 import { OutputTail } from './output-tail.js';
-import { type ProgressSummary, ProgressTracker } from './progress-tracker.js';
-import { SolveStatusReader } from './read-solve-status.js';
-import { tailFile } from './tail-file.js';
 
 export interface AttemptInput {
   request: EngineBuildRequest;

@@ -1,4 +1,4 @@
-import { BuildkitError } from './errors.js';
+import { BuildkitError } from '../failures/errors.js';
 
 export interface Cancellation {
   signal: AbortSignal;

@@ -1,6 +1,6 @@
+import type { ProgressSummary } from '../progress/progress-tracker.js';
+import { isCountedStep, parseStepName } from '../progress/step-name.js';
 import { BuildkitError, type BuildkitErrorCode, type BuildkitErrorDetails } from './errors.js';
-import type { ProgressSummary } from './progress-tracker.js';
-import { isCountedStep, parseStepName } from './step-name.js';
 
 export interface FailureContext {
   exitCode: number | null;

@@ -1,4 +1,4 @@
-import { BuildkitError } from './errors.js';
+import { BuildkitError } from '../failures/errors.js';
 
 /** TLS material for a `tcp://` daemon: paths, handed to buildctl as `--tlscacert/--tlscert/--tlskey`. */
 export interface BuildkitTls {

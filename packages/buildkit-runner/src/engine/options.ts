@@ -1,6 +1,11 @@
 import { defaultRetryPolicy, type RetryPolicy } from '@deployer/retry';
-import { type BuildkitAddress, type BuildkitTls, parseBuildkitAddress, validateTls } from './address.js';
-import { BuildkitError } from './errors.js';
+import {
+  type BuildkitAddress,
+  type BuildkitTls,
+  parseBuildkitAddress,
+  validateTls,
+} from '../command-line/address.js';
+import { BuildkitError } from '../failures/errors.js';
 
 export interface BuildkitEngineOptions {
   /** `buildctl` (default) talks to a BuildKit daemon; `buildx` runs `docker buildx build` (laptops). */
