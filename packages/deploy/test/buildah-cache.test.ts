@@ -2,16 +2,15 @@ import type { RegistryPort } from '@deployer/contracts';
 import type { LocalRegistry } from '@deployer/local-registry';
 import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentCacheRefs, environmentCacheRepository } from '../src/cache/environment-caches.js';
 import {
   collectGarbage,
   downEnvironment,
   type Environment,
-  environmentCacheRefs,
-  environmentCacheRepository,
-  imageRef,
   listEnvironmentCache,
   parseDuration,
 } from '../src/index.js';
+import { imageRef } from '../src/plan/image-refs.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushBuildahCache, pushCache, pushImage, snapshotRegistry } from './support/seed.js';
 

@@ -1,12 +1,8 @@
 import type { RegistryPort } from '@deployer/contracts';
 import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  collectGarbage,
-  downEnvironment,
-  environmentCacheRefs,
-  environmentCacheRepository,
-} from '../src/index.js';
+import { environmentCacheRefs, environmentCacheRepository } from '../src/cache/environment-caches.js';
+import { collectGarbage, downEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushCache, pushImage } from './support/seed.js';
 

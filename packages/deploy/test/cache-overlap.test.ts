@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadEnvironment, SpecError } from '../src/index.js';
-import { refuseCacheImageOverlap } from '../src/spec/cache-overlap.js';
+import { refuseCacheImageOverlap } from '../src/spec/checks/refuse-cache-image-overlap.js';
 import { createFixture, serviceFiles } from './support/fixture.js';
 
 const registry = { host: 'registry.example.test:5000', repository: 'shop' };

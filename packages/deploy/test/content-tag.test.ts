@@ -1,7 +1,8 @@
 import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { contentTag, contextFiles, loadDockerIgnore, parseDockerIgnore } from '../src/index.js';
+import { contentTag, contextFiles, loadDockerIgnore } from '../src/plan/content-tag.js';
+import { parseDockerIgnore } from '../src/plan/dockerignore.js';
 import { createFixture, type Fixture } from './support/fixture.js';
 
 describe('parseDockerIgnore', () => {

@@ -1,6 +1,7 @@
 import { parseImageReference, runExportTag } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { downEnvironment, environmentCacheRefs } from '../src/index.js';
+import { environmentCacheRefs } from '../src/cache/environment-caches.js';
+import { downEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushCache, snapshotRegistry } from './support/seed.js';
 

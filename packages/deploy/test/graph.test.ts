@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dependencyOrder, dependentsOf, SpecError, withDependencies } from '../src/index.js';
+import { SpecError } from '../src/index.js';
+import { dependencyOrder, dependentsOf, withDependencies } from '../src/spec/service-dependencies.js';
 
 const nodes = [
   { name: 'web', dependsOn: ['api'] },

@@ -1,6 +1,7 @@
 import type { LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
-import { type EnvironmentPlan, holdLease, isNewerRun, planEnvironment } from '../src/index.js';
+import { holdLease, isNewerRun } from '../src/coordination/lease.js';
+import { type EnvironmentPlan, planEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
 // The two orders in which two processes' claims can land on one lease, against a real registry: the

@@ -1,6 +1,7 @@
 import { runExportTag, runScopedExport } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { collectRunExports, decidePromotion, planEnvironment } from '../src/index.js';
+import { decidePromotion } from '../src/cache/promote.js';
+import { collectRunExports, planEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
 const shared = useRegistryEnvironments('promote');

@@ -2,11 +2,11 @@ import type { RegistryPort } from '@deployer/contracts';
 import type { LocalRegistry } from '@deployer/local-registry';
 import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { environmentCacheRefs } from '../src/cache/environment-caches.js';
 import {
   buildEnvironment,
   collectGarbage,
   downEnvironment,
-  environmentCacheRefs,
   listEnvironmentCache,
   parseDuration,
   planEnvironment,

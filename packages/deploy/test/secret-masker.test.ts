@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SecretMasker, secretMark, tooShortToMask } from '../src/index.js';
+import { SecretMasker } from '../src/index.js';
+import { secretMark, tooShortToMask } from '../src/secrets/secret-masker.js';
 
 const token = 'tok-9f8e7d6c5b4a';
 

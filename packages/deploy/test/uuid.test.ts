@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BuildUuidError,
-  generateBuildUuid,
-  isBuildUuid,
-  isInputError,
-  validateBuildUuid,
-} from '../src/index.js';
+import { BuildUuidError, generateBuildUuid, isInputError, validateBuildUuid } from '../src/index.js';
+import { isBuildUuid } from '../src/uuid/build-uuid.js';
 
 function sequence(...values: number[]): () => number {
   let index = 0;

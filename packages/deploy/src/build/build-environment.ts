@@ -1,6 +1,6 @@
 import { defaultSupersession } from '../coordination/supersession.js';
-import type { EnvironmentPlan } from '../plan.js';
-import { checkSecretSources, secretMasking } from '../secrets.js';
+import type { EnvironmentPlan } from '../plan/plan-environment.js';
+import { checkSecretSources, secretMasking } from '../secrets/secret-masking.js';
 import type { DeployEventBody } from './events.js';
 import type { BuildEnvironmentOptions } from './options.js';
 import { type BuildReport, type ServiceResult, summarize } from './report.js';

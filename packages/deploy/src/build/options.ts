@@ -1,7 +1,6 @@
+import type { BuildEngine, RegistryPort } from '@deployer/contracts';
 import type { LeaseOptions } from '../coordination/lease.js';
 import type { Supersession } from '../coordination/supersession.js';
-import type { BuildEngine } from '../ports/engine.js';
-import type { RegistryPort } from '../ports/registry.js';
 import type { DeployEvent } from './events.js';
 
 export interface BuildEnvironmentOptions {

@@ -1,4 +1,4 @@
-import type { ServicePlan } from '../plan.js';
+import type { ServicePlan } from '../plan/plan-environment.js';
 import type { ServiceResult } from './report.js';
 import { baseResult, cancelledResult, supersededResult } from './service-result.js';
 

@@ -1,5 +1,5 @@
 import type { EngineBuildResult, EngineFailure } from '@deployer/contracts';
-import type { ServicePlan } from '../plan.js';
+import type { ServicePlan } from '../plan/plan-environment.js';
 import type { ServiceResult } from './report.js';
 
 /** A failed result with nothing done yet; the other shapes start from it. */

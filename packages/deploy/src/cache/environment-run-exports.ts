@@ -1,7 +1,7 @@
 import { isRunExportTagOf, parseRunExportTag } from '@deployer/cache-ref';
-import { environmentCacheTags } from '../cache-refs.js';
-import type { ImageRegistry } from '../ports/registry.js';
-import type { Environment } from '../spec/load.js';
+import type { ImageRegistry } from '@deployer/contracts';
+import type { Environment } from '../spec/load-environment.js';
+import { environmentCacheTags } from './environment-caches.js';
 
 /**
  * One environment's run export tags of one service (cache-ref's run-export.ts) still in the registry, under

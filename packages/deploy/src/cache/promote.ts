@@ -1,7 +1,6 @@
 import type { RunExport } from '@deployer/cache-ref';
-import type { LeaseHolder } from '@deployer/contracts';
+import type { ImageRegistry, LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { isNewerRun } from '../coordination/lease.js';
-import type { ImageRegistry, RegistryPort } from '../ports/registry.js';
 
 /*
  * One writer per ref by construction (see cache-ref's run-export.ts): a BuildKit run exports its cache to

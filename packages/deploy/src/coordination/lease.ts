@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LeaseHolder } from '@deployer/contracts';
-import type { LeaseRegistry } from '../ports/registry.js';
+import type { LeaseHolder, LeaseRegistry } from '@deployer/contracts';
 import { SupersededError } from './superseded-error.js';
 
 /*

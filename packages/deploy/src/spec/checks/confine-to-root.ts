@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { SpecError } from '../errors.js';
+import { SpecError } from '../../errors.js';
 
 /**
  * Specs come from pull requests: every path they name (context, Dockerfile, secret file) must stay

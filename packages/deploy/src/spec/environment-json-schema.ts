@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EnvironmentSpecSchema } from './schema.js';
+import { EnvironmentSpecSchema } from './environment-schema.js';
 
 /**
  * The JSON Schema of environment specs, for editors (`# yaml-language-server: $schema=…`). Shipped as

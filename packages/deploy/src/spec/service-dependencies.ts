@@ -1,5 +1,5 @@
-import { SpecError } from './errors.js';
-import { formatSpecPath } from './spec/issue-path.js';
+import { SpecError } from '../errors.js';
+import { formatSpecPath } from './spec-path.js';
 
 export interface DependencyNode {
   name: string;

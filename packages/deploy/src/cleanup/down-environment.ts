@@ -1,11 +1,11 @@
 import { isBuildahCacheTag } from '@deployer/cache-ref';
-import { environmentRunExports } from './cache/environment-run-exports.js';
+import type { CacheRegistry, ImageRegistry } from '@deployer/contracts';
+import { environmentCacheRefs, environmentCacheRepository } from '../cache/environment-caches.js';
+import { environmentRunExports } from '../cache/environment-run-exports.js';
+import { imageRef, imageRepository, isContentTag } from '../plan/image-refs.js';
+import type { Environment } from '../spec/load-environment.js';
+import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { whyKeepCacheRef } from './cache-deletion.js';
-import { environmentCacheRefs, environmentCacheRepository } from './cache-refs.js';
-import { imageRef, imageRepository, isContentTag } from './image-refs.js';
-import type { CacheRegistry, ImageRegistry } from './ports/registry.js';
-import type { Environment } from './spec/load.js';
-import { validateBuildUuid } from './uuid.js';
 
 export interface DownOptions {
   registry: ImageRegistry & CacheRegistry;

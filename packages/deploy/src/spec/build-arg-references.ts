@@ -1,5 +1,5 @@
 import { SpecError } from '../errors.js';
-import { formatSpecPath } from './issue-path.js';
+import { formatSpecPath } from './spec-path.js';
 
 /** Anything that looks like one of our references; what is not one of the forms below is an error. */
 const candidatePattern = /\$\{((?:registry|services)\.[^}]*)\}/g;

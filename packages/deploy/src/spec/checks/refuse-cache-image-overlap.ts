@@ -1,7 +1,7 @@
 import { parseImageReference } from '@deployer/cache-ref';
-import { SpecError } from '../errors.js';
-import { imageRepository } from '../image-refs.js';
-import { formatSpecPath } from './issue-path.js';
+import { SpecError } from '../../errors.js';
+import { imageRepository } from '../../plan/image-refs.js';
+import { formatSpecPath } from '../spec-path.js';
 
 /**
  * Where refs live (cache-ref's layout, deploy's image-refs), with C the cache repository:

@@ -1,5 +1,5 @@
-import { BuildUuidError } from './errors.js';
-import { adjectives, nouns } from './uuid-words.js';
+import { BuildUuidError } from '../errors.js';
+import { adjectives, nouns } from './build-uuid-words.js';
 
 /** A DNS-label-sized, lower-case name: usable as a cache path component, an image tag and a hostname. */
 const buildUuidPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;

@@ -5,7 +5,7 @@ import {
   validateRepositoryPath,
 } from '@deployer/cache-ref';
 import { z } from 'zod';
-import { buildUuidMaxLength, validateBuildUuid } from '../uuid.js';
+import { buildUuidMaxLength, validateBuildUuid } from '../uuid/build-uuid.js';
 
 /** Turns a throwing validator (cache-ref's, ours) into a zod refinement keeping its message. */
 function accepts(check: (value: string) => unknown) {

@@ -6,17 +6,16 @@ import {
   cacheFlavourOf,
   planCache,
 } from '@deployer/cache-ref';
-import type { SecretSource } from '@deployer/contracts';
+import type { ImageRegistry, SecretSource } from '@deployer/contracts';
+import { SpecError } from '../errors.js';
+import { interpolateArgs } from '../spec/build-arg-references.js';
+import { insecureRegistries } from '../spec/insecure-registries.js';
+import type { Environment } from '../spec/load-environment.js';
+import { withDependencies } from '../spec/service-dependencies.js';
+import { formatSpecPath } from '../spec/spec-path.js';
+import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { contentTag } from './content-tag.js';
-import { SpecError } from './errors.js';
-import { withDependencies } from './graph.js';
 import { imageRef } from './image-refs.js';
-import { insecureRegistries } from './insecure-registries.js';
-import type { ImageRegistry } from './ports/registry.js';
-import { interpolateArgs } from './spec/interpolate.js';
-import { formatSpecPath } from './spec/issue-path.js';
-import type { Environment } from './spec/load.js';
-import { validateBuildUuid } from './uuid.js';
 
 export interface PlanOptions {
   buildUuid: string;

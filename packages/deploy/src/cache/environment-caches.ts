@@ -1,5 +1,5 @@
 import { type CacheLocation, cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
-import type { Environment } from './spec/load.js';
+import type { Environment } from '../spec/load-environment.js';
 
 const strategies: readonly ResolvedStrategy[] = ['path', 'tag'];
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { SpecError } from './errors.js';
-import type { EnvironmentPlan } from './plan.js';
+import { SpecError } from '../errors.js';
+import type { EnvironmentPlan } from '../plan/plan-environment.js';
+import { formatSpecPath } from '../spec/spec-path.js';
 import { minimumMaskedLength, SecretMasker, tooShortToMask } from './secret-masker.js';
-import { formatSpecPath } from './spec/issue-path.js';
 
 /**
  * Before anything starts: every secret a planned build needs from the environment is set. Only names

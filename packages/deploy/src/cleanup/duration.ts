@@ -1,4 +1,4 @@
-import { DurationError } from './errors.js';
+import { DurationError } from '../errors.js';
 
 const unitMs = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const;
 

@@ -1,7 +1,7 @@
-import { cacheRepository } from '../cache-refs.js';
+import type { CacheRegistry, ImageRegistry } from '@deployer/contracts';
+import { cacheRepository } from '../cache/environment-caches.js';
 import { defaultLeaseStaleAfterMs } from '../coordination/lease.js';
-import type { CacheRegistry, ImageRegistry } from '../ports/registry.js';
-import type { Environment } from '../spec/load.js';
+import type { Environment } from '../spec/load-environment.js';
 
 export interface RunExportGcOptions {
   registry: ImageRegistry & CacheRegistry;

@@ -1,7 +1,6 @@
 import { type ExportRun, runScopedExport } from '@deployer/cache-ref';
-import type { EngineArgv, EngineBuildRequest } from '@deployer/contracts';
-import type { EnvironmentPlan, ServicePlan } from './plan.js';
-import type { BuildEngine } from './ports/engine.js';
+import type { BuildEngine, EngineArgv, EngineBuildRequest } from '@deployer/contracts';
+import type { EnvironmentPlan, ServicePlan } from './plan-environment.js';
 
 /** What a run adds to every request beyond the plan. */
 export interface RequestExtras {

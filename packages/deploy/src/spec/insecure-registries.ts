@@ -1,4 +1,4 @@
-import type { Environment } from './spec/load.js';
+import type { Environment } from './load-environment.js';
 
 /** Registry hosts the environment reaches over plain HTTP: its image and cache registries where insecure. */
 export function insecureRegistries(environment: Environment): string[] {

@@ -1,6 +1,6 @@
-import { SpecError } from '../errors.js';
-import { formatSpecPath } from './issue-path.js';
-import { ServiceNameSchema } from './schema.js';
+import { SpecError } from '../../errors.js';
+import { ServiceNameSchema } from '../environment-schema.js';
+import { formatSpecPath } from '../spec-path.js';
 
 const reserved = '__proto__';
 

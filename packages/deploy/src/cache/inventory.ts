@@ -1,7 +1,6 @@
-import type { CacheRefInfo } from '@deployer/contracts';
-import { cacheRepository, environmentCaches } from './cache-refs.js';
-import type { CacheRegistry } from './ports/registry.js';
-import type { Environment } from './spec/load.js';
+import type { CacheRefInfo, CacheRegistry } from '@deployer/contracts';
+import type { Environment } from '../spec/load-environment.js';
+import { cacheRepository, environmentCaches } from './environment-caches.js';
 
 export interface CacheInventoryEntry extends CacheRefInfo {
   service: string;

@@ -4,21 +4,21 @@ import { type CacheConfig, CacheConfigSchema, type EngineChoice } from '@deploye
 import type { SecretSource } from '@deployer/contracts';
 import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
-import { dependencyOrder } from '../graph.js';
-import { refuseCacheImageOverlap } from './cache-overlap.js';
-import { confinePath, type SpecRoot, specRoot } from './confine.js';
-import { checkArgReferences } from './interpolate.js';
-import { issueMessage } from './issue-message.js';
-import { formatSpecPath } from './issue-path.js';
-import { applyOverrides, type EnvironmentOverrides } from './overrides.js';
-import { refuseReservedKeys } from './reserved-keys.js';
+import { checkArgReferences } from './build-arg-references.js';
+import { confinePath, type SpecRoot, specRoot } from './checks/confine-to-root.js';
+import { refuseCacheImageOverlap } from './checks/refuse-cache-image-overlap.js';
+import { refuseReservedKeys } from './checks/refuse-reserved-keys.js';
+import { applyOverrides, type EnvironmentOverrides } from './environment-overrides.js';
 import {
   type EnvironmentSpec,
   EnvironmentSpecSchema,
   type ServiceSpec,
   secretFileRule,
   secretFileSafe,
-} from './schema.js';
+} from './environment-schema.js';
+import { dependencyOrder } from './service-dependencies.js';
+import { formatSpecPath } from './spec-path.js';
+import { issueMessage } from './zod-issue-message.js';
 
 export interface ResolvedService {
   name: string;
