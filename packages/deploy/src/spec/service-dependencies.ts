@@ -58,20 +58,3 @@ export function withDependencies(nodes: readonly DependencyNode[], selected: Ite
   for (const name of selected) add(name);
   return result;
 }
-
-/** Every service that depends on `name`, transitively. */
-export function dependentsOf(nodes: readonly DependencyNode[], name: string): Set<string> {
-  const result = new Set<string>();
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const node of nodes) {
-      if (result.has(node.name)) continue;
-      if (node.dependsOn.some((dependency) => dependency === name || result.has(dependency))) {
-        result.add(node.name);
-        grew = true;
-      }
-    }
-  }
-  return result;
-}
