@@ -9,8 +9,8 @@ import type { CacheEndpoint, CachePlan } from './plan-cache.js';
  * at once, whatever their timing, and readers only ever see complete manifests.
  *
  * `--` never occurs in a cache tag (`cache`, `cache-<service>-<uuid>`: every component is a portable
- * component, which has no `--`, see grammar/sanitize.ts), so a run tag never equals any environment's or service's
- * cache tag, and the first `--` of a tag tells a run tag apart.
+ * component, which has no `--`, see grammar/sanitize.ts), so a run tag never equals any environment's or
+ * service's cache tag, and the first `--` of a tag tells a run tag apart.
  */
 
 /** Marks a run tag: the first `--` in a tag. */
