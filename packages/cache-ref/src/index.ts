@@ -1,26 +1,25 @@
-export {
-  type BuildahCacheOptions,
-  buildahCacheArgs,
-  isBuildahCacheTag,
-  renderBuildahCache,
-} from './buildah.js';
-export {
-  type BuildkitCacheOptions,
-  buildctlCacheArgs,
-  type RenderOptions,
-  renderBuildkitCache,
-} from './buildkit.js';
-export { cacheHitRatio } from './cache-hit-ratio.js';
+// The public API: what a platform team needs to plan, render and recognise deployer's cache refs.
+// Everything else (patterns, sanitising, strategy resolution, schema parts) stays internal.
+
+// Configuration and registry profiles.
 export {
   type CacheConfig,
   type CacheConfigInput,
   CacheConfigSchema,
   type CacheStrategy,
-  CacheStrategySchema,
   cacheConfigJsonSchema,
   parseCacheConfig,
   type ResolvedStrategy,
-} from './config.js';
+} from './config/cache-config.js';
+export {
+  type RegistryKind,
+  type RegistryProfile,
+  type RegistryProfileOverride,
+  registryKinds,
+  resolveRegistryProfile,
+} from './config/registry-profiles.js';
+// Engine names and the values every engine shares.
+export { cacheHitRatio } from './engines/cache-hit-ratio.js';
 export {
   type CacheFlavour,
   cacheFlavourOf,
@@ -28,43 +27,45 @@ export {
   type EngineChoice,
   type EngineName,
   engineChoices,
-} from './engine-names.js';
-export { engineTempPlaceholder } from './engine-temp-placeholder.js';
+} from './engines/engine-names.js';
+export { engineTempPlaceholder } from './engines/engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
+// Engine cache flags.
+export {
+  type BuildahCacheOptions,
+  buildahCacheArgs,
+  isBuildahCacheTag,
+  renderBuildahCache,
+} from './flags/buildah-flags.js';
+export {
+  type BuildkitCacheOptions,
+  buildctlCacheArgs,
+  type RenderOptions,
+  renderBuildkitCache,
+} from './flags/buildkit-flags.js';
+// Image references (distribution grammar).
+export {
+  formatImageReference,
+  type ImageReference,
+  parseImageReference,
+  validateRegistryHost,
+  validateRepositoryPath,
+} from './grammar/reference.js';
+// Plans: which refs a build reads, writes and leases; where a run exports.
 export {
   type CacheLocation,
   type CacheLocationInput,
   type CacheLocations,
   cacheLocation,
   cacheLocations,
-  leaseLocation,
-  resolveStrategy,
-} from './layout.js';
+} from './plan/cache-location.js';
 export {
   type CacheEndpoint,
   type CachePlan,
   type CachePlanInput,
   type LeaseEndpoint,
   planCache,
-} from './plan.js';
-export {
-  detectRegistryKind,
-  type RegistryKind,
-  RegistryKindSchema,
-  type RegistryProfile,
-  type RegistryProfileOverride,
-  RegistryProfileSchema,
-  registryKinds,
-  resolveRegistryProfile,
-} from './profiles.js';
-export {
-  dockerHubRegistry,
-  formatImageReference,
-  type ImageReference,
-  parseImageReference,
-  validateRegistryHost,
-  validateRepositoryPath,
-} from './reference.js';
+} from './plan/plan-cache.js';
 export {
   type ExportRun,
   isRunExportTag,
@@ -74,5 +75,4 @@ export {
   type RunExport,
   runExportTag,
   runScopedExport,
-} from './run-export.js';
-export { type SanitizeOptions, sanitizeComponent } from './sanitize.js';
+} from './plan/run-export.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheFlavourOf, engineChoices } from '../src/engine-names.js';
+import { cacheFlavourOf, engineChoices } from '../src/engines/engine-names.js';
 
 describe('cacheFlavourOf', () => {
   it('gives buildah its own flavour and BuildKit to buildkit, buildx and auto', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectRegistryKind, resolveRegistryProfile } from '../src/index.js';
+import { detectRegistryKind, resolveRegistryProfile } from '../src/config/registry-profiles.js';
 
 describe('detectRegistryKind', () => {
   it.each([

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { detectRegistryKind } from '../src/config/registry-profiles.js';
 import {
   type CachePlan,
   CacheRefError,
-  detectRegistryKind,
   parseCacheConfig,
   parseImageReference,
   planCache,

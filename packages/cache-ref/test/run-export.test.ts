@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tagPattern } from '../src/grammar.js';
+import { tagPattern } from '../src/grammar/patterns.js';
 import {
   buildctlCacheArgs,
   type CacheConfigInput,

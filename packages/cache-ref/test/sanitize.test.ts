@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CacheRefError,
-  cacheLocations,
-  parseCacheConfig,
-  planCache,
-  sanitizeComponent,
-} from '../src/index.js';
+import { sanitizeComponent } from '../src/grammar/sanitize.js';
+import { CacheRefError, cacheLocations, parseCacheConfig, planCache } from '../src/index.js';
 
 const options = { maxLength: 63, what: 'service' };
 

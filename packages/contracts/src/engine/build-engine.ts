@@ -1,4 +1,6 @@
-import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from './contract.js';
+import type { EngineBuildRequest } from './build-request.js';
+import type { EngineBuildResult } from './build-result.js';
+import type { EngineArgv } from './engine-argv.js';
 
 /**
  * The build engine port. deploy asks for it; @deployer/buildkit-runner and @deployer/buildah-runner satisfy

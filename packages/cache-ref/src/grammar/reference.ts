@@ -1,4 +1,4 @@
-import { CacheRefError } from './errors.js';
+import { CacheRefError } from '../errors.js';
 import {
   digestPattern,
   hostPattern,
@@ -6,7 +6,7 @@ import {
   pathComponentPattern,
   tagLengthMax,
   tagPattern,
-} from './grammar.js';
+} from './patterns.js';
 
 export interface ImageReference {
   /** `host[:port]`; `docker.io` for Docker Hub. */

@@ -1,6 +1,6 @@
-import { tagLengthMax } from './grammar.js';
-import { shortHash, shortHashLength } from './hash.js';
-import type { CacheEndpoint, CachePlan } from './plan.js';
+import { tagLengthMax } from '../grammar/patterns.js';
+import { shortHash, shortHashLength } from '../grammar/short-hash.js';
+import type { CacheEndpoint, CachePlan } from './plan-cache.js';
 
 /*
  * One writer per ref by construction: a run never exports to an environment's cache ref itself but to a
@@ -9,8 +9,8 @@ import type { CacheEndpoint, CachePlan } from './plan.js';
  * at once, whatever their timing, and readers only ever see complete manifests.
  *
  * `--` never occurs in a cache tag (`cache`, `cache-<service>-<uuid>`: every component is a portable
- * component, which has no `--`, see sanitize.ts), so a run tag never equals any environment's or service's
- * cache tag, and the first `--` of a tag tells a run tag apart.
+ * component, which has no `--`, see grammar/sanitize.ts), so a run tag never equals any environment's or
+ * service's cache tag, and the first `--` of a tag tells a run tag apart.
  */
 
 /** Marks a run tag: the first `--` in a tag. */

@@ -1,4 +1,4 @@
-import type { CachePlan } from './plan.js';
+import type { CachePlan } from '../plan/plan-cache.js';
 
 export interface BuildkitCacheOptions {
   /** `--import-cache` values, in priority order. */

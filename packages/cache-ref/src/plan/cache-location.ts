@@ -1,8 +1,8 @@
-import type { CacheStrategy, ResolvedStrategy } from './config.js';
-import { CacheRefError } from './errors.js';
-import { nameTotalLengthMax, tagLengthMax } from './grammar.js';
-import type { RegistryProfile } from './profiles.js';
-import { sanitizeComponent } from './sanitize.js';
+import type { CacheStrategy, ResolvedStrategy } from '../config/cache-config.js';
+import type { RegistryProfile } from '../config/registry-profiles.js';
+import { CacheRefError } from '../errors.js';
+import { nameTotalLengthMax, tagLengthMax } from '../grammar/patterns.js';
+import { sanitizeComponent } from '../grammar/sanitize.js';
 
 /** Components longer than this are shortened (with a hash), keeping refs readable and DNS-label sized. */
 const componentLengthMax = 63;

@@ -1,9 +1,9 @@
-import type { CacheConfig, ResolvedStrategy } from './config.js';
-import type { CacheFlavour } from './engine-names.js';
-import { CacheRefError } from './errors.js';
-import { cacheLocation, leaseLocation, resolveStrategy } from './layout.js';
-import { type RegistryProfile, resolveRegistryProfile } from './profiles.js';
-import { validateRepositoryPath } from './reference.js';
+import type { CacheConfig, ResolvedStrategy } from '../config/cache-config.js';
+import { type RegistryProfile, resolveRegistryProfile } from '../config/registry-profiles.js';
+import type { CacheFlavour } from '../engines/engine-names.js';
+import { CacheRefError } from '../errors.js';
+import { validateRepositoryPath } from '../grammar/reference.js';
+import { cacheLocation, leaseLocation, resolveStrategy } from './cache-location.js';
 
 export interface CacheEndpoint {
   /** Full reference, `host/repository:tag`. */

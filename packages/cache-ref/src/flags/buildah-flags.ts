@@ -1,5 +1,5 @@
-import type { RenderOptions } from './buildkit.js';
-import type { CachePlan } from './plan.js';
+import type { CachePlan } from '../plan/plan-cache.js';
+import type { RenderOptions } from './buildkit-flags.js';
 
 export interface BuildahCacheOptions {
   /** `--cache-from` repositories, in priority order. */

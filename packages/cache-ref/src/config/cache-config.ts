@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { CacheRefError } from './errors.js';
-import { RegistryKindSchema, RegistryProfileOverrideSchema } from './profiles.js';
-import { validateRegistryHost, validateRepositoryPath } from './reference.js';
+import { CacheRefError } from '../errors.js';
+import { validateRegistryHost, validateRepositoryPath } from '../grammar/reference.js';
+import { RegistryKindSchema, RegistryProfileOverrideSchema } from './registry-profiles.js';
 
 function accepts(check: (value: string) => unknown) {
   return (value: string, ctx: z.RefinementCtx) => {

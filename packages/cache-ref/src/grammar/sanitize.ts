@@ -1,6 +1,6 @@
-import { CacheRefError } from './errors.js';
-import { portableComponentPattern } from './grammar.js';
-import { shortHash, shortHashLength } from './hash.js';
+import { CacheRefError } from '../errors.js';
+import { portableComponentPattern } from './patterns.js';
+import { shortHash, shortHashLength } from './short-hash.js';
 
 export interface SanitizeOptions {
   /** Longest result allowed, hash suffix included. */

@@ -1,0 +1,39 @@
+export interface StepTiming {
+  name: string;
+  /** Taken from an imported cache (or this daemon's local cache). */
+  cached: boolean;
+  /** Run by another, concurrent build of the same step on the same daemon (see `step-shared`). */
+  shared: boolean;
+  durationMs: number;
+}
+
+/**
+ * Counted build steps. `cached` and `shared` are disjoint parts of `total`; the rest this build ran
+ * itself.
+ */
+export interface StepCounts {
+  total: number;
+  cached: number;
+  shared: number;
+}
+
+export interface EngineBuildResult {
+  /** `sha256:…` of the pushed image (manifest or index). */
+  imageDigest: string;
+  /** Digest of the exported cache manifest, where the engine reports one. */
+  cacheManifestDigest: string | null;
+  steps: StepCounts;
+  /**
+   * cached / (total - shared): of the steps this build resolved itself, the share its cache supplied.
+   * A shared step was neither built nor imported by this build, so it counts on neither side; 0 when no
+   * step was resolved by this build. cache-ref's cacheHitRatio() computes it.
+   */
+  cacheHitRatio: number;
+  stepTimings: StepTiming[];
+  /** Imported refs that did not exist: cache misses, not failures. */
+  missingCacheRefs: string[];
+  /** Imported refs found corrupt; the build succeeded by retrying without them. The caller deletes them. */
+  corruptCacheRefs: string[];
+  attempts: number;
+  durationMs: number;
+}
