@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildahBuildArgs, buildahGlobalArgs, buildahPushArgs } from '../src/args.js';
-import { BuildahError } from '../src/errors.js';
-import { renderRegistriesConf } from '../src/registries-conf.js';
+import { buildahBuildArgs, buildahGlobalArgs, buildahPushArgs } from '../src/command-line/args.js';
+import { renderRegistriesConf } from '../src/command-line/registries-conf.js';
+import { BuildahError } from '../src/failures/errors.js';
 
 const minimal = { contextDir: '/src/web', dockerfile: 'Dockerfile', images: ['reg.example/shop/web:abc'] };
 const context = {

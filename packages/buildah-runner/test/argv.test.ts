@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
-import { findFreePort, type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
+import {
+  findFreePort,
+  type LocalRegistry,
+  type SeededImage,
+  seedBusyboxBaseImage,
+  startLocalRegistry,
+} from '@deployer/local-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuildahEngine } from '../src/engine.js';
-import { type SeededImage, seedBusyboxBaseImage } from '../src/seed.js';
+import { createBuildahEngine } from '../src/engine/create-engine.js';
 import { fixturesDir } from './helpers/transcript.js';
 
 // `argv` is what `deployer plan` shows: the very `buildah build` argv a build then runs, its one

@@ -1,6 +1,6 @@
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { chooseCacheSource, plannedCacheSource } from '../src/cache-source.js';
+import { chooseCacheSource, plannedCacheSource } from '../src/cache-source/choose.js';
 
 const plan = planCache({
   config: parseCacheConfig({ registry: 'registry.example', repository: 'cache/shop' }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, type FailureFacts, refInMessage } from '../src/classify.js';
-import { BuildahError } from '../src/errors.js';
+import { classifyFailure, type FailureFacts, refInMessage } from '../src/failures/classify.js';
+import { BuildahError } from '../src/failures/errors.js';
 import { readTranscript, replay } from './helpers/transcript.js';
 
 /** The facts the engine hands the classifier after a recorded build. */

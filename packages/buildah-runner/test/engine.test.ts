@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
-import { findFreePort, type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
+import {
+  findFreePort,
+  type LocalRegistry,
+  type SeededImage,
+  seedBusyboxBaseImage,
+  startLocalRegistry,
+} from '@deployer/local-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuildahEngine } from '../src/engine.js';
-import { BuildahError } from '../src/errors.js';
-import { type SeededImage, seedBusyboxBaseImage } from '../src/seed.js';
+import { createBuildahEngine } from '../src/engine/create-engine.js';
+import { BuildahError } from '../src/failures/errors.js';
 import { listProcesses, liveGroupMembers, waitFor } from './helpers/processes.js';
 import { inspectDigest, listTags } from './helpers/registry-tools.js';
 import { fixturesDir } from './helpers/transcript.js';

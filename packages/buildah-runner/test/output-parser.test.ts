@@ -1,6 +1,6 @@
 import type { BuildEvent } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
-import { BuildahOutputParser } from '../src/output-parser.js';
+import { BuildahOutputParser } from '../src/progress/output-parser.js';
 import { replay } from './helpers/transcript.js';
 
 const counted = (name: string) => replay(name).summary.steps.filter((step) => step.counted);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runBuildah } from '../src/process.js';
+import { runBuildah } from '../src/command-line/run-buildah.js';
 import { listProcesses, liveGroupMembers, waitFor } from './helpers/processes.js';
 
 // runBuildah only manages a process tree: a shell stands in for buildah to give it one with known shape.

@@ -1,7 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { seedBusyboxBaseImage } from '@deployer/buildah-runner';
-import { findRunningRegistry, startLocalRegistry, stopByPid } from '@deployer/local-registry';
+import {
+  findRunningRegistry,
+  seedBusyboxBaseImage,
+  startLocalRegistry,
+  stopByPid,
+} from '@deployer/local-registry';
 import { RegistryClient } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { Command, CommandContext } from '../cli/command.js';

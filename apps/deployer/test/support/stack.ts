@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seedBusyboxBaseImage } from '@deployer/buildah-runner';
-import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
+import { type LocalRegistry, seedBusyboxBaseImage, startLocalRegistry } from '@deployer/local-registry';
 
 /** What a real build needs here; the suite skips, saying which, when one is missing. */
 export function missingBuildTools(): string[] {

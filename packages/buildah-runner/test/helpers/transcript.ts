@@ -5,7 +5,7 @@ import {
   BuildahOutputParser,
   type BuildahOutputSummary,
   type OutputStream,
-} from '../../src/output-parser.js';
+} from '../../src/progress/output-parser.js';
 
 export const fixturesDir = join(import.meta.dirname, '..', 'fixtures');
 

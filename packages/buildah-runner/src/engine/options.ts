@@ -1,3 +1,5 @@
+import type { RepositoryProbe } from '../cache-source/probe.js';
+
 export type StorageDriver = 'vfs' | 'overlay';
 export type Isolation = 'chroot' | 'oci' | 'rootless';
 
@@ -8,15 +10,6 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Upper bound of one delay. Default 30000. */
   maxDelayMs?: number;
-}
-
-/** Tells whether a cache repository exists: null when it cannot tell. */
-export type RepositoryProbe = (repository: string, context: ProbeContext) => Promise<boolean | null>;
-
-export interface ProbeContext {
-  insecure: boolean;
-  authFile: string | null;
-  signal?: AbortSignal;
 }
 
 export interface BuildahEngineOptions {

@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { EngineBuildRequest } from '@deployer/contracts';
-import { BuildahError } from './errors.js';
+import { BuildahError } from '../failures/errors.js';
 
 /** Checks what buildah would otherwise fail on late or obscurely, naming what to fix. */
 export async function validateRequest(

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { EngineBuildRequest } from '@deployer/contracts';
-import { BuildahError } from './errors.js';
-import type { Isolation, StorageDriver } from './options.js';
+import type { Isolation, StorageDriver } from '../engine/options.js';
+import { BuildahError } from '../failures/errors.js';
 
 export interface GlobalArgsInput {
   storageRoot: string;

@@ -2,9 +2,7 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { buildahGlobalArgs, buildahPushArgs } from './args.js';
-import { BuildahError } from './errors.js';
-import type { StorageDriver } from './options.js';
+import { LocalRegistryError } from './errors.js';
 
 export interface SeedBusyboxOptions {
   /** `host[:port]` of the registry to push to. */
@@ -17,7 +15,8 @@ export interface SeedBusyboxOptions {
   busyboxPath?: string;
   /** Directory for buildah's storage; default a temporary one, removed afterwards. */
   storageRoot?: string;
-  storageDriver?: StorageDriver;
+  /** buildah's storage driver. Default `vfs`: works everywhere, no kernel overlay or fuse needed. */
+  storageDriver?: 'vfs' | 'overlay';
   buildahPath?: string;
   /** A docker config.json with credentials for the registry. */
   authFile?: string;
@@ -44,12 +43,12 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
   const dir = await mkdtemp(join(tmpdir(), 'deployer-seed-'));
   const storage = options.storageRoot ?? join(dir, 'storage');
   const env = options.env ?? process.env;
-  const global = buildahGlobalArgs({
-    storageRoot: join(storage, 'storage'),
-    runRoot: join(storage, 'run'),
-    storageDriver: options.storageDriver ?? 'vfs',
-    registriesConf: null,
-  });
+  // A private storage, so seeding never touches the user's images.
+  const global = [
+    `--root=${join(storage, 'storage')}`,
+    `--runroot=${join(storage, 'run')}`,
+    `--storage-driver=${options.storageDriver ?? 'vfs'}`,
+  ];
   const buildah = async (args: string[]): Promise<string> => {
     const result = await execa(options.buildahPath ?? 'buildah', [...global, ...args], {
       env,
@@ -58,13 +57,9 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
       reject: false,
     });
     if (result.exitCode !== 0) {
-      throw new BuildahError(
-        'BUILD_FAILED',
+      throw new LocalRegistryError(
+        'SEED_FAILED',
         `seeding ${ref}: buildah ${args[0]} failed: ${String(result.stderr).trim()}`,
-        {
-          kind: 'internal',
-          ref,
-        },
       );
     }
     return String(result.stdout).trim();
@@ -84,9 +79,15 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
     await buildah(['config', '--cmd=["/bin/sh"]', '--env=PATH=/bin', container]);
     const imageId = await buildah(['commit', '--quiet', '--rm', container]);
     const digestFile = join(dir, 'digest');
-    await buildah(
-      buildahPushArgs({ image: imageId, ref, digestFile, insecure, authFile: options.authFile ?? null }),
-    );
+    await buildah([
+      'push',
+      `--digestfile=${digestFile}`,
+      // Only a plain-HTTP registry turns TLS verification off.
+      ...(insecure ? ['--tls-verify=false'] : []),
+      ...(options.authFile === undefined ? [] : [`--authfile=${options.authFile}`]),
+      imageId,
+      `docker://${ref}`,
+    ]);
     return { ref, digest: (await readFile(digestFile, 'utf8')).trim() };
   } finally {
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });

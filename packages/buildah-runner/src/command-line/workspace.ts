@@ -2,8 +2,8 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeOwnedTempDir } from '@deployer/process';
+import type { BuildahEngineOptions } from '../engine/options.js';
 import { buildahGlobalArgs } from './args.js';
-import type { BuildahEngineOptions } from './options.js';
 import { renderRegistriesConf } from './registries-conf.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */

@@ -1,6 +1,6 @@
 import { ProcessError, type ProcessOutcome, runProcess } from '@deployer/process';
-import { BuildahError } from './errors.js';
-import type { OutputStream } from './output-parser.js';
+import { BuildahError } from '../failures/errors.js';
+import type { OutputStream } from '../progress/output-parser.js';
 
 export interface RunOptions {
   /** buildah's whole environment (nothing of this process's is added). */

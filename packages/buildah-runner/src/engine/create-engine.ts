@@ -1,0 +1,83 @@
+import { cacheHitRatio, engineTempPlaceholder } from '@deployer/cache-ref';
+import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import { chooseCacheSource, plannedCacheSource } from '../cache-source/choose.js';
+import { createWorkspace, workspaceLayout } from '../command-line/workspace.js';
+import { retryTransient } from '../failures/retry.js';
+import { buildArgs, buildOnce } from './build-once.js';
+import { BuildSession } from './build-session.js';
+import type { BuildahEngineOptions } from './options.js';
+import { probeCacheSources } from './probe-cache-sources.js';
+import { completeOwnCache, pushImages } from './push.js';
+import { validateRequest } from './validate.js';
+
+export interface BuildahEngine {
+  readonly name: 'buildah';
+  build(request: EngineBuildRequest): Promise<EngineBuildResult>;
+  /** The `buildah build` command line a build runs for this request; asks the registry, builds nothing. */
+  argv(request: EngineBuildRequest): Promise<EngineArgv>;
+}
+
+/** The build engine port over `buildah build` and `buildah push`: daemonless, no privileges needed. */
+export function createBuildahEngine(options: BuildahEngineOptions = {}): BuildahEngine {
+  return {
+    name: 'buildah',
+    build: (request) => build(new BuildSession(request, options)),
+    argv: (request) => plannedArgv(new BuildSession(request, options)),
+  };
+}
+
+/** One build in its own workspace: choose the cache source, build, push every image, complete the own cache. */
+async function build(session: BuildSession): Promise<EngineBuildResult> {
+  await validateRequest(session.request, session.env);
+  const workspace = await createWorkspace(session.options, [...session.insecure]);
+  session.useWorkspace(workspace);
+  try {
+    return await buildAndPush(session);
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+/**
+ * What `build` would start as `buildah build`, composed by the same `buildArgs`, its cache source probed
+ * the same way; the build's temporary directory as the placeholder. Secret sources are not checked:
+ * a plan is made before they are set up.
+ */
+async function plannedArgv(session: BuildSession): Promise<EngineArgv> {
+  session.useWorkspace(workspaceLayout(engineTempPlaceholder, session.options, [...session.insecure]));
+  const source = plannedCacheSource(session.request.cache.imports, await probeCacheSources(session));
+  return {
+    argv: [session.binary, ...session.workspace.globalArgs, ...buildArgs(session, source.cacheFrom)],
+    unresolved: source.unresolved,
+  };
+}
+
+async function buildAndPush(session: BuildSession): Promise<EngineBuildResult> {
+  const plan = session.request.cache;
+  const choice = chooseCacheSource(plan.imports, await probeCacheSources(session));
+  const built = await retryTransient(() => buildOnce(session, choice.cacheFrom), session.retryPolicy());
+  const imageDigest = await pushImages(session, built.value.imageId);
+  if (plan.export !== null) await completeOwnCache(session, built.value.summary.pulledCache, plan.export);
+
+  const counted = built.value.summary.steps.filter((step) => step.counted);
+  // buildah builds alone: no step is ever taken from a concurrent build, so none is shared.
+  const steps = { total: counted.length, cached: counted.filter((step) => step.cached).length, shared: 0 };
+  return {
+    imageDigest,
+    // buildah stores cache as one image per layer, not one cache manifest.
+    cacheManifestDigest: null,
+    steps,
+    cacheHitRatio: cacheHitRatio(steps),
+    stepTimings: counted.map((step) => ({
+      name: step.name,
+      cached: step.cached,
+      shared: false,
+      durationMs: step.durationMs ?? 0,
+    })),
+    missingCacheRefs: choice.missing.map((endpoint) => endpoint.ref),
+    // A cache image buildah cannot pull is a silent miss in 1.28: nothing to report.
+    corruptCacheRefs: [],
+    attempts: built.attempts,
+    durationMs: Date.now() - session.startedAt,
+  };
+}
