@@ -1,5 +1,5 @@
 import type { EngineChoice, EngineName } from '@deployer/cache-ref';
-import { execa } from 'execa';
+import { type CommandProbe, commandProbe } from './command-probe.js';
 
 /** `auto` found no engine on this machine: names what to install. */
 export class EngineUnavailableError extends Error {
@@ -7,23 +7,6 @@ export class EngineUnavailableError extends Error {
   readonly code = 'NO_ENGINE';
   /** Not a build failure: the machine lacks what the build needs, so nothing was started. */
   readonly kind = 'input';
-}
-
-/** Whether a command runs and exits 0, within a short time. */
-export type CommandProbe = (file: string, args: readonly string[]) => Promise<boolean>;
-
-/** A probe that runs commands with the given environment (its PATH decides what is found). */
-export function commandProbe(env: NodeJS.ProcessEnv = process.env): CommandProbe {
-  return async (file, args) => {
-    const result = await execa(file, args, {
-      reject: false,
-      timeout: 5_000,
-      stdin: 'ignore',
-      env,
-      extendEnv: false,
-    });
-    return !result.failed;
-  };
 }
 
 export interface EngineSelection {

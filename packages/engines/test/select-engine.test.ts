@@ -2,7 +2,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandProbe, EngineUnavailableError, selectEngine } from '../src/select-engine.js';
+import { commandProbe } from '../src/command-probe.js';
+import { EngineUnavailableError, selectEngine } from '../src/select-engine.js';
 
 // Real probes against real PATHs: a directory holding only the commands a case should find.
 let bin: string;

@@ -1,5 +1,4 @@
 export { isBuildkitCacheManifest } from './inventory/cache-manifest.js';
-export { parseCreatedAt } from './inventory/cache-measure.js';
 export {
   type CacheInventoryEntry,
   type CacheInventoryOptions,

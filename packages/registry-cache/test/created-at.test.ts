@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCreatedAt } from '../src/index.js';
+import { parseCreatedAt } from '../src/inventory/cache-measure.js';
 
 describe('parseCreatedAt', () => {
   it('reads Go RFC 3339 timestamps with nanoseconds and offsets', () => {

@@ -1,11 +1,13 @@
-import { putAnnotationManifest } from './annotation-manifest.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
-import { getBlob, headBlob, mountBlob, type UploadedBlob, uploadBlob } from './blobs.js';
-import type { CallOptions, RegistryContext } from './context.js';
-import { type CopyManifestInput, copyManifest } from './copy.js';
-import { HttpClient } from './http.js';
+import { getBlob, headBlob, mountBlob, type UploadedBlob, uploadBlob } from './blobs/blobs.js';
+import type { CallOptions, RegistryContext } from './http/context.js';
+import { HttpClient } from './http/http-client.js';
+import { type RetryOptions, resolveRetryOptions } from './http/retry-policy.js';
+import type { RequestEvent } from './http/send.js';
+import { putAnnotationManifest } from './manifests/annotation-manifest.js';
+import { type CopyManifestInput, copyManifest } from './manifests/copy.js';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -14,12 +16,10 @@ import {
   type ManifestHead,
   putManifest,
   resolveTag,
-} from './manifests.js';
-import { type RetryOptions, resolveRetryOptions } from './retry.js';
-import type { RequestEvent } from './send.js';
-import { collect, listCatalogPages, listTagPages, type PageOptions } from './tags.js';
-import type { Manifest } from './types.js';
-import { untag } from './untag.js';
+} from './manifests/manifests.js';
+import type { Manifest } from './manifests/types.js';
+import { untag } from './manifests/untag.js';
+import { collect, listCatalogPages, listTagPages, type PageOptions } from './tags/tags.js';
 
 export interface RegistryClientOptions {
   /** Registry host with optional port, as in image refs: `ghcr.io`, `127.0.0.1:5000`. */

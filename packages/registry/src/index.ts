@@ -1,16 +1,9 @@
-export { type AuthChallenge, parseChallenge } from './auth/challenge.js';
-export { getFromCredentialHelper } from './auth/credential-helper.js';
+// The public API: the client, its options and results, typed errors, OCI manifest types and media types.
 export type { Credentials } from './auth/credentials.js';
-export {
-  type DockerConfigOptions,
-  dockerConfigPath,
-  resolveDockerCredentials,
-} from './auth/docker-config.js';
-export type { UploadedBlob } from './blobs.js';
-export { isLoopbackHost, type PingResult, RegistryClient, type RegistryClientOptions } from './client.js';
-export { type CallOptions, formatRef } from './context.js';
-export type { CopyManifestInput } from './copy.js';
-export { sha256Digest } from './digest.js';
+export { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
+export type { UploadedBlob } from './blobs/blobs.js';
+export { sha256Digest } from './blobs/digest.js';
+export { type PingResult, RegistryClient, type RegistryClientOptions } from './client.js';
 export {
   isRegistryError,
   type RegistryApiError,
@@ -19,17 +12,18 @@ export {
   type RegistryErrorCode,
   type TransportErrorCode,
 } from './errors.js';
-export type { FetchedManifest, ManifestHead } from './manifests.js';
-export { mapLimit } from './map-limit.js';
-export { isIndexMediaType, isManifestMediaType, MANIFEST_ACCEPT, MediaTypes } from './media-types.js';
-export { parseRetryAfter, type RetryOptions } from './retry.js';
-export type { RequestEvent } from './send.js';
-export type { PageOptions } from './tags.js';
-export { nextLink } from './tags.js';
+export { type CallOptions, formatRef } from './http/context.js';
+export type { RetryOptions } from './http/retry-policy.js';
+export type { RequestEvent } from './http/send.js';
+export type { CopyManifestInput } from './manifests/copy.js';
+export type { FetchedManifest, ManifestHead } from './manifests/manifests.js';
+export { isIndexMediaType, isManifestMediaType, MediaTypes } from './manifests/media-types.js';
 export {
   type Descriptor,
   type ImageIndex,
   type ImageManifest,
   isImageIndex,
   type Manifest,
-} from './types.js';
+} from './manifests/types.js';
+export { mapLimit } from './map-limit.js';
+export type { PageOptions } from './tags/tags.js';

@@ -1,17 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseChallenge } from '../src/auth/challenge.js';
 import { TokenCache } from '../src/auth/token-cache.js';
-import {
-  isLoopbackHost,
-  mapLimit,
-  nextLink,
-  parseChallenge,
-  parseRetryAfter,
-  RegistryError,
-  resolveDockerCredentials,
-} from '../src/index.js';
-import { resolveRetryOptions } from '../src/retry.js';
+import { isLoopbackHost } from '../src/client.js';
+import { parseRetryAfter, resolveRetryOptions } from '../src/http/retry-policy.js';
+import { mapLimit, RegistryError, resolveDockerCredentials } from '../src/index.js';
+import { nextLink } from '../src/tags/tags.js';
 import { tempDir, writeCredentialHelper } from './helpers/fs.js';
 
 describe('parseChallenge', () => {

@@ -1,4 +1,4 @@
-import type { RequestEvent } from '../send.js';
+import type { RequestEvent } from '../http/send.js';
 import { type AuthChallenge, parseChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
 import { TokenCache } from './token-cache.js';

@@ -1,5 +1,5 @@
 import { codeForStatus, parseErrorBody, RegistryError } from '../errors.js';
-import { type SendContext, sendOnce } from '../send.js';
+import { type SendContext, sendOnce } from '../http/send.js';
 import type { AuthChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
 

@@ -1,12 +1,12 @@
 import { RetryError, withRetry } from '@deployer/retry';
-import type { Authenticator } from './auth/authenticator.js';
-import { codeForStatus, parseErrorBody, RegistryError, type RegistryErrorCode } from './errors.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { codeForStatus, parseErrorBody, RegistryError, type RegistryErrorCode } from '../errors.js';
 import {
   isIdempotentMethod,
   isRetryableStatus,
   parseRetryAfter,
   type ResolvedRetryOptions,
-} from './retry.js';
+} from './retry-policy.js';
 import { type RawResponse, type RequestEvent, sendOnce } from './send.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';

@@ -1,3 +1,5 @@
+import { isDigest, sha256Digest } from '../blobs/digest.js';
+import { RegistryError } from '../errors.js';
 import {
   type CallOptions,
   deleteScope,
@@ -5,9 +7,7 @@ import {
   pullScope,
   pushScope,
   type RegistryContext,
-} from './context.js';
-import { isDigest, sha256Digest } from './digest.js';
-import { RegistryError } from './errors.js';
+} from '../http/context.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import type { Manifest } from './types.js';
 

@@ -1,4 +1,4 @@
-import { RegistryError } from './errors.js';
+import { RegistryError } from '../errors.js';
 
 /** Reported once per HTTP exchange, including token requests and retries. */
 export interface RequestEvent {

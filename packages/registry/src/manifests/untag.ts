@@ -1,5 +1,5 @@
+import type { CallOptions, RegistryContext } from '../http/context.js';
 import { putAnnotationManifest } from './annotation-manifest.js';
-import type { CallOptions, RegistryContext } from './context.js';
 import { deleteManifest, headManifest } from './manifests.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { HttpClient } from './http.js';
+import type { HttpClient } from './http-client.js';
 
 /** What the operation modules share: the HTTP layer and the host for refs in messages. */
 export interface RegistryContext {

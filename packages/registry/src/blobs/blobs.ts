@@ -1,6 +1,6 @@
-import { type CallOptions, formatRef, pullScope, pushScope, type RegistryContext } from './context.js';
+import { RegistryError } from '../errors.js';
+import { type CallOptions, formatRef, pullScope, pushScope, type RegistryContext } from '../http/context.js';
 import { sha256Digest } from './digest.js';
-import { RegistryError } from './errors.js';
 
 const blobPath = (repository: string, digest: string) => `/v2/${repository}/blobs/${digest}`;
 const uploadsPath = (repository: string) => `/v2/${repository}/blobs/uploads/`;

@@ -1,5 +1,11 @@
-import { CATALOG_SCOPE, type CallOptions, formatRef, pullScope, type RegistryContext } from './context.js';
-import { RegistryError } from './errors.js';
+import { RegistryError } from '../errors.js';
+import {
+  CATALOG_SCOPE,
+  type CallOptions,
+  formatRef,
+  pullScope,
+  type RegistryContext,
+} from '../http/context.js';
 
 export interface PageOptions extends CallOptions {
   /** `n`: entries per page. Registries may cap it (distribution: 1000 for the catalog). */

@@ -1,7 +1,7 @@
-import { headBlob, mountBlob } from './blobs.js';
-import type { CallOptions, RegistryContext } from './context.js';
-import { formatRef } from './context.js';
-import { RegistryError } from './errors.js';
+import { headBlob, mountBlob } from '../blobs/blobs.js';
+import { RegistryError } from '../errors.js';
+import type { CallOptions, RegistryContext } from '../http/context.js';
+import { formatRef } from '../http/context.js';
 import { getManifest, type ManifestHead, putManifest } from './manifests.js';
 import { isManifestMediaType } from './media-types.js';
 import { isImageIndex, type Manifest } from './types.js';

@@ -1,5 +1,5 @@
-import { uploadBlob } from './blobs.js';
-import type { CallOptions, RegistryContext } from './context.js';
+import { uploadBlob } from '../blobs/blobs.js';
+import type { CallOptions, RegistryContext } from '../http/context.js';
 import { type ManifestHead, putManifest } from './manifests.js';
 import { MediaTypes } from './media-types.js';
 
