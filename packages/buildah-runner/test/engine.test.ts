@@ -14,7 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildahEngine } from '../src/engine/create-engine.js';
 import { BuildahError } from '../src/failures/errors.js';
-import { listProcesses, liveGroupMembers, waitFor } from './helpers/processes.js';
+import { listProcesses, liveGroupMembers, waitFor } from '../../process/test/helpers/processes.js';
 import { inspectDigest, listTags } from './helpers/registry-tools.js';
 import { fixturesDir } from './helpers/transcript.js';
 
