@@ -1,22 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RegistryClient } from '@deployer/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { buildkitSkipReason, busyboxContext } from './support/buildkit-daemon.js';
 
 // `deployer build` of examples/shop through a real BuildKit daemon. Needs BUILDKIT_HOST (a daemon that may
 // pull from the test registry over plain HTTP) and DEPLOYER_TEST_REGISTRY (host:port, deletes enabled).
 const shop = resolve(import.meta.dirname, '../../../examples/shop/env.yaml');
 const registry = process.env.DEPLOYER_TEST_REGISTRY;
-const skipReason = !process.env.BUILDKIT_HOST
-  ? 'BUILDKIT_HOST is not set'
-  : !registry
-    ? 'DEPLOYER_TEST_REGISTRY is not set'
-    : undefined;
-if (skipReason) console.log(`skipping the deployer BuildKit end-to-end suite: ${skipReason}`);
+const skipReason = buildkitSkipReason('the deployer BuildKit end-to-end suite');
 
 interface Report {
   ok: boolean;
@@ -52,13 +47,9 @@ describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => 
   beforeAll(async () => {
     // The base image the shop builds FROM, made by deployer itself from the host's static busybox.
     scratch = await mkdtemp(join(tmpdir(), 'deployer-bk-seed-'));
-    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-    if (busybox === undefined)
-      throw new Error('no static busybox on this host: apt-get install busybox-static');
-    await mkdir(join(scratch, 'busybox'));
-    await copyFile(busybox, join(scratch, 'busybox', 'busybox'));
-    await writeFile(
-      join(scratch, 'busybox', 'Dockerfile'),
+    await busyboxContext(
+      scratch,
+      'busybox',
       'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n',
     );
     await writeFile(

@@ -10,6 +10,7 @@ import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from './run-cli.js';
+import { buildkitSkipReason } from './support/buildkit-daemon.js';
 import { processesMatching, waitFor } from './support/processes.js';
 import { missingBuildTools } from './support/stack.js';
 
@@ -199,14 +200,7 @@ describe.skipIf(missing.length > 0)('kill -9 of deployer building with buildah',
 });
 
 const testRegistry = process.env.DEPLOYER_TEST_REGISTRY;
-const buildkitSkip = !process.env.BUILDKIT_HOST
-  ? 'BUILDKIT_HOST is not set'
-  : !testRegistry
-    ? 'DEPLOYER_TEST_REGISTRY is not set'
-    : busybox === undefined
-      ? 'no static busybox (apt-get install busybox-static)'
-      : undefined;
-if (buildkitSkip) console.log(`skipping the killed-deployer BuildKit suite: ${buildkitSkip}`);
+const buildkitSkip = buildkitSkipReason('the killed-deployer BuildKit suite');
 
 describe.skipIf(buildkitSkip !== undefined)('kill -9 of deployer building with BuildKit', () => {
   let dir: string;

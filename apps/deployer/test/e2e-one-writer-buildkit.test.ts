@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRunExportTag } from '@deployer/cache-ref';
@@ -7,18 +6,14 @@ import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from './run-cli.js';
+import { buildkitSkipReason, busyboxContext } from './support/buildkit-daemon.js';
 import { processesMatching } from './support/processes.js';
 
 // Two `deployer build` processes of one environment started at the same instant, many times, through a real
 // BuildKit daemon: whatever the leases decide, no two live buildctl processes ever export to one ref, and
 // afterwards the environment's `:cache` is a complete manifest and no run tag is left.
 const registry = process.env.DEPLOYER_TEST_REGISTRY;
-const skipReason = !process.env.BUILDKIT_HOST
-  ? 'BUILDKIT_HOST is not set'
-  : !registry
-    ? 'DEPLOYER_TEST_REGISTRY is not set'
-    : undefined;
-if (skipReason) console.log(`skipping the one-writer BuildKit suite: ${skipReason}`);
+const skipReason = buildkitSkipReason('the one-writer BuildKit suite');
 
 const iterations = 6;
 const repository = `onewriter${process.pid}`;
@@ -46,13 +41,9 @@ describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', ()
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'deployer-onewriter-'));
-    const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-    if (busybox === undefined)
-      throw new Error('no static busybox on this host: apt-get install busybox-static');
-    await mkdir(join(dir, 'slow'));
-    await copyFile(busybox, join(dir, 'slow', 'busybox'));
-    await writeFile(
-      join(dir, 'slow', 'Dockerfile'),
+    await busyboxContext(
+      dir,
+      'slow',
       // A step that takes seconds, run anew each iteration (its build argument changes).
       'FROM scratch\nCOPY busybox /bin/busybox\nARG ITERATION\nRUN ["/bin/busybox", "sh", "-c", "echo $ITERATION > /iteration; /bin/busybox sleep 3"]\n',
     );

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { buildkitSkipReason } from './support/buildkit-daemon.js';
 import {
   type SecretEnvironment,
   secretPrintingSteps,
@@ -51,12 +52,7 @@ async function expectMasked(environment: SecretEnvironment, env: Record<string, 
 }
 
 const registry = process.env.DEPLOYER_TEST_REGISTRY;
-const buildkitSkip = !process.env.BUILDKIT_HOST
-  ? 'BUILDKIT_HOST is not set'
-  : !registry
-    ? 'DEPLOYER_TEST_REGISTRY is not set'
-    : undefined;
-if (buildkitSkip) console.log(`skipping the BuildKit secret-masking suite: ${buildkitSkip}`);
+const buildkitSkip = buildkitSkipReason('the BuildKit secret-masking suite');
 
 describe.skipIf(buildkitSkip !== undefined)('secret masking with BuildKit', () => {
   let environment: SecretEnvironment;
