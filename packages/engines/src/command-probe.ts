@@ -1,5 +1,3 @@
-import { ProcessError, runProcess } from '@deployer/process';
-
 /** Whether a command runs and exits 0, within a short time. */
 export type CommandProbe = (file: string, args: readonly string[]) => Promise<boolean>;
 
@@ -15,6 +13,8 @@ const PROBE_KILL_GRACE_MS = 1_000;
  */
 export function commandProbe(env: NodeJS.ProcessEnv = process.env): CommandProbe {
   return async (file, args) => {
+    // Loaded on the first probe: `auto` with BUILDKIT_HOST set, or a named engine, probes nothing.
+    const { ProcessError, runProcess } = await import('@deployer/process');
     try {
       const outcome = await runProcess({
         file,

@@ -1,5 +1,3 @@
-import { createBuildahEngine } from '@deployer/buildah-runner';
-import { createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { EngineName } from '@deployer/cache-ref';
 import type { BuildEngine } from '@deployer/contracts';
 
@@ -12,25 +10,34 @@ export interface EngineWiring {
   env: NodeJS.ProcessEnv;
 }
 
-/** The runner for an engine: buildkit-runner (driver buildctl or buildx) or buildah-runner. */
-export function createEngine(name: EngineName, wiring: EngineWiring): BuildEngine {
+/**
+ * The runner for an engine: buildkit-runner (driver buildctl or buildx) or buildah-runner. Only that
+ * runner's module is loaded (the other is never imported), so a command pays for the engine it uses.
+ */
+export async function createEngine(name: EngineName, wiring: EngineWiring): Promise<BuildEngine> {
   const dockerConfigDir = wiring.env.DOCKER_CONFIG;
   switch (name) {
-    case 'buildkit':
+    case 'buildkit': {
+      const { createBuildkitEngine } = await import('@deployer/buildkit-runner');
       return createBuildkitEngine({
         driver: 'buildctl',
         ...(wiring.buildkitHost !== undefined && { address: wiring.buildkitHost }),
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
-    case 'buildx':
+    }
+    case 'buildx': {
+      const { createBuildkitEngine } = await import('@deployer/buildkit-runner');
       return createBuildkitEngine({
         driver: 'buildx',
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
-    case 'buildah':
+    }
+    case 'buildah': {
+      const { createBuildahEngine } = await import('@deployer/buildah-runner');
       return createBuildahEngine({
         ...(wiring.buildahRoot !== undefined && { storageRoot: wiring.buildahRoot }),
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
+    }
   }
 }

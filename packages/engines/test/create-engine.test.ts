@@ -42,11 +42,11 @@ function request(flavour: CacheFlavour): EngineBuildRequest {
 }
 
 const argvOf = async (name: EngineName, wiring: Parameters<typeof createEngine>[1]) =>
-  (await createEngine(name, wiring).argv(request(cacheFlavourOf(name)))).argv;
+  (await (await createEngine(name, wiring)).argv(request(cacheFlavourOf(name)))).argv;
 
 describe('createEngine', () => {
   it('gives buildkit the buildctl runner at the wired address', async () => {
-    const engine = createEngine('buildkit', { buildkitHost: 'tcp://127.0.0.1:1234', env: {} });
+    const engine = await createEngine('buildkit', { buildkitHost: 'tcp://127.0.0.1:1234', env: {} });
     expect(engine.name).toBe('buildkit');
     const argv = await argvOf('buildkit', { buildkitHost: 'tcp://127.0.0.1:1234', env: {} });
     expect(argv[0]).toMatch(/buildctl$/);
@@ -54,14 +54,14 @@ describe('createEngine', () => {
   });
 
   it('gives buildx the BuildKit runner driving docker buildx', async () => {
-    expect(createEngine('buildx', { env: {} }).name).toBe('buildkit');
+    expect((await createEngine('buildx', { env: {} })).name).toBe('buildkit');
     const argv = await argvOf('buildx', { env: {} });
     expect(argv[0]).toMatch(/docker$/);
     expect(argv[1]).toBe('buildx');
   });
 
   it('gives buildah the buildah runner with the wired storage root', async () => {
-    expect(createEngine('buildah', { env: {} }).name).toBe('buildah');
+    expect((await createEngine('buildah', { env: {} })).name).toBe('buildah');
     const argv = await argvOf('buildah', { buildahRoot: '/var/tmp/deployer-buildah', env: {} });
     expect(argv[0]).toMatch(/buildah$/);
     expect(argv).toContain('--root=/var/tmp/deployer-buildah/storage');

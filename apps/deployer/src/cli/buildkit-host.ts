@@ -1,4 +1,3 @@
-import { BuildkitError, parseBuildkitAddress } from '@deployer/buildkit-runner';
 import { UsageError } from './errors.js';
 
 const acceptedForms =
@@ -6,16 +5,18 @@ const acceptedForms =
 
 /**
  * The BuildKit daemon address (`--buildkit-host`, else `BUILDKIT_HOST`), checked before anything is
- * planned: a malformed one is bad input naming where it came from, not a failed build.
+ * planned: a malformed one is bad input naming where it came from, not a failed build. buildkit-runner,
+ * whose grammar checks it, is loaded only when there is an address to check.
  */
-export function buildkitHostFromFlags(
+export async function buildkitHostFromFlags(
   command: string,
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
-): string | undefined {
+): Promise<string | undefined> {
   const [source, value] =
     flag !== undefined ? ['--buildkit-host', flag] : ['BUILDKIT_HOST', env.BUILDKIT_HOST];
   if (value === undefined || value === '') return undefined;
+  const { BuildkitError, parseBuildkitAddress } = await import('@deployer/buildkit-runner');
   try {
     parseBuildkitAddress(value);
   } catch (error) {

@@ -1,7 +1,6 @@
 import { formatFlags } from './args.js';
 import type { Command, CommandContext } from './command.js';
 import { exitCodes, UsageError } from './errors.js';
-import { describeFailure } from './failure.js';
 
 /** Picks the command from argv, runs it, and turns every failure into a message and an exit code. */
 export async function main(
@@ -33,8 +32,11 @@ export async function main(
     return exitCodes.badInput;
   }
   try {
-    return await command.run(rest, context);
+    const run = await command.load();
+    return await run(rest, context);
   } catch (error) {
+    // Loaded on failure only: it recognises the packages' error types, which a light command never loads.
+    const { describeFailure } = await import('./failure.js');
     const failure = describeFailure(error);
     context.stderr.write(`deployer ${command.path.join(' ')}: ${failure.message}\n`);
     if (error instanceof UsageError) context.stderr.write(`usage: ${command.usage}\n`);

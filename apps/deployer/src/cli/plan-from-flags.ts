@@ -8,45 +8,14 @@ import {
   planEnvironment,
   validateBuildUuid,
 } from '@deployer/deploy';
-import {
-  cacheFlavourOf,
-  createEngine,
-  type EngineSelection,
-  engineChoices,
-  selectEngine,
-} from '@deployer/engines';
+import { cacheFlavourOf, createEngine, type EngineSelection, selectEngine } from '@deployer/engines';
 import { createRegistryPort } from '@deployer/registry-cache';
-import type { FlagSpecs, ParsedFlags } from './args.js';
+import type { ParsedFlags } from './args.js';
 import { buildkitHostFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
-import { environmentFlags, loadEnvironmentFromFlags } from './environment-flags.js';
-import { fallbackFlags, fallbacksFromFlags } from './fallback-flags.js';
-
-/** The flags of the commands that plan an environment's build (`build`, `plan`). */
-export const planningFlags = {
-  ...environmentFlags,
-  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment (default: a new one)' },
-  ...fallbackFlags,
-  service: {
-    type: 'string',
-    multiple: true,
-    value: '<name>',
-    description: 'only this service (and its deps)',
-  },
-  engine: {
-    type: 'string',
-    value: '<engine>',
-    choices: engineChoices,
-    description: 'build engine (DEPLOYER_ENGINE)',
-  },
-  force: { type: 'boolean', description: 'rebuild images that already exist' },
-  'git-sha': {
-    type: 'string',
-    value: '<sha>',
-    description: 'tag images with this instead of their content digest',
-  },
-  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
-} as const satisfies FlagSpecs;
+import { loadEnvironmentFromFlags } from './environment-from-flags.js';
+import { fallbacksFromFlags } from './fallback-flags.js';
+import type { planningFlags } from './planning-flags.js';
 
 export interface PlannedBuild {
   environment: Environment;
@@ -66,7 +35,7 @@ export async function planFromFlags(
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
   const selection = await selectEngine(environment.engine, context.env);
-  buildkitHost(command, selection, flags, context);
+  await buildkitHost(command, selection, flags, context);
   const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
   const plan = await planEnvironment(environment, {
     buildUuid,
@@ -83,13 +52,13 @@ export async function planFromFlags(
 }
 
 /** The engine the flags and the environment select, wired the same for `build` and `plan`. */
-export function engineFromFlags(
+export async function engineFromFlags(
   command: string,
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
-): BuildEngine {
-  const address = buildkitHost(command, selection, flags, context);
+): Promise<BuildEngine> {
+  const address = await buildkitHost(command, selection, flags, context);
   return createEngine(selection.engine, {
     ...(address && { buildkitHost: address }),
     ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
@@ -106,7 +75,7 @@ function buildkitHost(
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
-): string | undefined {
+): Promise<string | undefined> {
   const env = selection.engine === 'buildah' ? {} : context.env;
   return buildkitHostFromFlags(command, flags['buildkit-host'], env);
 }

@@ -1,61 +1,51 @@
 import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
-import type { Command } from '../cli/command.js';
+import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
-import { engineFromFlags, planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
-import { liveProgress, plainProgress } from '../output/progress.js';
+import { engineFromFlags, planFromFlags } from '../cli/plan-from-flags.js';
 import { formatReport } from '../output/report.js';
+import { buildFlags } from './usage/build.js';
 
-const flags = {
-  ...planningFlags,
-  concurrency: { type: 'string', value: '<n>', description: 'builds at once (default 4)' },
-  'keep-going': { type: 'boolean', description: 'keep building what does not depend on a failure' },
-  json: { type: 'boolean', description: 'print the JSON report' },
-} as const;
+/** `deployer build`: plans, builds what is needed through the engine, reports per service. */
+export async function runBuild(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags: values } = parseFlags('build', argv, buildFlags);
+  const concurrency = parseConcurrency(values.concurrency);
+  const { selection, registry, plan } = await planFromFlags('build', values, context);
+  const engine = await engineFromFlags('build', selection, values, context);
 
-export const buildCommand: Command = {
-  path: ['build'],
-  summary: "build every service of an environment with the environment's own cache",
-  usage:
-    'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--json]',
-  flags,
-  async run(argv, context) {
-    const { flags: values } = parseFlags('build', argv, flags);
-    const concurrency = parseConcurrency(values.concurrency);
-    const { selection, registry, plan } = await planFromFlags('build', values, context);
-    const engine = engineFromFlags('build', selection, values, context);
-
-    const live = !values.json && context.stdout.isTTY === true;
-    if (!values.json) {
-      context.stdout.write(
-        `environment ${plan.buildUuid}  engine ${selection.engine}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
-      );
-    }
-    const view = values.json
+  const live = !values.json && context.stdout.isTTY === true;
+  if (!values.json) {
+    context.stdout.write(
+      `environment ${plan.buildUuid}  engine ${selection.engine}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
+    );
+  }
+  // The progress view's module only when there is progress to show (not with --json).
+  const progress = values.json ? undefined : await import('../output/progress.js');
+  const view =
+    progress === undefined
       ? undefined
       : live
-        ? liveProgress(
+        ? progress.liveProgress(
             context.stdout,
             plan.services.map((service) => service.service),
             !context.env.NO_COLOR,
           )
-        : plainProgress(context.stdout);
-    const report = await buildEnvironment(plan, {
-      engine,
-      registry,
-      concurrency,
-      keepGoing: values['keep-going'] ?? false,
-      signal: context.signal,
-      env: context.env,
-      ...(view && { onEvent: (event) => view.onEvent(event) }),
-    });
-    view?.close();
-    context.stdout.write(values.json ? `${reportToJson(report)}\n` : formatReport(report));
-    // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
-    // all pushed: a CI step that goes on to deploy them must not think they were.
-    return report.ok && report.totals.superseded === 0 ? 0 : 1;
-  },
-};
+        : progress.plainProgress(context.stdout);
+  const report = await buildEnvironment(plan, {
+    engine,
+    registry,
+    concurrency,
+    keepGoing: values['keep-going'] ?? false,
+    signal: context.signal,
+    env: context.env,
+    ...(view && { onEvent: (event) => view.onEvent(event) }),
+  });
+  view?.close();
+  context.stdout.write(values.json ? `${reportToJson(report)}\n` : formatReport(report));
+  // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
+  // all pushed: a CI step that goes on to deploy them must not think they were.
+  return report.ok && report.totals.superseded === 0 ? 0 : 1;
+}
 
 function parseConcurrency(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

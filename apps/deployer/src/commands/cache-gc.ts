@@ -1,67 +1,51 @@
 import { collectGarbage, collectRunExports, insecureRegistries, parseDuration } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry-cache';
 import { parseFlags } from '../cli/args.js';
-import type { Command } from '../cli/command.js';
-import { environmentFlags, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import type { CommandContext } from '../cli/command.js';
+import { loadEnvironmentFromFlags } from '../cli/environment-from-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
+import { cacheGcFlags } from './usage/cache-gc.js';
 
-const flags = {
-  ...environmentFlags,
-  'older-than': {
-    type: 'string',
-    value: '<age>',
-    description: 'delete refs last written longer ago, e.g. 14d, 12h',
-  },
-  'dry-run': { type: 'boolean', description: 'show what would be deleted, delete nothing' },
-  json: { type: 'boolean', description: 'print JSON' },
-} as const;
-
-export const cacheGcCommand: Command = {
-  path: ['cache', 'gc'],
-  summary: "delete stale environments' cache refs (never a fallback environment's)",
-  usage: 'deployer cache gc -f env.yaml --older-than 14d [--dry-run] [--json]',
-  flags,
-  async run(argv, context) {
-    const { flags: values } = parseFlags('cache gc', argv, flags);
-    if (values['older-than'] === undefined)
-      throw new UsageError('--older-than <age> is required, e.g. 14d', 'cache gc');
-    const olderThanMs = parseDuration(values['older-than'], '--older-than');
-    const environment = await loadEnvironmentFromFlags('cache gc', values, context);
-    const now = new Date();
-    const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
-    const dryRun = values['dry-run'] ?? false;
-    const result = await collectGarbage(environment, {
-      registry,
-      olderThanMs,
-      now,
-      dryRun,
-      signal: context.signal,
-    });
-    // Run tags that killed runs left (never a cache tag), older than the lease's stale age.
-    const runTags = await collectRunExports(environment, { registry, now, dryRun, signal: context.signal });
-    if (values.json) {
-      context.stdout.write(`${JSON.stringify({ ...result, runTags }, null, 2)}\n`);
-      return 0;
-    }
-    for (const entry of runTags.filter((tag) => tag.action === 'delete')) {
-      context.stdout.write(`${result.dryRun ? 'would remove' : 'removed'} run tag ${entry.ref}\n`);
-    }
-    const verb = result.dryRun ? 'would delete' : 'deleted';
-    context.stdout.write(`cutoff ${result.cutoff}\n`);
-    context.stdout.write(
-      formatTable(
-        ['ENVIRONMENT', 'SERVICE', 'ACTION', 'SIZE', 'AGE', 'REF'],
-        result.entries.map((entry) => [
-          entry.buildUuid ?? '(service-wide)',
-          entry.service,
-          entry.action === 'delete' ? verb : `keep: ${entry.reason}`,
-          formatBytes(entry.sizeBytes),
-          formatAge(entry.createdAt, now),
-          entry.ref,
-        ]),
-      ),
-    );
+export async function runCacheGc(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags: values } = parseFlags('cache gc', argv, cacheGcFlags);
+  if (values['older-than'] === undefined)
+    throw new UsageError('--older-than <age> is required, e.g. 14d', 'cache gc');
+  const olderThanMs = parseDuration(values['older-than'], '--older-than');
+  const environment = await loadEnvironmentFromFlags('cache gc', values, context);
+  const now = new Date();
+  const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
+  const dryRun = values['dry-run'] ?? false;
+  const result = await collectGarbage(environment, {
+    registry,
+    olderThanMs,
+    now,
+    dryRun,
+    signal: context.signal,
+  });
+  // Run tags that killed runs left (never a cache tag), older than the lease's stale age.
+  const runTags = await collectRunExports(environment, { registry, now, dryRun, signal: context.signal });
+  if (values.json) {
+    context.stdout.write(`${JSON.stringify({ ...result, runTags }, null, 2)}\n`);
     return 0;
-  },
-};
+  }
+  for (const entry of runTags.filter((tag) => tag.action === 'delete')) {
+    context.stdout.write(`${result.dryRun ? 'would remove' : 'removed'} run tag ${entry.ref}\n`);
+  }
+  const verb = result.dryRun ? 'would delete' : 'deleted';
+  context.stdout.write(`cutoff ${result.cutoff}\n`);
+  context.stdout.write(
+    formatTable(
+      ['ENVIRONMENT', 'SERVICE', 'ACTION', 'SIZE', 'AGE', 'REF'],
+      result.entries.map((entry) => [
+        entry.buildUuid ?? '(service-wide)',
+        entry.service,
+        entry.action === 'delete' ? verb : `keep: ${entry.reason}`,
+        formatBytes(entry.sizeBytes),
+        formatAge(entry.createdAt, now),
+        entry.ref,
+      ]),
+    ),
+  );
+  return 0;
+}

@@ -3,91 +3,46 @@ import {
   buildctlCacheArgs,
   type CacheFlavour,
   type CachePlan,
-  cacheFlavours,
   parseCacheConfig,
   planCache,
-  registryKinds,
   validateRegistryHost,
   validateRepositoryPath,
 } from '@deployer/cache-ref';
 import { parseFlags } from '../cli/args.js';
-import type { Command } from '../cli/command.js';
+import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
 import { validateFlag } from '../cli/validate-flag.js';
+import { cachePlanFlags } from './usage/cache-plan.js';
 
-const flags = {
-  registry: { type: 'string', value: '<host[:port]>', description: 'cache registry' },
-  repository: { type: 'string', value: '<repo>', description: 'cache repository path, e.g. next-web' },
-  service: { type: 'string', value: '<name>', description: 'service being built' },
-  uuid: {
-    type: 'string',
-    value: '<buildUuid>',
-    description: 'the environment; without it nothing is exported',
-  },
-  fallback: {
-    type: 'string',
-    multiple: true,
-    value: '<uuid>',
-    description: 'environment to warm from, in order',
-  },
-  kind: {
-    type: 'string',
-    value: '<profile>',
-    choices: registryKinds,
-    description: 'registry kind, overriding detection',
-  },
-  strategy: {
-    type: 'string',
-    value: '<strategy>',
-    choices: ['path', 'tag', 'auto'],
-    description: 'ref layout',
-  },
-  engine: {
-    type: 'string',
-    value: '<engine>',
-    choices: cacheFlavours,
-    description: 'flags for this engine',
-  },
-  insecure: { type: 'boolean', description: 'the registry speaks plain HTTP' },
-  json: { type: 'boolean', description: 'print JSON' },
-} as const;
-
-export const cachePlanCommand: Command = {
-  path: ['cache', 'plan'],
-  summary: 'show the cache refs and build flags for one service in one environment',
-  usage:
-    'deployer cache plan --registry <host[:port]> --repository <repo> --service <name> [--uuid <buildUuid>] [--fallback <uuid>]… [--kind <profile>] [--strategy path|tag|auto] [--insecure] [--json]',
-  flags,
-  async run(argv, context) {
-    const { flags: values } = parseFlags('cache plan', argv, flags);
-    for (const required of ['registry', 'repository', 'service'] as const) {
-      if (values[required] === undefined) throw new UsageError(`--${required} is required`, 'cache plan');
-    }
-    validateFlag('cache plan', 'registry', values.registry!, validateRegistryHost);
-    validateFlag('cache plan', 'repository', values.repository!, validateRepositoryPath);
-    const config = parseCacheConfig({
-      registry: values.registry,
-      ...(values.kind && { kind: values.kind }),
-      ...(values.strategy && { strategy: values.strategy }),
-      insecure: values.insecure ?? false,
-    });
-    const plan = planCache({
-      config,
-      repository: values.repository!,
-      service: values.service!,
-      buildUuid: values.uuid ?? null,
-      fallbacks: values.fallback ?? [],
-      engine: (values.engine as CacheFlavour | undefined) ?? 'buildkit',
-    });
-    const engineArgs = plan.engine === 'buildah' ? buildahCacheArgs(plan) : buildctlCacheArgs(plan);
-    context.stdout.write(
-      values.json
-        ? `${JSON.stringify({ ...plan, args: engineArgs }, null, 2)}\n`
-        : formatPlan(plan, engineArgs),
-    );
-    return 0;
-  },
-};
+export async function runCachePlan(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags: values } = parseFlags('cache plan', argv, cachePlanFlags);
+  for (const required of ['registry', 'repository', 'service'] as const) {
+    if (values[required] === undefined) throw new UsageError(`--${required} is required`, 'cache plan');
+  }
+  validateFlag('cache plan', 'registry', values.registry!, validateRegistryHost);
+  validateFlag('cache plan', 'repository', values.repository!, validateRepositoryPath);
+  const config = parseCacheConfig({
+    registry: values.registry,
+    ...(values.kind && { kind: values.kind }),
+    ...(values.strategy && { strategy: values.strategy }),
+    insecure: values.insecure ?? false,
+  });
+  const plan = planCache({
+    config,
+    repository: values.repository!,
+    service: values.service!,
+    buildUuid: values.uuid ?? null,
+    fallbacks: values.fallback ?? [],
+    engine: (values.engine as CacheFlavour | undefined) ?? 'buildkit',
+  });
+  const engineArgs = plan.engine === 'buildah' ? buildahCacheArgs(plan) : buildctlCacheArgs(plan);
+  context.stdout.write(
+    values.json
+      ? `${JSON.stringify({ ...plan, args: engineArgs }, null, 2)}\n`
+      : formatPlan(plan, engineArgs),
+  );
+  return 0;
+}
 
 function formatPlan(plan: CachePlan, engineArgs: string[]): string {
   const lines = [

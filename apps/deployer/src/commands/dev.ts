@@ -8,19 +8,11 @@ import {
 } from '@deployer/local-registry';
 import { RegistryClient } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
-import type { Command, CommandContext } from '../cli/command.js';
+import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
+import { dirFlag, downFlags, upFlags } from './usage/dev.js';
 
 const baseImage = 'base/busybox:latest';
-
-const dirFlag = {
-  dir: {
-    type: 'string',
-    value: '<path>',
-    description: 'where the local stack keeps its data (default .deployer)',
-  },
-  json: { type: 'boolean', description: 'print JSON' },
-} as const;
 
 function stackDir(flags: { dir?: string | undefined }, context: CommandContext): string {
   return resolve(context.cwd, flags.dir ?? context.env.DEPLOYER_DEV_DIR ?? '.deployer');
@@ -79,76 +71,49 @@ function printStatus(context: CommandContext, current: StackStatus, json: boolea
   );
 }
 
-const upFlags = {
-  ...dirFlag,
-  port: { type: 'string', value: '<n>', description: 'registry port (default: a free one)' },
-} as const;
-const downFlags = {
-  ...dirFlag,
-  purge: { type: 'boolean', description: 'also delete the registry data' },
-} as const;
-
-export const devUpCommand: Command = {
-  path: ['dev', 'up'],
-  summary: 'start a local registry on loopback and seed the base image the examples build FROM',
-  usage: 'deployer dev up [--port N] [--dir .deployer] [--json]',
-  flags: upFlags,
-  async run(argv, context) {
-    const { flags } = parseFlags('dev up', argv, upFlags);
-    const port = flags.port === undefined ? undefined : Number(flags.port);
-    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-      throw new UsageError(
-        `--port must be a port number from 1 to 65535 (got ${JSON.stringify(flags.port)})`,
-        'dev up',
-      );
-    }
-    const dir = stackDir(flags, context);
-    let state = await findRunningRegistry(registryDir(dir));
-    if (state === undefined) {
-      const started = await startLocalRegistry({
-        storageDir: registryDir(dir),
-        detached: true,
-        ...(port !== undefined && { port }),
-      });
-      state = { pid: started.pid, host: started.host, url: started.url, storageDir: started.storageDir };
-    }
-    const current = await status(dir);
-    if (current.baseImage === null) {
-      // Made from Debian's busybox-static: nothing is pulled from the internet.
-      const seeded = await seedBusyboxBaseImage({ registry: state.host, image: baseImage, insecure: true });
-      current.baseImage = `${seeded.ref}@${seeded.digest}`;
-    }
-    printStatus(context, current, flags.json);
-    return 0;
-  },
-};
-
-export const devDownCommand: Command = {
-  path: ['dev', 'down'],
-  summary: 'stop the local registry (its data stays unless --purge)',
-  usage: 'deployer dev down [--purge] [--dir .deployer]',
-  flags: downFlags,
-  async run(argv, context) {
-    const { flags } = parseFlags('dev down', argv, downFlags);
-    const dir = stackDir(flags, context);
-    const stopped = await stopByPid(registryDir(dir));
-    if (flags.purge) await rm(registryDir(dir), { recursive: true, force: true });
-    const message = `${stopped ? 'local stack stopped' : 'local stack was not running'}${flags.purge ? '; data deleted' : ''}`;
-    context.stdout.write(
-      flags.json ? `${JSON.stringify({ stopped, purged: flags.purge ?? false })}\n` : `${message}\n`,
+export async function runDevUp(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags } = parseFlags('dev up', argv, upFlags);
+  const port = flags.port === undefined ? undefined : Number(flags.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new UsageError(
+      `--port must be a port number from 1 to 65535 (got ${JSON.stringify(flags.port)})`,
+      'dev up',
     );
-    return 0;
-  },
-};
+  }
+  const dir = stackDir(flags, context);
+  let state = await findRunningRegistry(registryDir(dir));
+  if (state === undefined) {
+    const started = await startLocalRegistry({
+      storageDir: registryDir(dir),
+      detached: true,
+      ...(port !== undefined && { port }),
+    });
+    state = { pid: started.pid, host: started.host, url: started.url, storageDir: started.storageDir };
+  }
+  const current = await status(dir);
+  if (current.baseImage === null) {
+    // Made from Debian's busybox-static: nothing is pulled from the internet.
+    const seeded = await seedBusyboxBaseImage({ registry: state.host, image: baseImage, insecure: true });
+    current.baseImage = `${seeded.ref}@${seeded.digest}`;
+  }
+  printStatus(context, current, flags.json);
+  return 0;
+}
 
-export const devStatusCommand: Command = {
-  path: ['dev', 'status'],
-  summary: 'show whether the local stack runs, and its addresses',
-  usage: 'deployer dev status [--dir .deployer] [--json]',
-  flags: dirFlag,
-  async run(argv, context) {
-    const { flags } = parseFlags('dev status', argv, dirFlag);
-    printStatus(context, await status(stackDir(flags, context)), flags.json);
-    return 0;
-  },
-};
+export async function runDevDown(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags } = parseFlags('dev down', argv, downFlags);
+  const dir = stackDir(flags, context);
+  const stopped = await stopByPid(registryDir(dir));
+  if (flags.purge) await rm(registryDir(dir), { recursive: true, force: true });
+  const message = `${stopped ? 'local stack stopped' : 'local stack was not running'}${flags.purge ? '; data deleted' : ''}`;
+  context.stdout.write(
+    flags.json ? `${JSON.stringify({ stopped, purged: flags.purge ?? false })}\n` : `${message}\n`,
+  );
+  return 0;
+}
+
+export async function runDevStatus(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags } = parseFlags('dev status', argv, dirFlag);
+  printStatus(context, await status(stackDir(flags, context)), flags.json);
+  return 0;
+}

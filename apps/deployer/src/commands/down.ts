@@ -1,52 +1,40 @@
 import { downEnvironment, insecureRegistries, validateBuildUuid } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry-cache';
 import { parseFlags } from '../cli/args.js';
-import type { Command } from '../cli/command.js';
-import { environmentFlags, loadEnvironmentFromFlags } from '../cli/environment-flags.js';
+import type { CommandContext } from '../cli/command.js';
+import { loadEnvironmentFromFlags } from '../cli/environment-from-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { formatTable } from '../output/table.js';
+import { downFlags } from './usage/down.js';
 
-const flags = {
-  ...environmentFlags,
-  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment to tear down (required)' },
-  'dry-run': { type: 'boolean', description: 'show what would be deleted, delete nothing' },
-  json: { type: 'boolean', description: 'print JSON' },
-} as const;
-
-export const downCommand: Command = {
-  path: ['down'],
-  summary: "delete an environment's cache refs and image tags",
-  usage: 'deployer down -f env.yaml --uuid U [--dry-run] [--json]',
-  flags,
-  async run(argv, context) {
-    const { flags: values } = parseFlags('down', argv, flags);
-    if (values.uuid === undefined)
-      throw new UsageError('--uuid is required: down deletes one environment', 'down');
-    const buildUuid = validateBuildUuid(values.uuid, '--uuid');
-    const environment = await loadEnvironmentFromFlags('down', values, context);
-    const result = await downEnvironment(environment, {
-      registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
-      buildUuid,
-      dryRun: values['dry-run'] ?? false,
-      signal: context.signal,
-    });
-    if (values.json) {
-      context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      return 0;
-    }
-    const done = (action: (typeof result.actions)[number]): string => {
-      if (action.action === 'absent') return 'absent';
-      if (action.action === 'keep') return `keep: ${action.reason}`;
-      const [verb, done] = action.action === 'untag' ? ['untag', 'untagged'] : ['delete', 'deleted'];
-      const said = result.dryRun ? `would ${verb}` : action.deleted ? done : `not ${done}`;
-      return action.reason ? `${said}: ${action.reason}` : said;
-    };
-    context.stdout.write(
-      formatTable(
-        ['KIND', 'SERVICE', 'ACTION', 'REF'],
-        result.actions.map((action) => [action.kind, action.service, done(action), action.ref]),
-      ),
-    );
+export async function runDown(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags: values } = parseFlags('down', argv, downFlags);
+  if (values.uuid === undefined)
+    throw new UsageError('--uuid is required: down deletes one environment', 'down');
+  const buildUuid = validateBuildUuid(values.uuid, '--uuid');
+  const environment = await loadEnvironmentFromFlags('down', values, context);
+  const result = await downEnvironment(environment, {
+    registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
+    buildUuid,
+    dryRun: values['dry-run'] ?? false,
+    signal: context.signal,
+  });
+  if (values.json) {
+    context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
-  },
-};
+  }
+  const done = (action: (typeof result.actions)[number]): string => {
+    if (action.action === 'absent') return 'absent';
+    if (action.action === 'keep') return `keep: ${action.reason}`;
+    const [verb, done] = action.action === 'untag' ? ['untag', 'untagged'] : ['delete', 'deleted'];
+    const said = result.dryRun ? `would ${verb}` : action.deleted ? done : `not ${done}`;
+    return action.reason ? `${said}: ${action.reason}` : said;
+  };
+  context.stdout.write(
+    formatTable(
+      ['KIND', 'SERVICE', 'ACTION', 'REF'],
+      result.actions.map((action) => [action.kind, action.service, done(action), action.ref]),
+    ),
+  );
+  return 0;
+}

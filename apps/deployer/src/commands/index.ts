@@ -1,20 +1,25 @@
 import type { Command } from '../cli/command.js';
-import { buildCommand } from './build.js';
-import { cacheGcCommand } from './cache-gc.js';
-import { cacheLsCommand } from './cache-ls.js';
-import { cachePlanCommand } from './cache-plan.js';
-import { devDownCommand, devStatusCommand, devUpCommand } from './dev.js';
-import { downCommand } from './down.js';
-import { planCommand } from './plan.js';
+import { buildUsage } from './usage/build.js';
+import { cacheGcUsage } from './usage/cache-gc.js';
+import { cacheLsUsage } from './usage/cache-ls.js';
+import { cachePlanUsage } from './usage/cache-plan.js';
+import { devDownUsage, devStatusUsage, devUpUsage } from './usage/dev.js';
+import { downUsage } from './usage/down.js';
+import { planUsage } from './usage/plan.js';
 
+/*
+ * Every command: its usage (path, summary, flags: all `--help` needs) and a loader of its module. A
+ * command's module, and what it imports (spec schemas, engines, registry client, progress view), is
+ * imported only when that command runs; `--help` and the overview load none of them.
+ */
 export const commands: readonly Command[] = [
-  buildCommand,
-  planCommand,
-  downCommand,
-  cacheLsCommand,
-  cacheGcCommand,
-  cachePlanCommand,
-  devUpCommand,
-  devStatusCommand,
-  devDownCommand,
+  { ...buildUsage, load: async () => (await import('./build.js')).runBuild },
+  { ...planUsage, load: async () => (await import('./plan.js')).runPlan },
+  { ...downUsage, load: async () => (await import('./down.js')).runDown },
+  { ...cacheLsUsage, load: async () => (await import('./cache-ls.js')).runCacheLs },
+  { ...cacheGcUsage, load: async () => (await import('./cache-gc.js')).runCacheGc },
+  { ...cachePlanUsage, load: async () => (await import('./cache-plan.js')).runCachePlan },
+  { ...devUpUsage, load: async () => (await import('./dev.js')).runDevUp },
+  { ...devStatusUsage, load: async () => (await import('./dev.js')).runDevStatus },
+  { ...devDownUsage, load: async () => (await import('./dev.js')).runDevDown },
 ];

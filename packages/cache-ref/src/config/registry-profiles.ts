@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { registryKinds } from './registry-kinds.js';
 
-export const registryKinds = [
-  'distribution',
-  'ecr',
-  'gar',
-  'ghcr',
-  'acr',
-  'dockerhub',
-  'harbor',
-  'quay',
-] as const;
+export { registryKinds };
+
 export const RegistryKindSchema = z.enum(registryKinds);
 export type RegistryKind = z.infer<typeof RegistryKindSchema>;
 

@@ -57,18 +57,23 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
   const call = input.signal === undefined ? undefined : { signal: input.signal };
   let outcome: PromotionOutcome;
   try {
+    // Both asked at once, one round trip: whether the run tag exists and who holds the lease now.
+    const leaseRef = input.leaseRef;
+    const [runDigest, lease] = await Promise.all([
+      registry.imageDigest(runExport.runRef.ref, call),
+      leaseRef === undefined
+        ? { holder: null }
+        : registry.leaseHolder(leaseRef, call).then(
+            (holder) => ({ holder }),
+            (error: unknown) => ({ holder: null, error }),
+          ),
+    ]);
     // BuildKit exports with ignore-error=true: a failed cache write leaves no run tag, and nothing to promote.
-    if ((await registry.imageDigest(runExport.runRef.ref, call)) === null) {
-      return { promoted: false, reason: 'the engine exported no cache' };
+    if (runDigest === null) return { promoted: false, reason: 'the engine exported no cache' };
+    if ('error' in lease) {
+      input.warn(`could not read the lease ${leaseRef} before promoting (${describe(lease.error)})`);
     }
-    let holder: LeaseHolder | null = null;
-    if (input.leaseRef !== undefined) {
-      try {
-        holder = await registry.leaseHolder(input.leaseRef, call);
-      } catch (error) {
-        input.warn(`could not read the lease ${input.leaseRef} before promoting (${describe(error)})`);
-      }
-    }
+    const holder: LeaseHolder | null = lease.holder;
     const decision = decidePromotion({ me: input.me, superseded: input.superseded(), holder });
     if (decision.promote) {
       const digest = await registry.promoteCache(runExport.runRef.ref, runExport.cacheRef.ref, call);

@@ -15,6 +15,7 @@ import { withDependencies } from '../spec/service-dependencies.js';
 import { formatSpecPath } from '../spec/spec-path.js';
 import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { contentTag } from './content-tag.js';
+import { type Existence, imageExistence, type RegistryProblem } from './image-existence.js';
 import { imageRef } from './image-refs.js';
 
 export interface PlanOptions {
@@ -77,12 +78,7 @@ export interface EnvironmentPlan {
   registryProblem: RegistryProblem | null;
 }
 
-export interface RegistryProblem {
-  /** The registry host asked. */
-  registry: string;
-  /** Its error. */
-  message: string;
-}
+export type { RegistryProblem } from './image-existence.js';
 
 const gitShaPattern = /^[0-9a-f]{7,40}$/;
 
@@ -101,8 +97,7 @@ export async function planEnvironment(
   const selected = selectServices(environment, options.services);
 
   const images = new Map<string, string>();
-  const services: ServicePlan[] = [];
-  const existence = imageExistence(environment.registry.host, options);
+  const planned: Omit<ServicePlan, keyof Existence>[] = [];
   for (const service of environment.services) {
     if (!selected.has(service.name)) continue;
     const buildArgs = interpolateArgs(service.args, { registry: environment.registry, images });
@@ -130,8 +125,7 @@ export async function planEnvironment(
       ],
     );
     images.set(service.name, image);
-    const existing = await existence.check(image);
-    services.push({
+    planned.push({
       service: service.name,
       buildUuid,
       dependsOn: service.dependsOn,
@@ -145,9 +139,13 @@ export async function planEnvironment(
       image,
       environmentImage,
       cache,
-      ...existing,
     });
   }
+  // Tags are settled in dependency order (a service's args name its dependencies' images); which images
+  // exist is then asked for all of them at once, a few requests in flight, not one round trip after another.
+  const existence = imageExistence(environment.registry.host, options);
+  const existing = await existence.checkAll(planned.map((service) => service.image));
+  const services: ServicePlan[] = planned.map((service, index) => ({ ...service, ...existing[index]! }));
   return {
     buildUuid,
     fallbacks,
@@ -185,38 +183,4 @@ function selectServices(environment: Environment, names: readonly string[] | und
     }
   }
   return withDependencies(environment.services, names);
-}
-
-type Existence = Pick<ServicePlan, 'action' | 'reason' | 'existingDigest'>;
-
-/** Whether images exist; after the registry failed once (`onRegistryError: 'unknown'`), it is not asked again. */
-function imageExistence(
-  registryHost: string,
-  options: PlanOptions,
-): { check(image: string): Promise<Existence>; problem(): RegistryProblem | null } {
-  let problem: RegistryProblem | null = null;
-  const unknown: Existence = { action: 'unknown', reason: 'registry not reachable', existingDigest: null };
-  return {
-    problem: () => problem,
-    async check(image) {
-      if (options.force) return { action: 'build', reason: 'forced', existingDigest: null };
-      if (options.registry === undefined)
-        return { action: 'build', reason: 'not checked', existingDigest: null };
-      if (problem !== null) return unknown;
-      let digest: string | null;
-      try {
-        digest = await options.registry.imageDigest(
-          image,
-          options.signal === undefined ? undefined : { signal: options.signal },
-        );
-      } catch (error) {
-        if (options.onRegistryError !== 'unknown' || options.signal?.aborted) throw error;
-        problem = { registry: registryHost, message: error instanceof Error ? error.message : String(error) };
-        return unknown;
-      }
-      return digest === null
-        ? { action: 'build', reason: 'image missing', existingDigest: null }
-        : { action: 'skip', reason: 'image exists', existingDigest: digest };
-    },
-  };
 }

@@ -1,0 +1,30 @@
+import { engineChoices } from '@deployer/cache-ref/names';
+import type { FlagSpecs } from './args.js';
+import { environmentFlags } from './environment-flags.js';
+import { fallbackFlags } from './fallback-flags.js';
+
+/** The flags of the commands that plan an environment's build (`build`, `plan`). */
+export const planningFlags = {
+  ...environmentFlags,
+  uuid: { type: 'string', value: '<buildUuid>', description: 'the environment (default: a new one)' },
+  ...fallbackFlags,
+  service: {
+    type: 'string',
+    multiple: true,
+    value: '<name>',
+    description: 'only this service (and its deps)',
+  },
+  engine: {
+    type: 'string',
+    value: '<engine>',
+    choices: engineChoices,
+    description: 'build engine (DEPLOYER_ENGINE)',
+  },
+  force: { type: 'boolean', description: 'rebuild images that already exist' },
+  'git-sha': {
+    type: 'string',
+    value: '<sha>',
+    description: 'tag images with this instead of their content digest',
+  },
+  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
+} as const satisfies FlagSpecs;

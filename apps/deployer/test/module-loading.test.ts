@@ -1,0 +1,132 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@deployer/local-registry';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath } from './run-cli.js';
+
+// deployer's fixed cost is mostly module loading: each command loads only what it needs. Checked on the
+// modules a real run of the built CLI loads, recorded by a module hook (support/module-recorder.mjs).
+const recorder = fileURLToPath(new URL('./support/module-recorder.mjs', import.meta.url));
+
+let scratch: string;
+let spec: string;
+let closedRegistry: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'deployer-modules-test-'));
+  await mkdir(join(scratch, 'app'));
+  await writeFile(join(scratch, 'app', 'Dockerfile'), 'FROM scratch\nCOPY . /app\n');
+  spec = join(scratch, 'env.yaml');
+  await writeFile(
+    spec,
+    [
+      'registry: { host: 127.0.0.1:5000, repository: modules, insecure: true }',
+      'cache: { repository: modules/cache, strategy: path }',
+      'services:',
+      '  app: { context: app }',
+      '',
+    ].join('\n'),
+  );
+  // Nothing listens there: plan warns and goes on, as offline.
+  closedRegistry = `127.0.0.1:${await findFreePort()}`;
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** Runs the built CLI and returns what it printed and the modules it loaded, as paths under the repo. */
+async function modulesLoadedBy(args: readonly string[]) {
+  const log = join(scratch, `modules-${Math.random().toString(36).slice(2)}.log`);
+  const result = await execa('node', ['--import', recorder, binPath, ...args], {
+    reject: false,
+    env: { NO_COLOR: '1', DEPLOYER_TEST_MODULE_LOG: log, BUILDKIT_HOST: '' },
+    timeout: 120_000,
+  });
+  const modules = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { ...result, modules };
+}
+
+/** The loaded modules from one package, `@deployer/x` (workspace or installed) or a dependency. */
+const from = (modules: readonly string[], pkg: string): string[] => {
+  const [scope, name] = pkg.startsWith('@deployer/') ? ['@deployer', pkg.slice(10)] : [null, pkg];
+  return modules.filter((url) =>
+    scope === null
+      ? url.includes(`/node_modules/${name}/`)
+      : url.includes(`/packages/${name}/dist/`) || url.includes(`/node_modules/@deployer/${name}/`),
+  );
+};
+
+const cliModule = (modules: readonly string[], path: string) =>
+  modules.filter((url) => url.endsWith(`/apps/deployer/dist/${path}`));
+
+const heavy = [
+  '@deployer/engines',
+  '@deployer/buildkit-runner',
+  '@deployer/buildah-runner',
+  '@deployer/registry',
+  '@deployer/registry-cache',
+  '@deployer/process',
+  '@deployer/deploy',
+  '@deployer/local-registry',
+  'zod',
+  'execa',
+  'yaml',
+];
+
+describe('module loading', () => {
+  it.each([[['--help']], [['build', '--help']], [['plan', '--help']], [[]]])(
+    'deployer %j loads no engine, registry, spec or progress module',
+    async (args) => {
+      const { exitCode, stdout, modules } = await modulesLoadedBy(args);
+      expect(exitCode).toBe(0);
+      expect(stdout).toContain('deployer');
+      // The recorder saw the CLI itself, so an empty list below means none was loaded, not none recorded.
+      expect(cliModule(modules, 'cli/main.js')).toHaveLength(1);
+      for (const pkg of heavy) expect({ pkg, loaded: from(modules, pkg) }).toEqual({ pkg, loaded: [] });
+      expect(cliModule(modules, 'output/progress.js')).toEqual([]);
+      expect(cliModule(modules, 'commands/build.js')).toEqual([]);
+    },
+  );
+
+  it('deployer plan loads the spec and the one engine it plans for, no progress view, no other engine', async () => {
+    const buildkit = await modulesLoadedBy([
+      'plan',
+      '-f',
+      spec,
+      '--uuid',
+      'pr-1',
+      '--registry',
+      closedRegistry,
+      '--engine',
+      'buildkit',
+    ]);
+    expect(buildkit.exitCode, buildkit.stderr).toBe(0);
+    expect(buildkit.stdout).toContain('buildctl');
+    expect(from(buildkit.modules, 'zod').length).toBeGreaterThan(0);
+    expect(from(buildkit.modules, '@deployer/buildkit-runner').length).toBeGreaterThan(0);
+    expect(from(buildkit.modules, '@deployer/buildah-runner')).toEqual([]);
+    expect(from(buildkit.modules, '@deployer/local-registry')).toEqual([]);
+    expect(cliModule(buildkit.modules, 'output/progress.js')).toEqual([]);
+    expect(cliModule(buildkit.modules, 'commands/build.js')).toEqual([]);
+
+    const buildah = await modulesLoadedBy([
+      'plan',
+      '-f',
+      spec,
+      '--uuid',
+      'pr-1',
+      '--registry',
+      closedRegistry,
+      '--engine',
+      'buildah',
+    ]);
+    expect(buildah.exitCode, buildah.stderr).toBe(0);
+    expect(buildah.stdout).toContain('buildah');
+    expect(from(buildah.modules, '@deployer/buildah-runner').length).toBeGreaterThan(0);
+    expect(from(buildah.modules, '@deployer/buildkit-runner')).toEqual([]);
+  });
+});

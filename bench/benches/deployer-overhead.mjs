@@ -1,0 +1,129 @@
+// deployer's own cost around a build: what it adds to the engine it runs.
+//
+// (a) `deployer --help` against `node -e 0` (Node's own start), median wall time of BENCH_HELP_RUNS runs.
+// (b) With BUILDKIT_HOST set: a fully cached one-service `deployer build --force` (same build uuid every
+//     time) against the engine argv `deployer plan --json` gives for that service (`engineArgv`, its
+//     `<temp>` placeholders replaced by a real temp dir), run directly, alternating, BENCH_RUNS times each;
+//     deployer's overhead is the difference of the medians. The images and caches go to a local registry
+//     (@deployer/local-registry, loopback, plain HTTP), which a BuildKit daemon on this machine reaches
+//     (`registry.insecure=true` per ref). Without BUILDKIT_HOST this part says so and is skipped.
+//
+// Fails when a run fails or the measured build is not fully cached; the figures are printed beside the
+// targets (overhead ≤ 120 ms), not enforced: wall times on a shared machine vary too much to gate on.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalRegistry } from '@deployer/local-registry';
+import { execa } from 'execa';
+
+const HELP_RUNS = Number(process.env.BENCH_HELP_RUNS ?? 20);
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const TARGET_OVERHEAD_MS = 120;
+const here = dirname(fileURLToPath(import.meta.url));
+const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const ms = (value) => `${value.toFixed(0).padStart(6)} ms`;
+
+/** Wall time of one process run, in ms; throws (with its output) when it fails. */
+async function timed(file, args, options = {}) {
+  const started = performance.now();
+  const result = await execa(file, args, { reject: false, ...options });
+  const elapsed = performance.now() - started;
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `${file} ${args.join(' ')} exited ${result.exitCode}:\n${result.stderr || result.stdout}`,
+    );
+  }
+  return { elapsed, result };
+}
+
+const problems = [];
+
+// (a) --help against Node's own start.
+const nodeStart = [];
+const help = [];
+for (let run = 0; run < HELP_RUNS; run++) {
+  nodeStart.push((await timed(process.execPath, ['-e', '0'])).elapsed);
+  help.push((await timed(process.execPath, [deployerBin, '--help'])).elapsed);
+}
+console.log(`(a) median of ${HELP_RUNS} runs`);
+console.log(`    node -e 0          ${ms(median(nodeStart))}`);
+console.log(`    deployer --help    ${ms(median(help))}`);
+console.log(`    difference         ${ms(median(help) - median(nodeStart))}`);
+
+// (b) a fully cached build against its engine's own command line.
+if (!process.env.BUILDKIT_HOST) {
+  console.log('\n(b) skipped: BUILDKIT_HOST is not set (a BuildKit daemon is needed for the build part)');
+} else {
+  const registry = await startLocalRegistry();
+  const scratch = await mkdtemp(join(tmpdir(), 'deployer-overhead-bench-'));
+  try {
+    await mkdir(join(scratch, 'app'));
+    await writeFile(join(scratch, 'app', 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+    await writeFile(join(scratch, 'app', 'hello.txt'), 'hello from the overhead bench\n');
+    const spec = join(scratch, 'env.yaml');
+    await writeFile(
+      spec,
+      [
+        `registry: { host: ${registry.host}, repository: bench, insecure: true }`,
+        'cache: { repository: bench/cache, strategy: path }',
+        'fallbacks: []',
+        'services:',
+        '  app: { context: app }',
+        '',
+      ].join('\n'),
+    );
+    const env = { NO_COLOR: '1', DEPLOYER_ENGINE: 'buildkit' };
+    const buildArgs = [deployerBin, 'build', '-f', spec, '--uuid', 'overhead-bench', '--force'];
+    // Twice: the first fills the environment's cache ref, the second must read it back (from loopback,
+    // over plain HTTP) and find every step cached.
+    await timed(process.execPath, buildArgs, { env });
+    const warm = await timed(process.execPath, [...buildArgs, '--json'], { env });
+    const steps = JSON.parse(warm.result.stdout).services[0].steps;
+    console.log(
+      `\n(b) warm-up: ${steps.cached} of ${steps.total} steps cached, imported from ${registry.host} over HTTP`,
+    );
+    if (steps.cached !== steps.total) problems.push('the warm build was not fully cached');
+
+    const plan = await timed(
+      process.execPath,
+      [deployerBin, 'plan', '-f', spec, '--uuid', 'overhead-bench', '--force', '--json'],
+      { env },
+    );
+    const temp = join(scratch, 'engine-temp');
+    await mkdir(temp);
+    const [engine, ...engineArgs] = JSON.parse(plan.result.stdout).services[0].engineArgv.map((arg) =>
+      arg.replaceAll('<temp>', temp),
+    );
+
+    const raw = [];
+    const deployer = [];
+    for (let run = 0; run < RUNS; run++) {
+      raw.push((await timed(engine, engineArgs)).elapsed);
+      deployer.push((await timed(process.execPath, buildArgs, { env })).elapsed);
+    }
+    const overhead = median(deployer) - median(raw);
+    console.log(`    median of ${RUNS} runs each, engine ${engine}`);
+    console.log(`    engine argv alone  ${ms(median(raw))}`);
+    console.log(`    deployer build     ${ms(median(deployer))}`);
+    console.log(
+      `    overhead           ${ms(overhead)}   target ≤ ${TARGET_OVERHEAD_MS} ms: ${overhead <= TARGET_OVERHEAD_MS ? 'met' : 'not met'}`,
+    );
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    await registry.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+if (problems.length > 0) {
+  console.error(`\nFAILED: ${problems.join('; ')}`);
+  process.exitCode = 1;
+}
