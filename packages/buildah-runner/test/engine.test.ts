@@ -12,9 +12,9 @@ import {
   startLocalRegistry,
 } from '@deployer/local-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProcesses, liveGroupMembers, waitFor } from '../../process/test/helpers/processes.js';
 import { createBuildahEngine } from '../src/engine/create-engine.js';
 import { BuildahError } from '../src/failures/errors.js';
-import { listProcesses, liveGroupMembers, waitFor } from '../../process/test/helpers/processes.js';
 import { inspectDigest, listTags } from './helpers/registry-tools.js';
 import { fixturesDir } from './helpers/transcript.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runBuildah } from '../src/command-line/run-buildah.js';
 import { listProcesses, liveGroupMembers, waitFor } from '../../process/test/helpers/processes.js';
+import { runBuildah } from '../src/command-line/run-buildah.js';
 
 // runBuildah only manages a process tree: a shell stands in for buildah to give it one with known shape.
 const shell = '/bin/sh';
