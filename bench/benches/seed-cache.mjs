@@ -113,9 +113,13 @@ async function withBuildkit(buildkitHost) {
   );
   const environment = await loadEnvironment(spec);
   const engine = createEngine('buildkit', { buildkitHost, env: process.env });
+  const trace = [];
   const port = createRegistryPort({
     insecureRegistries: [proxy.host],
-    clientOptions: { credentials: 'anonymous' },
+    clientOptions: {
+      credentials: 'anonymous',
+      onRequest: process.env.BENCH_TRACE ? (event) => trace.push(event) : undefined,
+    },
   });
   // The same port with seeding switched off: what every build did before seeding existed.
   const unseeded = {
@@ -132,6 +136,8 @@ async function withBuildkit(buildkitHost) {
 
   async function build(buildUuid, fallbacks, registryPort) {
     await execa(buildctl, ['--addr', buildkitHost, 'prune', '--all']);
+    // The previous build's writes flushed first, so they do not slow this one's measured window.
+    await execa('sync');
     const plan = await planEnvironment(environment, {
       buildUuid,
       fallbacks,
@@ -140,17 +146,28 @@ async function withBuildkit(buildkitHost) {
     });
     proxy.take();
     const started = performance.now();
+    let seededAt = null;
     const report = await buildEnvironment(plan, {
       engine,
       registry: registryPort,
       supersession: new Supersession(),
+      onEvent: ({ event }) => {
+        if (event.type === 'seeded') seededAt = performance.now();
+      },
     });
     const ms = performance.now() - started;
     const counts = proxy.take();
+    if (process.env.BENCH_TRACE) {
+      for (const e of trace)
+        process.stdout.write(
+          `  ${e.method} ${e.operation} ${e.status} ${e.durationMs}ms ${e.url.slice(-60)}\n`,
+        );
+      trace.length = 0;
+    }
     const app = report.services[0];
     if (!report.ok || app.status !== 'built')
       throw new Error(`${buildUuid}: ${app.status} ${app.reason ?? ''}`);
-    return { ms, counts, app };
+    return { ms, counts, app, seedMs: seededAt === null ? 0 : seededAt - started };
   }
 
   const run = randomBytes(3).toString('hex');
@@ -163,10 +180,10 @@ async function withBuildkit(buildkitHost) {
 
   const rows = { without: [], with: [], warm: [] };
   for (let repeat = 0; repeat < REPEATS; repeat++) {
-    rows.without.push(await build(`plain-${repeat}-${run}`, [main], unseeded));
     const uuid = `seeded-${repeat}-${run}`;
     rows.with.push(await build(uuid, [main], port));
     rows.warm.push(await build(uuid, [main], port));
+    rows.without.push(await build(`plain-${repeat}-${run}`, [main], unseeded));
   }
   for (const [name, results] of Object.entries(rows)) {
     const last = results.at(-1);
@@ -176,7 +193,8 @@ async function withBuildkit(buildkitHost) {
         .padStart(6)} ms (median of ${results.length}), ` +
         `blobs moved ${mb(median(results.map((r) => moved(r.counts))))} ` +
         `(up ${mb(last.counts.uploadedBytes)}, down ${mb(last.counts.downloadedBytes)}, ${last.counts.mounts} mounts), ` +
-        `${last.app.steps.cached}/${last.app.steps.total} cached, seeding ${last.app.seeding?.status ?? '-'}\n`,
+        `${last.app.steps.cached}/${last.app.steps.total} cached, seeding ${last.app.seeding?.status ?? '-'}` +
+        `${last.seedMs > 0 ? ` (done ${median(results.map((r) => r.seedMs)).toFixed(0)} ms after the start)` : ''}\n`,
     );
   }
   const allCached = [...rows.without, ...rows.with, ...rows.warm].every(
