@@ -34,6 +34,7 @@ const portOperations = {
     deleteRepositoryTags: true,
     promoteCache: true,
     listRunExports: true,
+    seedCacheRef: true,
   },
   leases: { claimLease: true, leaseHolder: true, releaseLease: true },
 } satisfies {

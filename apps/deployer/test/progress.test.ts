@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { DeployEvent, ServiceResult } from '@deployer/deploy';
 import { describe, expect, it } from 'vitest';
 import { liveProgress, plainProgress } from '../src/output/progress.js';
+import { formatReport } from '../src/output/report.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -148,5 +149,51 @@ describe('live progress', () => {
     const plain = capture();
     liveProgress(plain.stream, ['web'], false).onEvent(events[3]!);
     expect(plain.text()).not.toContain('\u001b[32m');
+  });
+});
+
+describe('a new environment whose own cache was seeded from its fallback', () => {
+  const uuid = 'wandering-credit-924200';
+  const from = 'r/shop/cache/web/main:cache';
+  const mounted = {
+    status: 'mounted' as const,
+    reason: `mounted 5 blobs from ${from}; no blob downloaded or uploaded`,
+    from,
+    blobs: 5,
+    bytes: 67_108_864,
+  };
+
+  it('prints the seeding as it happens, in the finished line and in the report', () => {
+    const out = capture();
+    const view = plainProgress(out.stream);
+    view.onEvent({ buildUuid: uuid, service: 'web', event: { type: 'seeded', seeding: mounted } });
+    const built = result('web', 'built', { seeding: mounted });
+    view.onEvent({ buildUuid: uuid, service: 'web', event: { type: 'finished', result: built } });
+    expect(out.text().trimEnd().split('\n')).toEqual([
+      `[${uuid}] web: cache seeded from ${from} (5 blobs, 64.0 MiB linked in the registry, none moved)`,
+      `[${uuid}] web: done 1.5s, 2/4 steps cached, cache seeded (64.0 MiB mounted)`,
+    ]);
+    const warm = result('api', 'built', {
+      seeding: { status: 'none', reason: 'the own cache ref exists', from: null, blobs: 0, bytes: 0 },
+    });
+    const refused = result('db', 'built', {
+      seeding: { status: 'none', reason: 'the registry did not mount', from, blobs: 5, bytes: 1 },
+    });
+    const report = formatReport({
+      buildUuid: uuid,
+      runId: 'run-1',
+      fallbacks: ['main'],
+      engine: 'buildkit',
+      startedAt: new Date(0).toISOString(),
+      durationMs: 2000,
+      ok: true,
+      totals: { built: 3, skipped: 0, superseded: 0, failed: 0 },
+      services: [built, warm, refused],
+    });
+    expect(report).toContain(
+      `web: cache seeded from ${from} (5 blobs, 64.0 MiB linked in the registry, none moved)`,
+    );
+    expect(report).toContain(`db: cache not seeded from ${from}: the registry did not mount`);
+    expect(report).not.toContain('api: cache');
   });
 });

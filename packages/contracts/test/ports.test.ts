@@ -15,6 +15,7 @@ const portOf = {
   deleteRepositoryTags: 'caches',
   promoteCache: 'caches',
   listRunExports: 'caches',
+  seedCacheRef: 'caches',
   claimLease: 'leases',
   leaseHolder: 'leases',
   releaseLease: 'leases',

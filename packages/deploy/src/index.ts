@@ -16,6 +16,7 @@ export {
   type CacheInventoryOptions,
   listEnvironmentCache,
 } from './cache/inventory.js';
+export type { ServiceSeeding } from './cache/seed-decision.js';
 export {
   collectGarbage,
   type GcEntry,

@@ -28,3 +28,4 @@ export {
 } from './removal/cache-tag-removal.js';
 export { promoteRunExport } from './run-exports/promote.js';
 export { listRunExportTags, type RunExportTag } from './run-exports/run-exports.js';
+export { type SeedLocation, seedCacheRef } from './seeding/seed-cache-ref.js';

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { BuildEvent } from '@deployer/contracts';
 import type { DeployEvent, ServiceResult } from '@deployer/deploy';
-import { formatDuration } from './table.js';
+import { formatBytes, formatDuration } from './table.js';
 
 /** Turns deploy events into what a person watching sees. */
 export interface ProgressView {
@@ -41,6 +41,7 @@ export function liveProgress(out: Writable, services: readonly string[], useColo
       if (event.type === 'engine' && event.event.type === 'retry')
         line.state = `retrying: ${event.event.reason}`;
       if (event.type === 'took-over') line.state = tookOverState(event);
+      if (event.type === 'seeded') line.state = seedingText(event.seeding);
       if (event.type === 'finished') line.state = finishedState(event.result, green, red);
       draw();
     },
@@ -86,6 +87,9 @@ export function plainProgress(out: Writable): ProgressView {
         case 'took-over':
           out.write(`${prefix} ${tookOverState(event)}\n`);
           break;
+        case 'seeded':
+          out.write(`${prefix} ${seedingText(event.seeding)}\n`);
+          break;
         case 'finished':
           out.write(
             `${prefix} ${finishedState(
@@ -116,6 +120,17 @@ function stepSummary(steps: ServiceResult['steps']): string {
   return `${steps.cached}/${steps.total} steps cached${steps.shared > 0 ? `, ${steps.shared} shared` : ''}`;
 }
 
+/**
+ * What seeding the own cache ref from a fallback did: `cache seeded from …/main:cache (12 blobs, 68.1 MiB
+ * mounted in the registry, none moved)`, or why it was not.
+ */
+export function seedingText(seeding: NonNullable<ServiceResult['seeding']>): string {
+  if (seeding.status === 'mounted') {
+    return `cache seeded from ${seeding.from} (${seeding.blobs} blobs, ${formatBytes(seeding.bytes)} linked in the registry, none moved)`;
+  }
+  return `cache not seeded${seeding.from === null ? '' : ` from ${seeding.from}`}: ${seeding.reason}`;
+}
+
 function tookOverState(event: Extract<DeployEvent['event'], { type: 'took-over' }>): string {
   const holder = `run ${event.runId}${event.host === null ? '' : ` on ${event.host}`}`;
   return event.waitMs > 0
@@ -132,7 +147,11 @@ function finishedState(
   switch (result.status) {
     case 'built':
       return ok(
-        `done ${formatDuration(result.durationMs)}, ${steps}${result.healed ? ', healed corrupt cache' : ''}`,
+        `done ${formatDuration(result.durationMs)}, ${steps}${result.healed ? ', healed corrupt cache' : ''}${
+          result.seeding?.status === 'mounted'
+            ? `, cache seeded (${formatBytes(result.seeding.bytes)} mounted)`
+            : ''
+        }`,
       );
     case 'skipped':
       return ok(`skipped: ${result.reason ?? 'image exists'}`);

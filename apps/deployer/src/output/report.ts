@@ -1,4 +1,5 @@
 import type { BuildReport } from '@deployer/deploy';
+import { seedingText } from './progress.js';
 import { formatDuration, formatTable } from './table.js';
 
 /** The summary a build ends with: one row per service. */
@@ -20,11 +21,15 @@ export function formatReport(report: BuildReport): string {
       const tail = result.failure?.logTail?.length ? `\n    ${result.failure.logTail.join('\n    ')}` : '';
       return `${result.service}: ${result.reason ?? result.status}${tail}`;
     });
+  // Only seeding that was tried: a warm environment's "own cache ref exists" is no news.
+  const seeded = report.services
+    .filter((result) => result.seeding !== undefined && result.seeding.from !== null)
+    .map((result) => `${result.service}: ${seedingText(result.seeding!)}`);
   const totals = Object.entries(report.totals)
     .filter(([, count]) => count > 0)
     .map(([status, count]) => `${count} ${status}`)
     .join(', ');
   return `\n${formatTable(['SERVICE', 'STATUS', 'IMAGE', 'STEPS', 'CACHED', 'DURATION'], rows)}${
     failures.length > 0 ? `\n${failures.join('\n')}\n` : ''
-  }\nenvironment ${report.buildUuid} (run ${report.runId}): ${totals} in ${formatDuration(report.durationMs)}\n`;
+  }${seeded.length > 0 ? `\n${seeded.join('\n')}\n` : ''}\nenvironment ${report.buildUuid} (run ${report.runId}): ${totals} in ${formatDuration(report.durationMs)}\n`;
 }

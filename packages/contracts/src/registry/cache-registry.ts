@@ -1,4 +1,5 @@
 import type { CacheRefInfo } from './cache-ref-info.js';
+import type { CacheSeedResult } from './cache-seed.js';
 
 /**
  * deployer's caches in a registry: inventory, inspection, deletion of caches only, buildah's per-environment
@@ -51,4 +52,10 @@ export interface CacheRegistry {
     service: string,
     options?: { signal?: AbortSignal },
   ): Promise<{ ref: string; startedAt: Date }[]>;
+  /**
+   * Writes `toRef` (same registry) as a copy of the BuildKit cache at `fromRef` with registry-side
+   * operations only: cross-repository blob mounts for every blob the cache references (none within one
+   * repository), then the manifest's exact bytes. No blob is downloaded or uploaded. Writes only `toRef`.
+   */
+  seedCacheRef(fromRef: string, toRef: string, options?: { signal?: AbortSignal }): Promise<CacheSeedResult>;
 }

@@ -1,4 +1,5 @@
 import type { BuildFailureKind, StepCounts } from '@deployer/contracts';
+import type { ServiceSeeding } from '../cache/seed-decision.js';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 
@@ -33,6 +34,11 @@ export interface ServiceResult {
   missingCacheRefs: string[];
   /** Engine runs, retries included; 0 only when the engine never ran (skipped, blocked). */
   attempts: number;
+  /**
+   * How the environment's own cache ref was seeded from a fallback's inside the registry before the
+   * build (BuildKit); absent when the build never got that far or ran without a registry.
+   */
+  seeding?: ServiceSeeding;
 }
 
 export interface BuildReport {

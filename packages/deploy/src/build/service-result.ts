@@ -1,4 +1,5 @@
 import type { EngineBuildResult, EngineFailure } from '@deployer/contracts';
+import type { ServiceSeeding } from '../cache/seed-decision.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
 import type { ServiceResult } from './report.js';
 
@@ -82,4 +83,24 @@ export function supersededResult(service: ServicePlan, reason: string, durationM
 /** A build the run's cancellation stopped (`cancelled: …`) or never let start (`not started: …`). */
 export function cancelledResult(service: ServicePlan, reason: string, durationMs = 0): ServiceResult {
   return { ...baseResult(service), reason, failure: { cause: 'cancelled' }, durationMs };
+}
+
+/** What seeding the own cache ref did before the build, and whether the corrupt fallbacks it found are gone. */
+export interface SeedReport {
+  seeding: ServiceSeeding;
+  corruptCacheRefs: readonly string[];
+  healed: boolean;
+}
+
+/** A result with its seeding: a corrupt fallback seeding found counts as one the engine reported. */
+export function withSeeding(result: ServiceResult, seeded: SeedReport | undefined): ServiceResult {
+  if (seeded === undefined) return result;
+  if (seeded.corruptCacheRefs.length === 0) return { ...result, seeding: seeded.seeding };
+  const engineReported = result.corruptCacheRefs.length > 0;
+  return {
+    ...result,
+    seeding: seeded.seeding,
+    corruptCacheRefs: [...new Set([...seeded.corruptCacheRefs, ...result.corruptCacheRefs])],
+    healed: seeded.healed && (!engineReported || result.healed),
+  };
 }

@@ -1,6 +1,7 @@
 import { runScopedExport } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from '../cache/heal.js';
 import { discardRunExport, promoteRunExport } from '../cache/promote.js';
+import { seedOwnCache } from '../cache/seed.js';
 import { type HeldLease, holdLease } from '../coordination/lease.js';
 import { WriteGuard } from '../coordination/write-guard.js';
 import { engineRequest } from '../plan/engine-request.js';
@@ -14,12 +15,15 @@ import {
   cancelledResult,
   corruptRefsOf,
   failedResult,
+  type SeedReport,
   supersededResult,
+  withSeeding,
 } from './service-result.js';
 
 /**
- * One service's run: claim its export ref (in this process, then its lease in the registry), build through
- * the engine, heal corrupt cache refs, promote the run's cache export, shape the result. Never throws: a
+ * One service's run: claim its export ref (in this process, then its lease in the registry), seed a new
+ * environment's own cache ref from its fallback's inside the registry, build through the engine, heal
+ * corrupt cache refs, promote the run's cache export, shape the result. Never throws: a
  * failure, a cancellation or a supersession is a result.
  */
 export async function runService(service: ServicePlan, context: RunContext): Promise<ServiceResult> {
@@ -40,12 +44,33 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   const runExport = registry === undefined ? null : runScopedExport(service.cache, leaseRun);
   let runExportSettled = runExport === null;
   const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
+  const me = { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host };
+  let seeded: SeedReport | undefined;
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
     lease = await leaseFor(service, context, guard.signal);
     if (lease !== undefined) guard.watch(lease.signal);
     guard.signal.throwIfAborted();
+    if (registry !== undefined) {
+      const outcome = await seedOwnCache({
+        registry,
+        cache: service.cache,
+        runExport,
+        leaseRef: service.cache.lease?.ref,
+        me,
+        superseded: () => guard.superseded(),
+        signal: guard.signal,
+        warn,
+      });
+      if (outcome.seeding.from !== null) {
+        context.emit(service.service, { type: 'seeded', seeding: outcome.seeding });
+      }
+      // A corrupt fallback is deleted before the build, which then runs without it (cold).
+      const healed = await heal(service, outcome.corruptCacheRefs, context);
+      seeded = { ...outcome, healed };
+      guard.signal.throwIfAborted();
+    }
     const result = await context.engine.build({
       ...engineRequest(context.plan, service, {
         ...(context.labels !== undefined && { labels: context.labels }),
@@ -64,13 +89,13 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
         registry,
         runExport,
         leaseRef: service.cache.lease?.ref,
-        me: { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host },
+        me,
         superseded: () => guard.superseded(),
         signal: guard.cancelSignal,
         warn,
       });
     }
-    return { ...report, durationMs: elapsed() };
+    return { ...withSeeding(report, seeded), durationMs: elapsed() };
   } catch (error) {
     const superseded = guard.supersededBy();
     if (superseded !== null) return supersededResult(service, superseded.message, elapsed());
@@ -79,7 +104,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
       return cancelledResult(service, reason, elapsed());
     }
     const healed = await heal(service, corruptRefsOf(error), context);
-    return failedResult(service, error, healed, elapsed());
+    return withSeeding(failedResult(service, error, healed, elapsed()), seeded);
   } finally {
     // A failed, cancelled or superseded build's run tag, if the engine got as far as writing it. Removing
     // the run's own tag is no write to the environment's cache: it happens whatever the guard says.

@@ -8,6 +8,7 @@ import { deleteRepositoryTags } from '../removal/cache-delete.js';
 import { inspectCacheTag, removeCacheTags } from '../removal/cache-tag-removal.js';
 import { promoteRunExport } from '../run-exports/promote.js';
 import { listRunExportTags } from '../run-exports/run-exports.js';
+import { seedCacheRef } from '../seeding/seed-cache-ref.js';
 
 /**
  * The registry ports of @deployer/contracts (`ImageRegistry`, `CacheRegistry`, `LeaseRegistry`) over
@@ -143,6 +144,15 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository } = locateRepository(cacheRepository);
       const found = await listRunExportTags(client, { repository, service, ...call });
       return found.map(({ ref, startedAt }) => ({ ref, startedAt }));
+    },
+    async seedCacheRef(fromRef, toRef, call) {
+      const from = locate(fromRef);
+      const to = locate(toRef);
+      if (from.client !== to.client) {
+        // A mount links blobs inside one registry; across registries they would have to travel.
+        throw new TypeError(`cannot seed ${toRef} from ${fromRef}: different registries`);
+      }
+      return seedCacheRef(from.client, from, to, call);
     },
     async tagImage(sourceRef, targetRef, call) {
       const source = locate(sourceRef);

@@ -1,0 +1,103 @@
+import type { CachePlan, RunExport } from '@deployer/cache-ref';
+import type { CacheSeedResult, LeaseHolder, RegistryPort } from '@deployer/contracts';
+import { discardRunExport } from './promote.js';
+import {
+  decideSeedPromotion,
+  planSeeding,
+  type SeedingPlan,
+  type ServiceSeeding,
+  triesNextFallback,
+} from './seed-decision.js';
+
+export interface SeedOwnCacheInput {
+  registry: RegistryPort;
+  cache: CachePlan;
+  runExport: RunExport | null;
+  /** The environment's lease, read before promoting the seed; none without one in the plan. */
+  leaseRef: string | undefined;
+  me: LeaseHolder;
+  superseded: () => boolean;
+  signal?: AbortSignal;
+  warn(message: string): void;
+}
+
+export interface SeedOwnCacheOutcome {
+  seeding: ServiceSeeding;
+  /** A fallback found corrupt (a blob it references is gone): heal it, as an engine's report would be. */
+  corruptCacheRefs: string[];
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Seeds the environment's own BuildKit cache ref from the first fallback that has a cache, when the own
+ * ref does not exist (see seed-decision.ts): the registry port mounts the fallback's blobs and writes the
+ * manifest to this run's own tag, which is then promoted to the own cache ref if that still does not
+ * exist and this run may still write; the run tag is removed either way. Never throws except when
+ * aborted: a build without a seed is only slower.
+ */
+export async function seedOwnCache(input: SeedOwnCacheInput): Promise<SeedOwnCacheOutcome> {
+  const plan = planSeeding(input.cache, input.runExport);
+  if (!plan.seed) return nothing(plan.reason);
+  const call = input.signal === undefined ? undefined : { signal: input.signal };
+  try {
+    if ((await input.registry.imageDigest(plan.own.ref, call)) !== null) {
+      return nothing('the own cache ref exists');
+    }
+    let last: { from: string; result: CacheSeedResult } | undefined;
+    for (const fallback of plan.fallbacks) {
+      const result = await input.registry.seedCacheRef(fallback.ref, plan.runRef.ref, call);
+      last = { from: fallback.ref, result };
+      if (!triesNextFallback(result)) break;
+    }
+    if (last === undefined || triesNextFallback(last.result)) return nothing('no fallback cache exists');
+    const { from, result } = last;
+    if (result.status === 'none') {
+      const seeding = { status: 'none' as const, reason: result.message, from, ...sizeOf(result) };
+      if (result.refusal === 'source-corrupt') return { seeding, corruptCacheRefs: [from] };
+      input.warn(`did not seed ${plan.own.ref} from ${from}: ${result.message}`);
+      return { seeding, corruptCacheRefs: [] };
+    }
+    return { seeding: await promoteSeed(input, plan, from, result), corruptCacheRefs: [] };
+  } catch (error) {
+    input.signal?.throwIfAborted();
+    input.warn(`could not seed ${plan.own.ref} (${describe(error)}); building without`);
+    return nothing(`could not seed: ${describe(error)}`);
+  }
+}
+
+/** Promotes the seeded run tag to the own cache ref if it may, then removes the run tag. */
+async function promoteSeed(
+  input: SeedOwnCacheInput,
+  plan: Extract<SeedingPlan, { seed: true }>,
+  from: string,
+  result: Extract<CacheSeedResult, { status: 'mounted' }>,
+): Promise<ServiceSeeding> {
+  const call = input.signal === undefined ? undefined : { signal: input.signal };
+  const size = sizeOf(result);
+  try {
+    let holder: LeaseHolder | null = null;
+    if (input.leaseRef !== undefined) holder = await input.registry.leaseHolder(input.leaseRef, call);
+    const decision = decideSeedPromotion({
+      ownExists: (await input.registry.imageDigest(plan.own.ref, call)) !== null,
+      me: input.me,
+      superseded: input.superseded(),
+      holder,
+    });
+    if (!decision.promote) return { status: 'none', reason: decision.reason, from, ...size };
+    await input.registry.promoteCache(plan.runRef.ref, plan.own.ref, call);
+    const how =
+      result.mounts > 0
+        ? `mounted ${result.mounts} blobs from ${from}`
+        : `the blobs of ${from} are in its repository`;
+    return { status: 'mounted', reason: `${how}; no blob downloaded or uploaded`, from, ...size };
+  } finally {
+    if (input.runExport !== null) await discardRunExport(input.registry, input.runExport, input.warn);
+  }
+}
+
+const sizeOf = (result: CacheSeedResult) => ({ blobs: result.blobs, bytes: result.bytes });
+
+function nothing(reason: string): SeedOwnCacheOutcome {
+  return { seeding: { status: 'none', reason, from: null, blobs: 0, bytes: 0 }, corruptCacheRefs: [] };
+}
