@@ -11,7 +11,8 @@ export function packageTestConfig(packageDir: string) {
   return defineConfig({
     test: {
       include: ['test/**/*.test.ts'],
-      testTimeout: 30_000,
+      // Real builds (buildah, BuildKit, registries) run in many tests: a loaded CI machine must not time them out.
+      testTimeout: 120_000,
       hookTimeout: 60_000,
       ...(reportDir
         ? {
