@@ -33,6 +33,10 @@ export interface ServiceResult {
   missingCacheRefs: string[];
   /** Engine runs, retries included; 0 only when the engine never ran (skipped, blocked). */
   attempts: number;
+  /** The daemon that built it (or ran its last attempt), when the engine is a pool of BuildKit daemons. */
+  daemon?: string;
+  /** Every daemon the build was sent to, in order (a failover adds one). */
+  daemonsTried?: string[];
 }
 
 export interface BuildReport {
