@@ -1,4 +1,5 @@
 import { createBuildahEngine } from '@deployer/buildah-runner';
+import { createBuildkitPool, type PoolEvent } from '@deployer/buildkit-pool';
 import { createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { EngineName } from '@deployer/cache-ref';
 import type { BuildEngine } from '@deployer/contracts';
@@ -6,22 +7,46 @@ import type { BuildEngine } from '@deployer/contracts';
 export interface EngineWiring {
   /** BuildKit address; BUILDKIT_HOST when absent. */
   buildkitHost?: string;
+  /**
+   * BuildKit daemons of a pool (`--buildkit-host`…, DEPLOYER_BUILDKIT_HOSTS): addresses or
+   * `dns://NAME:PORT`. Two or more, or any dns:// entry, make a pool; one address is `buildkitHost`.
+   */
+  buildkitHosts?: readonly string[];
+  /** A pool's builds per daemon at once (`--builds-per-daemon`); its default otherwise. */
+  buildsPerDaemon?: number;
+  /** What a pool does (daemons down, builds placed), e.g. to warn about a daemon that does not answer. */
+  onPoolEvent?: (event: PoolEvent) => void;
   /** buildah's storage root (DEPLOYER_BUILDAH_ROOT); buildah's default when absent. */
   buildahRoot?: string;
   /** The process environment; its DOCKER_CONFIG is where registry credentials are read. */
   env: NodeJS.ProcessEnv;
 }
 
-/** The runner for an engine: buildkit-runner (driver buildctl or buildx) or buildah-runner. */
+/** Whether the daemon list needs a pool: several daemons, or a name that may stand for several. */
+export function isBuildkitPool(hosts: readonly string[] | undefined): boolean {
+  return hosts !== undefined && (hosts.length > 1 || hosts.some((host) => host.startsWith('dns://')));
+}
+
+/** The runner for an engine: buildkit-runner (driver buildctl or buildx), a BuildKit pool, or buildah-runner. */
 export function createEngine(name: EngineName, wiring: EngineWiring): BuildEngine {
   const dockerConfigDir = wiring.env.DOCKER_CONFIG;
   switch (name) {
-    case 'buildkit':
+    case 'buildkit': {
+      if (isBuildkitPool(wiring.buildkitHosts)) {
+        return createBuildkitPool({
+          daemons: wiring.buildkitHosts ?? [],
+          ...(wiring.buildsPerDaemon !== undefined && { buildsPerDaemon: wiring.buildsPerDaemon }),
+          ...(dockerConfigDir !== undefined && { engine: { dockerConfigDir } }),
+          ...(wiring.onPoolEvent !== undefined && { onEvent: wiring.onPoolEvent }),
+        });
+      }
+      const address = wiring.buildkitHosts?.[0] ?? wiring.buildkitHost;
       return createBuildkitEngine({
         driver: 'buildctl',
-        ...(wiring.buildkitHost !== undefined && { address: wiring.buildkitHost }),
+        ...(address !== undefined && { address }),
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
+    }
     case 'buildx':
       return createBuildkitEngine({
         driver: 'buildx',

@@ -12,12 +12,13 @@ import {
   cacheFlavourOf,
   createEngine,
   type EngineSelection,
+  type EngineWiring,
   engineChoices,
   selectEngine,
 } from '@deployer/engines';
 import { createRegistryPort } from '@deployer/registry-cache';
 import type { FlagSpecs, ParsedFlags } from './args.js';
-import { buildkitHostFromFlags } from './buildkit-host.js';
+import { buildkitHostsFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
 import { environmentFlags, loadEnvironmentFromFlags } from './environment-flags.js';
 import { fallbackFlags, fallbacksFromFlags } from './fallback-flags.js';
@@ -45,7 +46,13 @@ export const planningFlags = {
     value: '<sha>',
     description: 'tag images with this instead of their content digest',
   },
-  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
+  'buildkit-host': {
+    type: 'string',
+    multiple: true,
+    value: '<address>',
+    description:
+      'BuildKit daemon, repeat for a pool; dns://name:port for every address of a name (DEPLOYER_BUILDKIT_HOSTS, BUILDKIT_HOST)',
+  },
 } as const satisfies FlagSpecs;
 
 export interface PlannedBuild {
@@ -66,7 +73,7 @@ export async function planFromFlags(
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
   const selection = await selectEngine(environment.engine, context.env);
-  buildkitHost(command, selection, flags, context);
+  buildkitHosts(command, selection, flags, context);
   const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
   const plan = await planEnvironment(environment, {
     buildUuid,
@@ -88,25 +95,28 @@ export function engineFromFlags(
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
+  pool: Pick<EngineWiring, 'buildsPerDaemon' | 'onPoolEvent'> = {},
 ): BuildEngine {
-  const address = buildkitHost(command, selection, flags, context);
+  const hosts = buildkitHosts(command, selection, flags, context);
   return createEngine(selection.engine, {
-    ...(address && { buildkitHost: address }),
+    ...(hosts.length > 0 && { buildkitHosts: hosts }),
+    ...pool,
     ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
     env: context.env,
   });
 }
 
 /**
- * The BuildKit address, checked before anything is planned. `--buildkit-host` is always checked; a
- * `BUILDKIT_HOST` in the environment only when the engine is not buildah, which never reads it.
+ * The BuildKit daemons, checked before anything is planned. `--buildkit-host` is always checked;
+ * DEPLOYER_BUILDKIT_HOSTS and `BUILDKIT_HOST` in the environment only when the engine is not buildah,
+ * which never reads them.
  */
-function buildkitHost(
+function buildkitHosts(
   command: string,
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
-): string | undefined {
+): string[] {
   const env = selection.engine === 'buildah' ? {} : context.env;
-  return buildkitHostFromFlags(command, flags['buildkit-host'], env);
+  return buildkitHostsFromFlags(command, flags['buildkit-host'], env);
 }

@@ -1,5 +1,6 @@
 import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
+import { buildsPerDaemonFromFlag } from '../cli/buildkit-host.js';
 import type { Command } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
 import { engineFromFlags, planFromFlags, planningFlags } from '../cli/plan-from-flags.js';
@@ -9,6 +10,11 @@ import { formatReport } from '../output/report.js';
 const flags = {
   ...planningFlags,
   concurrency: { type: 'string', value: '<n>', description: 'builds at once (default 4)' },
+  'builds-per-daemon': {
+    type: 'string',
+    value: '<n>',
+    description: "a BuildKit pool's builds per daemon at once (default: its deployer.cpus label, else 4)",
+  },
   'keep-going': { type: 'boolean', description: 'keep building what does not depend on a failure' },
   json: { type: 'boolean', description: 'print the JSON report' },
 } as const;
@@ -17,13 +23,24 @@ export const buildCommand: Command = {
   path: ['build'],
   summary: "build every service of an environment with the environment's own cache",
   usage:
-    'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--json]',
+    'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--buildkit-host A]… [--builds-per-daemon N] [--json]',
   flags,
   async run(argv, context) {
     const { flags: values } = parseFlags('build', argv, flags);
     const concurrency = parseConcurrency(values.concurrency);
+    const buildsPerDaemon = buildsPerDaemonFromFlag('build', values['builds-per-daemon']);
     const { selection, registry, plan } = await planFromFlags('build', values, context);
-    const engine = engineFromFlags('build', selection, values, context);
+    const engine = engineFromFlags('build', selection, values, context, {
+      ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
+      onPoolEvent: (event) => {
+        if (event.type === 'daemon-down') {
+          context.stderr.write(`warning: BuildKit daemon ${event.daemon} ${event.reason}; skipped for now\n`);
+        }
+      },
+    });
+    // A pool checks its daemons once, before any build: none answering is one error (exit 1), not a
+    // failure per service.
+    if ('prepare' in engine && typeof engine.prepare === 'function') await engine.prepare();
 
     const live = !values.json && context.stdout.isTTY === true;
     if (!values.json) {

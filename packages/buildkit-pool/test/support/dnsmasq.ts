@@ -1,4 +1,5 @@
 import { Resolver } from 'node:dns/promises';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,8 @@ export async function startLoopbackDns(records: readonly [string, string][]): Pr
   const controller = new AbortController();
   const output: string[] = [];
   const running = runProcess({
-    file: 'dnsmasq',
+    // Debian installs it in /usr/sbin, which a non-login PATH may lack.
+    file: existsSync('/usr/sbin/dnsmasq') ? '/usr/sbin/dnsmasq' : 'dnsmasq',
     args: [
       '--no-daemon',
       `--port=${port}`,
