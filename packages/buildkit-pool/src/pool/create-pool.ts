@@ -3,6 +3,7 @@ import type { BuildEngine, EngineArgv, EngineBuildRequest, EngineBuildResult } f
 import { BuildkitPoolError } from '../errors.js';
 import { cacheIdentity } from '../routing/cache-identity.js';
 import { createHashRing } from '../routing/hash-ring.js';
+import { lostWithDaemon } from './daemon-lost.js';
 import { type BuildkitPoolOptions, resolvePoolOptions } from './pool-options.js';
 import { listDaemons, type PoolRun, startPoolRun } from './pool-run.js';
 
@@ -16,9 +17,6 @@ export interface BuildkitPool extends BuildEngine {
    */
   prepare(): Promise<readonly string[]>;
 }
-
-/** Failures that say the daemon, not the build, failed: the build goes to the next daemon on its ring. */
-const daemonFailureCodes = new Set(['DAEMON_UNREACHABLE', 'CONNECTION_LOST']);
 
 /**
  * Routes each build to a daemon by consistent hashing with bounded loads on its cache identity (registry,
@@ -48,6 +46,12 @@ export function createBuildkitPool(options: BuildkitPoolOptions): BuildkitPool {
     }
     return engine;
   };
+  const healthOptions = (daemon: string) => ({
+    ...(settings.engine.buildctlPath !== undefined && { buildctlPath: settings.engine.buildctlPath }),
+    ...(settings.engine.tls !== undefined && daemon.startsWith('tcp://') && { tls: settings.engine.tls }),
+    ...(settings.engine.env !== undefined && { env: settings.engine.env }),
+    timeoutMs: settings.healthCheckTimeoutMs,
+  });
   const prepare = () => {
     run ??= startPoolRun(settings);
     return run;
@@ -92,7 +96,9 @@ export function createBuildkitPool(options: BuildkitPoolOptions): BuildkitPool {
           return { ...result, attempts: attempts + result.attempts, daemon, daemonsTried: [...tried] };
         } catch (error) {
           attempts += attemptsOf(error);
-          if (!daemonFailureCodes.has(codeOf(error))) throw withDaemons(error, daemon, tried, attempts);
+          if (!(await lostWithDaemon(error, daemon, healthOptions(daemon), request.signal))) {
+            throw withDaemons(error, daemon, tried, attempts);
+          }
           outcome = 'daemon-failed';
           pool.markDown(daemon, `lost a build: ${(error as Error).message}`);
           lastFailure = withDaemons(error, daemon, tried, attempts);
@@ -123,11 +129,6 @@ export function createBuildkitPool(options: BuildkitPoolOptions): BuildkitPool {
       );
     },
   };
-}
-
-function codeOf(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
 }
 
 function attemptsOf(error: unknown): number {
