@@ -1,6 +1,6 @@
 import { createBuildahEngine } from '@deployer/buildah-runner';
 import { createBuildkitPool, type PoolEvent } from '@deployer/buildkit-pool';
-import { createBuildkitEngine } from '@deployer/buildkit-runner';
+import { type BuildkitTls, createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { EngineName } from '@deployer/cache-ref';
 import type { BuildEngine } from '@deployer/contracts';
 
@@ -12,6 +12,8 @@ export interface EngineWiring {
    * `dns://NAME:PORT`. Two or more, or any dns:// entry, make a pool; one address is `buildkitHost`.
    */
   buildkitHosts?: readonly string[];
+  /** TLS for tcp:// daemons (DEPLOYER_BUILDKIT_TLS_DIR, DEPLOYER_BUILDKIT_TLS_SERVER_NAME). */
+  buildkitTls?: BuildkitTls;
   /** A pool's builds per daemon at once (`--builds-per-daemon`); its default otherwise. */
   buildsPerDaemon?: number;
   /** What a pool does (daemons down, builds placed), e.g. to warn about a daemon that does not answer. */
@@ -36,7 +38,10 @@ export function createEngine(name: EngineName, wiring: EngineWiring): BuildEngin
         return createBuildkitPool({
           daemons: wiring.buildkitHosts ?? [],
           ...(wiring.buildsPerDaemon !== undefined && { buildsPerDaemon: wiring.buildsPerDaemon }),
-          ...(dockerConfigDir !== undefined && { engine: { dockerConfigDir } }),
+          engine: {
+            ...(dockerConfigDir !== undefined && { dockerConfigDir }),
+            ...(wiring.buildkitTls !== undefined && { tls: wiring.buildkitTls }),
+          },
           ...(wiring.onPoolEvent !== undefined && { onEvent: wiring.onPoolEvent }),
         });
       }
@@ -44,6 +49,7 @@ export function createEngine(name: EngineName, wiring: EngineWiring): BuildEngin
       return createBuildkitEngine({
         driver: 'buildctl',
         ...(address !== undefined && { address }),
+        ...(wiring.buildkitTls !== undefined && address?.startsWith('tcp://') && { tls: wiring.buildkitTls }),
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
     }

@@ -100,6 +100,16 @@ export function engineFromFlags(
   const hosts = buildkitHosts(command, selection, flags, context);
   return createEngine(selection.engine, {
     ...(hosts.length > 0 && { buildkitHosts: hosts }),
+    ...(context.env.DEPLOYER_BUILDKIT_TLS_DIR && {
+      // TLS to tcp:// daemons: ca.pem, cert.pem, key.pem (buildctl --tlsdir); the server name to verify,
+      // since a dns:// pool dials each daemon by its address.
+      buildkitTls: {
+        dir: context.env.DEPLOYER_BUILDKIT_TLS_DIR,
+        ...(context.env.DEPLOYER_BUILDKIT_TLS_SERVER_NAME && {
+          serverName: context.env.DEPLOYER_BUILDKIT_TLS_SERVER_NAME,
+        }),
+      },
+    }),
     ...pool,
     ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
     env: context.env,
