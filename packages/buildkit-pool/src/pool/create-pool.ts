@@ -1,7 +1,6 @@
 import { type BuildkitEngine, createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { BuildEngine, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
 import { BuildkitPoolError } from '../errors.js';
-import { cacheIdentity } from '../routing/cache-identity.js';
 import { createHashRing } from '../routing/hash-ring.js';
 import { lostWithDaemon } from './daemon-lost.js';
 import { type BuildkitPoolOptions, resolvePoolOptions } from './pool-options.js';
@@ -65,13 +64,13 @@ export function createBuildkitPool(options: BuildkitPoolOptions): BuildkitPool {
     async argv(request: EngineBuildRequest): Promise<EngineArgv> {
       // What the build would run on the service's own daemon, without asking the daemons anything.
       const daemons = run === undefined ? await listDaemons(settings) : (await run).daemons;
-      const daemon = createHashRing(daemons, settings.virtualNodes).order(cacheIdentity(request))[0];
+      const daemon = createHashRing(daemons, settings.virtualNodes).order(settings.routingKey(request))[0];
       if (daemon === undefined) throw new BuildkitPoolError('NO_DAEMON', 'the BuildKit pool lists no daemon');
       return engineFor(daemon).argv(request);
     },
     async build(request: EngineBuildRequest): Promise<EngineBuildResult> {
       const pool = await prepare();
-      const order = pool.ring.order(cacheIdentity(request));
+      const order = pool.ring.order(settings.routingKey(request));
       const preferred = order[0] as string;
       const tried: string[] = [];
       let attempts = 0;

@@ -1,6 +1,8 @@
 import type { BuildkitEngineOptions } from '@deployer/buildkit-runner';
+import type { EngineBuildRequest } from '@deployer/contracts';
 import type { DnsOptions } from '../daemons/addresses.js';
 import { BuildkitPoolError } from '../errors.js';
+import { cacheIdentity } from '../routing/cache-identity.js';
 import { defaultVirtualNodes } from '../routing/hash-ring.js';
 import type { PoolEvent } from './pool-events.js';
 
@@ -24,6 +26,11 @@ export interface BuildkitPoolOptions {
   healthCheckTimeoutMs?: number;
   /** Points per daemon on the hash ring. Default 160. */
   virtualNodes?: number;
+  /**
+   * What a build is routed by. Default `cacheIdentity` (registry, cache repository, service); a
+   * benchmark passes a random key to compare against routing without affinity.
+   */
+  routingKey?: (request: EngineBuildRequest) => string;
   onEvent?: (event: PoolEvent) => void;
 }
 
@@ -36,6 +43,7 @@ export interface PoolSettings {
   coolDownMs: number;
   healthCheckTimeoutMs: number;
   virtualNodes: number;
+  routingKey: (request: EngineBuildRequest) => string;
   onEvent: (event: PoolEvent) => void;
 }
 
@@ -63,6 +71,7 @@ export function resolvePoolOptions(options: BuildkitPoolOptions): PoolSettings {
     coolDownMs: integer('coolDownMs', options.coolDownMs, 0, 30_000),
     healthCheckTimeoutMs: integer('healthCheckTimeoutMs', options.healthCheckTimeoutMs, 1, 5_000),
     virtualNodes: integer('virtualNodes', options.virtualNodes, 1, defaultVirtualNodes),
+    routingKey: options.routingKey ?? cacheIdentity,
     onEvent: options.onEvent ?? (() => {}),
   };
 }
