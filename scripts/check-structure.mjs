@@ -23,7 +23,8 @@ const layers = {
   'local-registry': ['process'],
   'buildkit-runner': ['cache-ref', 'contracts', 'process', 'retry'],
   'buildah-runner': ['cache-ref', 'contracts', 'process', 'retry'],
-  engines: ['buildkit-runner', 'buildah-runner', 'cache-ref', 'contracts', 'process'],
+  'buildkit-pool': ['buildkit-runner', 'contracts', 'process'],
+  engines: ['buildkit-pool', 'buildkit-runner', 'buildah-runner', 'cache-ref', 'contracts', 'process'],
   deploy: ['cache-ref', 'contracts'],
   cli: '*',
 };

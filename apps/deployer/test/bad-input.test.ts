@@ -103,6 +103,12 @@ describe('bad input', () => {
       ['build', '--buildkit-host', 'tcp://buildkitd'],
       /--buildkit-host "tcp:\/\/buildkitd": tcp:\/\/ needs host:port; accepted forms: unix:\/\//,
     ],
+    [
+      ['build', '--buildkit-host', 'unix:///run/a.sock', '--buildkit-host', 'dns://buildkitd'],
+      /--buildkit-host "dns:\/\/buildkitd": dns:\/\/ needs a host name and a port/,
+    ],
+    [['build', '--builds-per-daemon', '0'], /--builds-per-daemon must be a whole number from 1 to 64/],
+    [['build', '--builds-per-daemon', '2x'], /--builds-per-daemon must be a whole number .* \(got "2x"\)/],
     [['plan', '--root', 'no-such-dir'], /--root "no-such-dir": must be a directory/],
     [['down', '--uuid', 'main', '--root', 'no-such-dir'], /--root "no-such-dir": must be a directory/],
     [['cache', 'ls', '--root', 'no-such-dir'], /--root "no-such-dir": must be a directory/],
@@ -125,6 +131,17 @@ describe('bad input', () => {
     const result = await runCli(['build', '-f', file], { env: { BUILDKIT_HOST: 'buildkitd:1234' } });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/BUILDKIT_HOST "buildkitd:1234": expected unix:\/\//);
+  });
+
+  it('names DEPLOYER_BUILDKIT_HOSTS when the pool comes from the environment', async () => {
+    const file = await spec('good.yaml', good);
+    const result = await runCli(['build', '-f', file], {
+      env: { DEPLOYER_BUILDKIT_HOSTS: 'tcp://10.0.0.1:1234,buildkitd:1234' },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(
+      /DEPLOYER_BUILDKIT_HOSTS "buildkitd:1234": expected unix:\/\/.*dns:\/\/name:port/,
+    );
   });
 
   it.each([['build'], ['down'], ['cache', 'gc']])(

@@ -197,3 +197,54 @@ describe('a new environment whose own cache was seeded from its fallback', () =>
     expect(report).not.toContain('api: cache');
   });
 });
+
+describe('the daemon of a BuildKit pool', () => {
+  const uuid = 'wandering-credit-924200';
+  const a = 'tcp://10.0.0.1:1234';
+  const b = 'tcp://10.0.0.2:1234';
+  const poolEvents: DeployEvent[] = [
+    {
+      buildUuid: uuid,
+      service: 'web',
+      event: { type: 'engine', event: { type: 'daemon', daemon: a, tried: [] } },
+    },
+    {
+      buildUuid: uuid,
+      service: 'web',
+      event: { type: 'engine', event: { type: 'daemon', daemon: b, tried: [a] } },
+    },
+    {
+      buildUuid: uuid,
+      service: 'web',
+      event: { type: 'finished', result: result('web', 'built', { daemon: b, daemonsTried: [a, b] }) },
+    },
+  ];
+
+  it('is named per service in plain lines, with the daemons that failed it', () => {
+    const out = capture();
+    const view = plainProgress(out.stream);
+    for (const event of poolEvents) view.onEvent(event);
+    expect(out.text()).toContain(`[${uuid}] web: on daemon ${a}\n`);
+    expect(out.text()).toContain(`[${uuid}] web: on daemon ${b} (after ${a} failed)\n`);
+    expect(out.text()).toContain(`2/4 steps cached on ${b}\n`);
+  });
+
+  it('stays on the live line of its service', () => {
+    const out = capture();
+    const view = liveProgress(out.stream, ['web', 'api'], false);
+    view.onEvent(poolEvents[0] as DeployEvent);
+    const lastWeb = out
+      .text()
+      .split('\n')
+      .filter((line) => line.includes('web'))
+      .at(-1);
+    expect(lastWeb).toContain(`on ${a}`);
+    expect(
+      out
+        .text()
+        .split('\n')
+        .filter((line) => line.includes('api'))
+        .at(-1),
+    ).not.toContain('on tcp');
+  });
+});

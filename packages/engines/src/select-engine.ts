@@ -16,7 +16,7 @@ export interface EngineSelection {
 }
 
 /**
- * `auto`: BuildKit when BUILDKIT_HOST names a daemon, else `docker buildx` when docker with buildx
+ * `auto`: BuildKit when BUILDKIT_HOST (or DEPLOYER_BUILDKIT_HOSTS) names a daemon, else `docker buildx` when docker with buildx
  * answers (its daemon included), else buildah when installed.
  */
 export async function selectEngine(
@@ -26,6 +26,9 @@ export async function selectEngine(
 ): Promise<EngineSelection> {
   if (choice !== 'auto') return { engine: choice, reason: `engine ${choice} was asked for` };
   if (env.BUILDKIT_HOST) return { engine: 'buildkit', reason: `BUILDKIT_HOST is ${env.BUILDKIT_HOST}` };
+  if (env.DEPLOYER_BUILDKIT_HOSTS?.trim()) {
+    return { engine: 'buildkit', reason: `DEPLOYER_BUILDKIT_HOSTS is ${env.DEPLOYER_BUILDKIT_HOSTS}` };
+  }
   const [buildx, daemon] = await Promise.all([
     probe('docker', ['buildx', 'version']),
     probe('docker', ['version', '--format', '{{.Server.Version}}']),

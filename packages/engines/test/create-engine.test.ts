@@ -10,7 +10,7 @@ import {
 } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../src/create-engine.js';
+import { createEngine, isBuildkitPool } from '../src/create-engine.js';
 
 // The runner each engine name gets, told apart by the command line it composes (`argv` builds nothing).
 let contextDir: string;
@@ -65,5 +65,28 @@ describe('createEngine', () => {
     const argv = await argvOf('buildah', { buildahRoot: '/var/tmp/deployer-buildah', env: {} });
     expect(argv[0]).toMatch(/buildah$/);
     expect(argv).toContain('--root=/var/tmp/deployer-buildah/storage');
+  });
+});
+
+describe('createEngine with several BuildKit daemons', () => {
+  const daemons = ['tcp://127.0.0.1:1231', 'tcp://127.0.0.1:1232', 'tcp://127.0.0.1:1233'];
+
+  it('routes through a pool: each service to its own daemon on the ring, the same every time', async () => {
+    const engine = await createEngine('buildkit', { buildkitHosts: daemons, env: {} });
+    expect('prepare' in engine).toBe(true);
+    const argv = (await engine.argv(request('buildkit'))).argv.join(' ');
+    const daemon = daemons.find((address) => argv.includes(`--addr ${address}`));
+    expect(daemon).toBeDefined();
+    const again = await createEngine('buildkit', { buildkitHosts: [...daemons].reverse(), env: {} });
+    expect((await again.argv(request('buildkit'))).argv.join(' ')).toContain(`--addr ${daemon}`);
+  });
+
+  it('keeps one address (BUILDKIT_HOST alone) the one-daemon runner, and a dns:// name a pool', async () => {
+    expect(isBuildkitPool(['unix:///run/buildkit/buildkitd.sock'])).toBe(false);
+    expect(isBuildkitPool(undefined)).toBe(false);
+    expect(isBuildkitPool(['dns://buildkitd.ci:1234'])).toBe(true);
+    expect(isBuildkitPool(daemons)).toBe(true);
+    const single = await createEngine('buildkit', { buildkitHosts: daemons.slice(0, 1), env: {} });
+    expect('prepare' in single).toBe(false);
   });
 });

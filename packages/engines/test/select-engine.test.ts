@@ -28,6 +28,12 @@ describe('selectEngine', () => {
     expect((await selectEngine('buildah', {})).engine).toBe('buildah');
   });
 
+  it('picks BuildKit when DEPLOYER_BUILDKIT_HOSTS lists a pool', async () => {
+    const hosts = 'tcp://10.0.0.1:1234,dns://buildkitd.ci:1234';
+    const selection = await selectEngine('auto', { DEPLOYER_BUILDKIT_HOSTS: hosts });
+    expect(selection).toEqual({ engine: 'buildkit', reason: `DEPLOYER_BUILDKIT_HOSTS is ${hosts}` });
+  });
+
   it('picks BuildKit when BUILDKIT_HOST is set', async () => {
     const selection = await selectEngine('auto', { BUILDKIT_HOST: 'tcp://127.0.0.1:1234' });
     expect(selection).toEqual({ engine: 'buildkit', reason: 'BUILDKIT_HOST is tcp://127.0.0.1:1234' });

@@ -8,10 +8,16 @@ import {
   planEnvironment,
   validateBuildUuid,
 } from '@deployer/deploy';
-import { cacheFlavourOf, createEngine, type EngineSelection, selectEngine } from '@deployer/engines';
+import {
+  cacheFlavourOf,
+  createEngine,
+  type EngineSelection,
+  type EngineWiring,
+  selectEngine,
+} from '@deployer/engines';
 import { createRegistryPort } from '@deployer/registry-cache';
 import type { ParsedFlags } from './args.js';
-import { buildkitHostFromFlags } from './buildkit-host.js';
+import { buildkitHostsFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
 import { loadEnvironmentFromFlags } from './environment-from-flags.js';
 import { fallbacksFromFlags } from './fallback-flags.js';
@@ -35,7 +41,7 @@ export async function planFromFlags(
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
   const selection = await selectEngine(environment.engine, context.env);
-  await buildkitHost(command, selection, flags, context);
+  await buildkitHosts(command, selection, flags, context);
   const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
   const plan = await planEnvironment(environment, {
     buildUuid,
@@ -57,25 +63,38 @@ export async function engineFromFlags(
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
+  pool: Pick<EngineWiring, 'buildsPerDaemon' | 'onPoolEvent'> = {},
 ): Promise<BuildEngine> {
-  const address = await buildkitHost(command, selection, flags, context);
+  const hosts = await buildkitHosts(command, selection, flags, context);
   return createEngine(selection.engine, {
-    ...(address && { buildkitHost: address }),
+    ...(hosts.length > 0 && { buildkitHosts: hosts }),
+    ...(context.env.DEPLOYER_BUILDKIT_TLS_DIR && {
+      // TLS to tcp:// daemons: ca.pem, cert.pem, key.pem (buildctl --tlsdir); the server name to verify,
+      // since a dns:// pool dials each daemon by its address.
+      buildkitTls: {
+        dir: context.env.DEPLOYER_BUILDKIT_TLS_DIR,
+        ...(context.env.DEPLOYER_BUILDKIT_TLS_SERVER_NAME && {
+          serverName: context.env.DEPLOYER_BUILDKIT_TLS_SERVER_NAME,
+        }),
+      },
+    }),
+    ...pool,
     ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
     env: context.env,
   });
 }
 
 /**
- * The BuildKit address, checked before anything is planned. `--buildkit-host` is always checked; a
- * `BUILDKIT_HOST` in the environment only when the engine is not buildah, which never reads it.
+ * The BuildKit daemons, checked before anything is planned. `--buildkit-host` is always checked;
+ * DEPLOYER_BUILDKIT_HOSTS and `BUILDKIT_HOST` in the environment only when the engine is not buildah,
+ * which never reads them.
  */
-function buildkitHost(
+function buildkitHosts(
   command: string,
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
-): Promise<string | undefined> {
+): Promise<string[]> {
   const env = selection.engine === 'buildah' ? {} : context.env;
-  return buildkitHostFromFlags(command, flags['buildkit-host'], env);
+  return buildkitHostsFromFlags(command, flags['buildkit-host'], env);
 }

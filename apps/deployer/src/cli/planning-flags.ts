@@ -26,5 +26,11 @@ export const planningFlags = {
     value: '<sha>',
     description: 'tag images with this instead of their content digest',
   },
-  'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
+  'buildkit-host': {
+    type: 'string',
+    multiple: true,
+    value: '<address>',
+    description:
+      'BuildKit daemon, repeat for a pool; dns://name:port for every address of a name (DEPLOYER_BUILDKIT_HOSTS, BUILDKIT_HOST)',
+  },
 } as const satisfies FlagSpecs;

@@ -1,5 +1,6 @@
 import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
+import { buildsPerDaemonFromFlag } from '../cli/buildkit-host.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
 import { engineFromFlags, planFromFlags } from '../cli/plan-from-flags.js';
@@ -10,8 +11,19 @@ import { buildFlags } from './usage/build.js';
 export async function runBuild(argv: readonly string[], context: CommandContext): Promise<number> {
   const { flags: values } = parseFlags('build', argv, buildFlags);
   const concurrency = parseConcurrency(values.concurrency);
+  const buildsPerDaemon = buildsPerDaemonFromFlag('build', values['builds-per-daemon']);
   const { selection, registry, plan } = await planFromFlags('build', values, context);
-  const engine = await engineFromFlags('build', selection, values, context);
+  const engine = await engineFromFlags('build', selection, values, context, {
+    ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
+    onPoolEvent: (event) => {
+      if (event.type === 'daemon-down') {
+        context.stderr.write(`warning: BuildKit daemon ${event.daemon} ${event.reason}; skipped for now\n`);
+      }
+    },
+  });
+  // A pool checks its daemons once, before any build: none answering is one error (exit 1), not a
+  // failure per service.
+  if ('prepare' in engine && typeof engine.prepare === 'function') await engine.prepare();
 
   const live = !values.json && context.stdout.isTTY === true;
   if (!values.json) {

@@ -11,6 +11,8 @@ export interface ProgressView {
 
 interface ServiceLine {
   state: string;
+  /** The BuildKit daemon of a pool the service builds on, once the pool placed it. */
+  daemon?: string;
 }
 
 const color = (enabled: boolean, code: number) => (text: string) =>
@@ -26,7 +28,10 @@ export function liveProgress(out: Writable, services: readonly string[], useColo
   let drawn = 0;
   const draw = () => {
     if (drawn > 0) out.write(`\u001b[${drawn}A`);
-    for (const [service, line] of lines) out.write(`\u001b[2K${service.padEnd(width)}  ${line.state}\n`);
+    for (const [service, line] of lines) {
+      const daemon = line.daemon === undefined ? '' : `  ${dim(`on ${line.daemon}`)}`;
+      out.write(`\u001b[2K${service.padEnd(width)}  ${line.state}${daemon}\n`);
+    }
     drawn = lines.size;
   };
   draw();
@@ -38,6 +43,7 @@ export function liveProgress(out: Writable, services: readonly string[], useColo
       if (event.type === 'engine' && event.event.type === 'step-started') {
         line.state = `building step ${event.event.index}${event.event.total ? ` of ${event.event.total}` : ''} ${dim(event.event.name.slice(0, 60))}`;
       }
+      if (event.type === 'engine' && event.event.type === 'daemon') line.daemon = event.event.daemon;
       if (event.type === 'engine' && event.event.type === 'retry')
         line.state = `retrying: ${event.event.reason}`;
       if (event.type === 'took-over') line.state = tookOverState(event);
@@ -70,6 +76,8 @@ export function plainProgress(out: Writable): ProgressView {
             out.write(`${prefix} ERROR  ${engineEvent.name}: ${engineEvent.error}\n`);
           } else if (engineEvent.type === 'retry') {
             out.write(`${prefix} retry ${engineEvent.attempt}: ${engineEvent.reason}\n`);
+          } else if (engineEvent.type === 'daemon') {
+            out.write(`${prefix} ${daemonLine(engineEvent)}\n`);
           } else if (engineEvent.type === 'warning') {
             out.write(`${prefix} warning: ${engineEvent.message}\n`);
           }
@@ -115,6 +123,13 @@ function cacheMiss(event: Extract<BuildEvent, { type: 'cache-miss' }>): string {
     : `cache miss ${event.ref}: ${event.reason}`;
 }
 
+/** Where a pool placed the build, and after which daemons failed it. */
+function daemonLine(event: Extract<BuildEvent, { type: 'daemon' }>): string {
+  return event.tried.length === 0
+    ? `on daemon ${event.daemon}`
+    : `on daemon ${event.daemon} (after ${event.tried.join(', ')} failed)`;
+}
+
 /** `3/4 steps cached`, and how many a concurrent identical build ran for this one. */
 function stepSummary(steps: ServiceResult['steps']): string {
   return `${steps.cached}/${steps.total} steps cached${steps.shared > 0 ? `, ${steps.shared} shared` : ''}`;
@@ -151,7 +166,7 @@ function finishedState(
           result.seeding?.status === 'mounted'
             ? `, cache seeded (${formatBytes(result.seeding.bytes)} mounted)`
             : ''
-        }`,
+        }${result.daemon === undefined ? '' : ` on ${result.daemon}`}`,
       );
     case 'skipped':
       return ok(`skipped: ${result.reason ?? 'image exists'}`);

@@ -4,6 +4,7 @@ import { formatDuration, formatTable } from './table.js';
 
 /** The summary a build ends with: one row per service. */
 export function formatReport(report: BuildReport): string {
+  const pooled = report.services.some((result) => result.daemon !== undefined);
   const rows = report.services.map((result) => [
     result.service,
     result.status,
@@ -14,6 +15,8 @@ export function formatReport(report: BuildReport): string {
       result.steps.shared > 0 ? `, ${result.steps.shared} shared` : ''
     }`,
     formatDuration(result.durationMs),
+    // Only with a BuildKit pool: the daemon that built it, after those that failed it.
+    ...(pooled ? [daemonsOf(result)] : []),
   ]);
   const failures = report.services
     .filter((result) => result.status === 'failed' || result.status === 'superseded')
@@ -29,7 +32,15 @@ export function formatReport(report: BuildReport): string {
     .filter(([, count]) => count > 0)
     .map(([status, count]) => `${count} ${status}`)
     .join(', ');
-  return `\n${formatTable(['SERVICE', 'STATUS', 'IMAGE', 'STEPS', 'CACHED', 'DURATION'], rows)}${
+  return `\n${formatTable(
+    ['SERVICE', 'STATUS', 'IMAGE', 'STEPS', 'CACHED', 'DURATION', ...(pooled ? ['DAEMON'] : [])],
+    rows,
+  )}${
     failures.length > 0 ? `\n${failures.join('\n')}\n` : ''
   }${seeded.length > 0 ? `\n${seeded.join('\n')}\n` : ''}\nenvironment ${report.buildUuid} (run ${report.runId}): ${totals} in ${formatDuration(report.durationMs)}\n`;
+}
+
+function daemonsOf(result: BuildReport['services'][number]): string {
+  const failed = (result.daemonsTried ?? []).filter((daemon) => daemon !== result.daemon);
+  return `${result.daemon ?? '-'}${failed.length > 0 ? ` (after ${failed.join(', ')})` : ''}`;
 }

@@ -15,7 +15,11 @@ export interface BuildctlArgsOptions {
   withoutImports?: readonly string[];
 }
 
-function globalFlags(address: BuildkitAddress | null | undefined, tls: BuildkitTls | undefined): string[] {
+/** buildctl's connection flags (`--addr`, TLS), before any subcommand: `build`, or a pool's `debug workers`. */
+export function buildctlConnectionArgs(
+  address: BuildkitAddress | null | undefined,
+  tls: BuildkitTls | undefined,
+): string[] {
   const flags = address ? ['--addr', address.address] : [];
   if (tls === undefined) return flags;
   const pairs: Array<[string, string | undefined]> = [
@@ -39,7 +43,7 @@ export function buildctlArgs(request: BuildCommandRequest, options: BuildctlArgs
   const output = imageOutput(request, options.withoutImports);
 
   const args = [
-    ...globalFlags(options.address, options.tls),
+    ...buildctlConnectionArgs(options.address, options.tls),
     'build',
     '--frontend',
     'dockerfile.v0',

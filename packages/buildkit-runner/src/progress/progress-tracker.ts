@@ -44,7 +44,7 @@ export class ProgressTracker {
   private readonly imported = new Set<string>();
 
   observe(event: BuildEvent): void {
-    if (event.type === 'warning' || event.type === 'retry') return;
+    if (event.type === 'warning' || event.type === 'retry' || event.type === 'daemon') return;
     if (event.type === 'cache-miss') {
       this.missing.add(event.ref);
       this.imported.delete(event.ref);

@@ -13,4 +13,9 @@ export type BuildEvent =
   | { type: 'cache-miss'; ref: string; reason: string }
   | { type: 'log'; stepId: string; stream: 'stdout' | 'stderr'; line: string }
   | { type: 'warning'; message: string }
-  | { type: 'retry'; attempt: number; reason: string; withoutImports: readonly string[] };
+  | { type: 'retry'; attempt: number; reason: string; withoutImports: readonly string[] }
+  /**
+   * Which daemon of a pool of BuildKit daemons runs this build: once when it starts, again for each
+   * failover to another daemon (`tried` lists the daemons that failed it, in order).
+   */
+  | { type: 'daemon'; daemon: string; tried: readonly string[] };

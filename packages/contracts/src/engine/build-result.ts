@@ -36,4 +36,8 @@ export interface EngineBuildResult {
   corruptCacheRefs: string[];
   attempts: number;
   durationMs: number;
+  /** The daemon that built it, where the engine routes builds to one of several (a BuildKit pool). */
+  daemon?: string;
+  /** Every daemon the build was sent to, in order, the one that built it last. */
+  daemonsTried?: string[];
 }

@@ -16,4 +16,7 @@ export interface EngineFailure extends Error {
   corruptCacheRefs?: readonly string[];
   /** Engine runs made before giving up, retries included, where the engine counts them. */
   attempts?: number;
+  /** The daemon of a pool the last attempt ran on, and every daemon tried in order (a BuildKit pool). */
+  daemon?: string;
+  daemonsTried?: readonly string[];
 }

@@ -39,6 +39,10 @@ export interface ServiceResult {
    * build (BuildKit); absent when the build never got that far or ran without a registry.
    */
   seeding?: ServiceSeeding;
+  /** The daemon that built it (or ran its last attempt), when the engine is a pool of BuildKit daemons. */
+  daemon?: string;
+  /** Every daemon the build was sent to, in order (a failover adds one). */
+  daemonsTried?: string[];
 }
 
 export interface BuildReport {

@@ -39,6 +39,8 @@ export function builtResult(
     corruptCacheRefs: [...result.corruptCacheRefs],
     missingCacheRefs: [...result.missingCacheRefs],
     attempts: result.attempts,
+    ...(result.daemon !== undefined && { daemon: result.daemon }),
+    ...(result.daemonsTried !== undefined && { daemonsTried: [...result.daemonsTried] }),
     durationMs,
   };
 }
@@ -71,6 +73,8 @@ export function failedResult(
     corruptCacheRefs: corruptRefsOf(error),
     // How often the engine ran (retries included) before it gave up, where it says so.
     ...(typeof failure.attempts === 'number' && { attempts: failure.attempts }),
+    ...(typeof failure.daemon === 'string' && { daemon: failure.daemon }),
+    ...(Array.isArray(failure.daemonsTried) && { daemonsTried: [...failure.daemonsTried] }),
     durationMs,
   };
 }

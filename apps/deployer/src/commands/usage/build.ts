@@ -4,6 +4,11 @@ import { planningFlags } from '../../cli/planning-flags.js';
 export const buildFlags = {
   ...planningFlags,
   concurrency: { type: 'string', value: '<n>', description: 'builds at once (default 4)' },
+  'builds-per-daemon': {
+    type: 'string',
+    value: '<n>',
+    description: "a BuildKit pool's builds per daemon at once (default: its deployer.cpus label, else 4)",
+  },
   'keep-going': { type: 'boolean', description: 'keep building what does not depend on a failure' },
   json: { type: 'boolean', description: 'print the JSON report' },
 } as const;
@@ -12,6 +17,6 @@ export const buildUsage: CommandUsage = {
   path: ['build'],
   summary: "build every service of an environment with the environment's own cache",
   usage:
-    'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--json]',
+    'deployer build -f env.yaml [--uuid U] [--fallback U]… [--service S]… [--concurrency N] [--keep-going] [--force] [--buildkit-host A]… [--builds-per-daemon N] [--json]',
   flags: buildFlags,
 };

@@ -1,0 +1,17 @@
+/** What the manifests share: names, the namespace, ports and where TLS material is mounted. */
+export const namespace = 'deployer';
+export const buildkitdName = 'buildkitd';
+export const buildkitdPort = 1234;
+/** The headless Service's name resolves to one A record per ready daemon: deployer's `dns://` entry. */
+export const buildkitdHosts = `dns://${buildkitdName}.${namespace}.svc.cluster.local:${buildkitdPort}`;
+/** The name in the daemons' server certificate; deployer dials them by address, so it verifies this. */
+export const buildkitdServerName = buildkitdName;
+export const buildkitImage = 'moby/buildkit:v0.11.6-rootless';
+/** An image holding `deployer` and `buildctl` (build it from this repository). */
+export const deployerImage = 'registry.example/deployer/deployer:latest';
+/** Secrets: the daemons' server certificate and the client certificate deployer presents (ca.pem, cert.pem, key.pem). */
+export const serverTlsSecret = 'buildkitd-server-tls';
+export const clientTlsSecret = 'buildkitd-client-tls';
+/** Registry credentials (a docker config.json), mounted where DOCKER_CONFIG points. */
+export const registryCredentialsSecret = 'deployer-registry-credentials';
+export const tlsMountPath = '/certs';
