@@ -23,10 +23,10 @@ import {
   writePoolSpec,
 } from './support/pool-fixture.js';
 
-// A pool of three real BuildKit daemons: `eval "$(.ci/test-services start DIR 3)"`.
+// A pool of three real BuildKit daemons besides BUILDKIT_HOST's: `eval "$(.ci/test-services start DIR 4)"`.
 const skipReason =
   poolDaemons.length < 3
-    ? 'DEPLOYER_TEST_BUILDKIT_HOSTS does not list 3 BuildKit daemons'
+    ? 'DEPLOYER_TEST_BUILDKIT_HOSTS does not list 3 BuildKit daemons besides BUILDKIT_HOST'
     : !testRegistry
       ? 'DEPLOYER_TEST_REGISTRY is not set'
       : undefined;

@@ -8,10 +8,14 @@ import { insecureRegistries, loadEnvironment, planEnvironment } from '@deployer/
 import { createRegistryPort } from '@deployer/registry-cache';
 import { execa } from 'execa';
 
-/** The test daemons (`.ci/test-services start DIR 3`) and the registry they may pull from over HTTP. */
+/**
+ * The pool's test daemons: those of DEPLOYER_TEST_BUILDKIT_HOSTS other than BUILDKIT_HOST, which the other
+ * BuildKit suites use and prune (`.ci/test-services start DIR 4` gives three), so stopping one of them or
+ * relying on their local caches never disturbs a suite running beside this one.
+ */
 export const poolDaemons = (process.env.DEPLOYER_TEST_BUILDKIT_HOSTS ?? '')
   .split(',')
-  .filter((host) => host !== '');
+  .filter((host) => host !== '' && host !== process.env.BUILDKIT_HOST);
 export const testRegistry = process.env.DEPLOYER_TEST_REGISTRY ?? '';
 
 const buildkitScripts = resolve(import.meta.dirname, '../../../../../shared/buildkit');
