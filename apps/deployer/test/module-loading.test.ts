@@ -110,6 +110,9 @@ describe('module loading', () => {
     expect(from(buildkit.modules, '@deployer/buildkit-runner').length).toBeGreaterThan(0);
     expect(from(buildkit.modules, '@deployer/buildah-runner')).toEqual([]);
     expect(from(buildkit.modules, '@deployer/local-registry')).toEqual([]);
+    // No process starts (the registry is asked over HTTP, and the registry asked for no credential
+    // helper), so neither does execa load.
+    expect(from(buildkit.modules, 'execa')).toEqual([]);
     expect(cliModule(buildkit.modules, 'output/progress.js')).toEqual([]);
     expect(cliModule(buildkit.modules, 'commands/build.js')).toEqual([]);
 
@@ -128,5 +131,25 @@ describe('module loading', () => {
     expect(buildah.stdout).toContain('buildah');
     expect(from(buildah.modules, '@deployer/buildah-runner').length).toBeGreaterThan(0);
     expect(from(buildah.modules, '@deployer/buildkit-runner')).toEqual([]);
+  });
+
+  it('deployer build loads execa only once a process starts: not when it stops at the registry', async () => {
+    const { exitCode, stderr, modules } = await modulesLoadedBy([
+      'build',
+      '-f',
+      spec,
+      '--uuid',
+      'pr-1',
+      '--registry',
+      closedRegistry,
+      '--engine',
+      'buildkit',
+    ]);
+    // Planning asks the registry whether the image exists; unreachable, the build stops there.
+    expect(exitCode, stderr).toBe(1);
+    expect(stderr).toContain(closedRegistry);
+    expect(from(modules, 'zod').length).toBeGreaterThan(0);
+    expect(cliModule(modules, 'commands/build.js')).toHaveLength(1);
+    expect(from(modules, 'execa')).toEqual([]);
   });
 });

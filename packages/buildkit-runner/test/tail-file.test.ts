@@ -28,6 +28,24 @@ describe('tailFile', () => {
     await tail.stop();
     expect(lines).toEqual(['one', 'two', 'three']);
   });
+
+  it('reads what was written last at stop, without waiting for the next poll', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    dirs.push(dir);
+    const path = join(dir, 'trace.jsonl');
+    writeFileSync(path, 'first\n');
+    const splitter = new LineSplitter();
+    const lines: string[] = [];
+    // A poll a minute apart: only stop() itself can deliver the last line in time.
+    const tail = tailFile(path, (chunk) => lines.push(...splitter.push(chunk)), 60_000);
+    for (let waited = 0; lines.length === 0 && waited < 2_000; waited += 5) await sleep(5);
+    expect(lines).toEqual(['first']);
+    appendFileSync(path, 'last\n');
+    const stopping = performance.now();
+    await tail.stop();
+    expect(lines).toEqual(['first', 'last']);
+    expect(performance.now() - stopping).toBeLessThan(5_000);
+  });
 });
 
 describe('LineSplitter', () => {

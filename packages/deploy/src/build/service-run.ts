@@ -42,7 +42,6 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   // BuildKit writes a tag of this run's own, promoted onto the cache ref afterwards (cache/promote.ts);
   // without a registry to promote through, the engine writes the cache ref itself.
   const runExport = registry === undefined ? null : runScopedExport(service.cache, leaseRun);
-  let runExportSettled = runExport === null;
   const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
   const me = { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host };
   let seeded: SeedReport | undefined;
@@ -84,7 +83,6 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
     const healed = await heal(service, result.corruptCacheRefs, context);
     const report = builtResult(service, result, healed, elapsed());
     if (registry !== undefined && runExport !== null) {
-      runExportSettled = true;
       await promoteRunExport({
         registry,
         runExport,
@@ -106,13 +104,15 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
     const healed = await heal(service, corruptRefsOf(error), context);
     return withSeeding(failedResult(service, error, healed, elapsed()), seeded);
   } finally {
-    // A failed, cancelled or superseded build's run tag, if the engine got as far as writing it. Removing
-    // the run's own tag is no write to the environment's cache: it happens whatever the guard says.
-    if (!runExportSettled && registry !== undefined && runExport !== null) {
-      await discardRunExport(registry, runExport, warn);
-    }
-    // The lease first: a newer run of this process, waiting on the claim, then finds it free.
-    await lease?.release();
+    // The run tag, promoted or not (a failed, cancelled or superseded build's, if the engine got as far as
+    // writing it): removing the run's own tag is no write to the environment's cache, so it happens whatever
+    // the guard says, and at the same time as the lease's release (both after any promotion: a newer run
+    // must not promote before this one did). The lease before the claim: a newer run of this process,
+    // waiting on the claim, then finds it free.
+    await Promise.all([
+      registry !== undefined && runExport !== null ? discardRunExport(registry, runExport, warn) : undefined,
+      lease?.release(),
+    ]);
     claim.release();
   }
 }

@@ -49,8 +49,9 @@ export type PromotionOutcome = { promoted: true; digest: string } | { promoted: 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Promotes the run tag onto the cache tag if this run is still the newest, then removes the run tag either
- * way. Never throws: a cache that could not be written must not fail a build whose image was pushed.
+ * Promotes the run tag onto the cache tag if this run is still the newest. Never throws: a cache that could
+ * not be written must not fail a build whose image was pushed. The run tag stays: the caller removes it
+ * either way (discardRunExport), together with releasing the lease, which must wait for the promotion.
  */
 export async function promoteRunExport(input: PromoteInput): Promise<PromotionOutcome> {
   const { registry, runExport } = input;
@@ -86,7 +87,6 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
     outcome = { promoted: false, reason: describe(error) };
     input.warn(`could not promote ${runExport.runRef.ref} to ${runExport.cacheRef.ref}: ${describe(error)}`);
   }
-  await discardRunExport(registry, runExport, input.warn);
   return outcome;
 }
 

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { execa } from 'execa';
 import { ProcessError } from '../errors.js';
 import { trackChild, untrackChild } from '../group/live-children.js';
 import { groupAlive, killGroup, stopGroup } from '../group/process-group.js';
@@ -40,6 +39,8 @@ export interface ProcessOutcome {
  * SIGKILL after `killGraceMs`. A program that cannot be started at all throws a ProcessError.
  */
 export async function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
+  // execa (and its ~130 modules) loads with the first process, not with every command that could start one.
+  const { execa } = await import('execa');
   if (options.signal?.aborted) return { exitCode: null, signal: null, stoppedBy: 'abort' };
   const extendEnv = options.extendEnv ?? true;
   const env = { ...options.env };

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { RegistryError } from '../errors.js';
 import type { Credentials } from './credentials.js';
 
@@ -25,6 +24,8 @@ export async function getFromCredentialHelper(
     });
   }
   const program = `docker-credential-${helper}`;
+  // execa loads only when a helper runs: most registries never ask for one.
+  const { execa } = await import('execa');
   const result = await execa(program, ['get'], {
     input: serverUrl,
     env: options.env,

@@ -1,4 +1,6 @@
 import { uploadBlob } from '../blobs/blobs.js';
+import { sha256Digest } from '../blobs/digest.js';
+import { isRegistryError } from '../errors.js';
 import type { CallOptions, RegistryContext } from '../http/context.js';
 import { type ManifestHead, putManifest } from './manifests.js';
 import { MediaTypes } from './media-types.js';
@@ -7,10 +9,20 @@ import { MediaTypes } from './media-types.js';
 const emptyImageConfig = new TextEncoder().encode(
   '{"architecture":"unknown","os":"unknown","rootfs":{"type":"layers","diff_ids":[]}}',
 );
+const emptyImageConfigDescriptor = {
+  mediaType: MediaTypes.ociConfig,
+  digest: sha256Digest(emptyImageConfig),
+  size: emptyImageConfig.byteLength,
+};
 
 /**
  * Puts a manifest that carries only annotations (no layers) at `tag`: untag's placeholder, a record such
  * as a lease. The annotations make its digest unique to what it records.
+ *
+ * One request where the repository holds the empty config already (every lease claim and untag after the
+ * first): the manifest goes first, and only a registry that answers it does not know the config blob gets
+ * the blob uploaded and the manifest again. A registry that takes the manifest without checking its blobs
+ * loses nothing: such a manifest is only ever read for its annotations, or deleted.
  */
 export async function putAnnotationManifest(
   ctx: RegistryContext,
@@ -19,18 +31,26 @@ export async function putAnnotationManifest(
   annotations: Record<string, string>,
   options: CallOptions = {},
 ): Promise<ManifestHead> {
-  const config = await uploadBlob(ctx, repository, emptyImageConfig, options);
-  return putManifest(
-    ctx,
-    repository,
-    tag,
-    {
-      schemaVersion: 2,
-      mediaType: MediaTypes.ociManifest,
-      config: { mediaType: MediaTypes.ociConfig, digest: config.digest, size: config.size },
-      layers: [],
-      annotations,
-    },
-    options,
-  );
+  const put = () =>
+    putManifest(
+      ctx,
+      repository,
+      tag,
+      {
+        schemaVersion: 2,
+        mediaType: MediaTypes.ociManifest,
+        config: emptyImageConfigDescriptor,
+        layers: [],
+        annotations,
+      },
+      options,
+    );
+  try {
+    return await put();
+  } catch (error) {
+    if (!isRegistryError(error, 'MANIFEST_BLOB_UNKNOWN') && !isRegistryError(error, 'BLOB_UNKNOWN'))
+      throw error;
+  }
+  await uploadBlob(ctx, repository, emptyImageConfig, options);
+  return put();
 }
