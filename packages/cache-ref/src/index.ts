@@ -38,6 +38,13 @@ export {
   renderBuildahCache,
 } from './flags/buildah-flags.js';
 export {
+  type BuildahGlobalArgsInput,
+  type BuildahPushArgsInput,
+  type BuildahStorageDriver,
+  buildahGlobalArgs,
+  buildahPushArgs,
+} from './flags/buildah-command.js';
+export {
   type BuildkitCacheOptions,
   buildctlCacheArgs,
   type RenderOptions,

@@ -1,9 +1,9 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildahGlobalArgs } from '@deployer/cache-ref';
 import { makeOwnedTempDir } from '@deployer/process';
 import type { BuildahEngineOptions } from '../engine/options.js';
-import { buildahGlobalArgs } from './args.js';
 import { renderRegistriesConf } from './registries-conf.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */

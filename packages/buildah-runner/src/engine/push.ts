@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type CacheEndpoint, parseImageReference } from '@deployer/cache-ref';
-import { buildahPushArgs } from '../command-line/args.js';
+import { buildahPushArgs, type CacheEndpoint, parseImageReference } from '@deployer/cache-ref';
 import { classifyFailure } from '../failures/classify.js';
 import { BuildahError } from '../failures/errors.js';
 import { retryTransient } from '../failures/retry.js';
