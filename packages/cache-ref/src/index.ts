@@ -30,13 +30,6 @@ export {
 } from './engines/engine-names.js';
 export { engineTempPlaceholder } from './engines/engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
-// Engine cache flags.
-export {
-  type BuildahCacheOptions,
-  buildahCacheArgs,
-  isBuildahCacheTag,
-  renderBuildahCache,
-} from './flags/buildah-flags.js';
 export {
   type BuildahGlobalArgsInput,
   type BuildahPushArgsInput,
@@ -44,6 +37,13 @@ export {
   buildahGlobalArgs,
   buildahPushArgs,
 } from './flags/buildah-command.js';
+// Engine cache flags.
+export {
+  type BuildahCacheOptions,
+  buildahCacheArgs,
+  isBuildahCacheTag,
+  renderBuildahCache,
+} from './flags/buildah-flags.js';
 export {
   type BuildkitCacheOptions,
   buildctlCacheArgs,

@@ -1,4 +1,4 @@
-import { createBuildahEngine } from '@deployer/buildah-runner';
+import { createBuildahEngine, type StorageDriver } from '@deployer/buildah-runner';
 import { createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { EngineName } from '@deployer/cache-ref';
 import type { BuildEngine } from '@deployer/contracts';
@@ -6,8 +6,10 @@ import type { BuildEngine } from '@deployer/contracts';
 export interface EngineWiring {
   /** BuildKit address; BUILDKIT_HOST when absent. */
   buildkitHost?: string;
-  /** buildah's storage root (DEPLOYER_BUILDAH_ROOT); buildah's default when absent. */
+  /** buildah's storage root; a fresh storage per build when absent (see @deployer/buildah-runner). */
   buildahRoot?: string;
+  /** buildah's storage driver; probed once per machine when absent (overlay when it works, else vfs). */
+  buildahStorageDriver?: StorageDriver;
   /** The process environment; its DOCKER_CONFIG is where registry credentials are read. */
   env: NodeJS.ProcessEnv;
 }
@@ -30,6 +32,7 @@ export function createEngine(name: EngineName, wiring: EngineWiring): BuildEngin
     case 'buildah':
       return createBuildahEngine({
         ...(wiring.buildahRoot !== undefined && { storageRoot: wiring.buildahRoot }),
+        ...(wiring.buildahStorageDriver !== undefined && { storageDriver: wiring.buildahStorageDriver }),
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
   }

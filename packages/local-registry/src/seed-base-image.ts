@@ -103,8 +103,12 @@ async function runCommand(
       onLine: (stream, line) => (stream === 'stdout' ? stdout : stderr).push(line),
     });
     if (outcome.exitCode === 0) return stdout.join('\n').trim();
-    const ended = outcome.exitCode === null ? `was killed by ${outcome.signal}` : `exited ${outcome.exitCode}`;
-    throw new LocalRegistryError('SEED_FAILED', `seeding ${ref}: ${what} ${ended}: ${stderr.join('\n').trim()}`);
+    const ended =
+      outcome.exitCode === null ? `was killed by ${outcome.signal}` : `exited ${outcome.exitCode}`;
+    throw new LocalRegistryError(
+      'SEED_FAILED',
+      `seeding ${ref}: ${what} ${ended}: ${stderr.join('\n').trim()}`,
+    );
   } catch (error) {
     if (!(error instanceof ProcessError)) throw error;
     throw new LocalRegistryError('SEED_FAILED', `seeding ${ref}: ${error.message}`, { cause: error });

@@ -1,3 +1,4 @@
+import type { BuildahStorage } from '@deployer/buildah-runner';
 import type { BuildEngine, RegistryPort } from '@deployer/contracts';
 import {
   type Environment,
@@ -17,6 +18,7 @@ import {
 } from '@deployer/engines';
 import { createRegistryPort } from '@deployer/registry-cache';
 import type { FlagSpecs, ParsedFlags } from './args.js';
+import { buildahStorageFlags, buildahStorageFromFlags } from './buildah-storage.js';
 import { buildkitHostFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
 import { environmentFlags, loadEnvironmentFromFlags } from './environment-flags.js';
@@ -46,6 +48,7 @@ export const planningFlags = {
     description: 'tag images with this instead of their content digest',
   },
   'buildkit-host': { type: 'string', value: '<address>', description: 'BuildKit daemon (BUILDKIT_HOST)' },
+  ...buildahStorageFlags,
 } as const satisfies FlagSpecs;
 
 export interface PlannedBuild {
@@ -82,19 +85,33 @@ export async function planFromFlags(
   return { environment, selection, registry, plan };
 }
 
+export interface WiredEngine {
+  engine: BuildEngine;
+  /** buildah's storage and driver, for the run header and `--json`; absent for the BuildKit engines. */
+  buildahStorage?: BuildahStorage;
+}
+
 /** The engine the flags and the environment select, wired the same for `build` and `plan`. */
-export function engineFromFlags(
+export async function engineFromFlags(
   command: string,
   selection: EngineSelection,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
-): BuildEngine {
+): Promise<WiredEngine> {
   const address = buildkitHost(command, selection, flags, context);
-  return createEngine(selection.engine, {
+  const buildahStorage =
+    selection.engine === 'buildah'
+      ? await buildahStorageFromFlags(command, flags['buildah-storage-driver'], context.env)
+      : undefined;
+  const engine = createEngine(selection.engine, {
     ...(address && { buildkitHost: address }),
-    ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
+    ...(buildahStorage && {
+      buildahRoot: buildahStorage.storageRoot,
+      buildahStorageDriver: buildahStorage.storageDriver,
+    }),
     env: context.env,
   });
+  return { engine, ...(buildahStorage && { buildahStorage }) };
 }
 
 /**

@@ -23,12 +23,12 @@ export const buildCommand: Command = {
     const { flags: values } = parseFlags('build', argv, flags);
     const concurrency = parseConcurrency(values.concurrency);
     const { selection, registry, plan } = await planFromFlags('build', values, context);
-    const engine = engineFromFlags('build', selection, values, context);
+    const { engine, buildahStorage } = await engineFromFlags('build', selection, values, context);
 
     const live = !values.json && context.stdout.isTTY === true;
     if (!values.json) {
       context.stdout.write(
-        `environment ${plan.buildUuid}  engine ${selection.engine}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
+        `environment ${plan.buildUuid}  engine ${selection.engine}${buildahStorage ? `  storage ${buildahStorage.storageDriver} ${buildahStorage.storageRoot}` : ''}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
       );
     }
     const view = values.json
@@ -50,7 +50,11 @@ export const buildCommand: Command = {
       ...(view && { onEvent: (event) => view.onEvent(event) }),
     });
     view?.close();
-    context.stdout.write(values.json ? `${reportToJson(report)}\n` : formatReport(report));
+    // buildah's storage (driver, directory, why) beside deploy's report: the engine's, not the environment's.
+    const json = buildahStorage
+      ? `${JSON.stringify({ ...report, buildahStorage }, null, 2)}\n`
+      : reportToJson(report);
+    context.stdout.write(values.json ? `${json}\n` : formatReport(report));
     // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
     // all pushed: a CI step that goes on to deploy them must not think they were.
     return report.ok && report.totals.superseded === 0 ? 0 : 1;

@@ -28,7 +28,8 @@ export const planCommand: Command = {
       );
     }
     // `build` always has a registry here, so it exports per run: show that run's tag as a stand-in.
-    const argvs = await engineArgvs(plan, engineFromFlags('plan', selection, values, context), {
+    const { engine } = await engineFromFlags('plan', selection, values, context);
+    const argvs = await engineArgvs(plan, engine, {
       run: plannedRun,
       signal: context.signal,
     });

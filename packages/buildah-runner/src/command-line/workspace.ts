@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildahGlobalArgs } from '@deployer/cache-ref';
 import { makeOwnedTempDir } from '@deployer/process';
-import type { BuildahEngineOptions } from '../engine/options.js';
+import type { BuildahEngineOptions, StorageDriver } from '../engine/options.js';
 import { renderRegistriesConf } from './registries-conf.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */
@@ -26,6 +26,7 @@ export interface BuildWorkspace extends WorkspaceLayout {
 export function workspaceLayout(
   dir: string,
   options: BuildahEngineOptions,
+  storageDriver: StorageDriver,
   insecureRegistries: readonly string[],
 ): WorkspaceLayout {
   const storageRoot =
@@ -39,7 +40,7 @@ export function workspaceLayout(
     globalArgs: buildahGlobalArgs({
       storageRoot,
       runRoot,
-      storageDriver: options.storageDriver ?? 'vfs',
+      storageDriver,
       registriesConf,
     }),
     iidFile: join(dir, 'iid'),
@@ -51,10 +52,11 @@ export function workspaceLayout(
 
 export async function createWorkspace(
   options: BuildahEngineOptions,
+  storageDriver: StorageDriver,
   insecureRegistries: readonly string[],
 ): Promise<BuildWorkspace> {
   const dir = await makeOwnedTempDir(tmpdir(), 'buildah');
-  const layout = workspaceLayout(dir, options, insecureRegistries);
+  const layout = workspaceLayout(dir, options, storageDriver, insecureRegistries);
   if (layout.registriesConf !== null) {
     const base = await readOptional(options.registriesConfPath ?? '/etc/containers/registries.conf');
     await writeFile(layout.registriesConf, renderRegistriesConf(base, insecureRegistries));

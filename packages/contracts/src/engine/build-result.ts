@@ -17,6 +17,16 @@ export interface StepCounts {
   shared: number;
 }
 
+/**
+ * How the environment's own cache was seeded from what a fallback-warmed build reused: `mounted` when the
+ * reused cache was placed in the own cache ref by registry-side cross-repository mounts, `none` when
+ * nothing was placed (nothing came from a fallback, or it failed); `reason` says which.
+ */
+export interface OwnCacheSeeding {
+  status: 'mounted' | 'none';
+  reason: string;
+}
+
 export interface EngineBuildResult {
   /** `sha256:…` of the pushed image (manifest or index). */
   imageDigest: string;
@@ -36,4 +46,6 @@ export interface EngineBuildResult {
   corruptCacheRefs: string[];
   attempts: number;
   durationMs: number;
+  /** How the own cache was seeded after the build, where the engine does it (buildah). */
+  seeding?: OwnCacheSeeding;
 }

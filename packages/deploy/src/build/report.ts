@@ -1,4 +1,4 @@
-import type { BuildFailureKind, StepCounts } from '@deployer/contracts';
+import type { BuildFailureKind, OwnCacheSeeding, StepCounts } from '@deployer/contracts';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 
@@ -33,6 +33,8 @@ export interface ServiceResult {
   missingCacheRefs: string[];
   /** Engine runs, retries included; 0 only when the engine never ran (skipped, blocked). */
   attempts: number;
+  /** How the environment's own cache was seeded from its fallback's, where the engine reports it. */
+  seeding?: OwnCacheSeeding;
 }
 
 export interface BuildReport {

@@ -38,6 +38,7 @@ export function builtResult(
     corruptCacheRefs: [...result.corruptCacheRefs],
     missingCacheRefs: [...result.missingCacheRefs],
     attempts: result.attempts,
+    ...(result.seeding && { seeding: { ...result.seeding } }),
     durationMs,
   };
 }
