@@ -50,15 +50,15 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
     runRoot: join(storage, 'run'),
     storageDriver: options.storageDriver ?? 'vfs',
   });
-  const run = (file: string, args: string[]) => runCommand(ref, file, args, env);
-  const buildah = (args: string[]) => run(options.buildahPath ?? 'buildah', [...global, ...args]);
+  const buildah = (args: string[]) =>
+    runCommand(ref, `buildah ${args[0]}`, options.buildahPath ?? 'buildah', [...global, ...args], env);
 
   try {
     const rootfs = join(dir, 'rootfs');
     await mkdir(join(rootfs, 'bin'), { recursive: true });
     await mkdir(join(rootfs, 'tmp'));
     await copyFile(busybox, join(rootfs, 'bin', 'busybox'));
-    const applets = (await run(busybox, ['--list'])).split('\n');
+    const applets = (await runCommand(ref, `${busybox} --list`, busybox, ['--list'], env)).split('\n');
     for (const applet of applets) {
       if (applet !== '' && applet !== 'busybox') await symlink('busybox', join(rootfs, 'bin', applet));
     }
@@ -86,13 +86,13 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
 /** One command through @deployer/process; its stdout, trimmed. A failure names the command and its stderr. */
 async function runCommand(
   ref: string,
+  what: string,
   file: string,
   args: string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<string> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const what = `${file.split('/').pop()} ${args.find((arg) => !arg.startsWith('-')) ?? ''}`.trim();
   try {
     const outcome = await runProcess({
       file,
