@@ -103,11 +103,10 @@ async function runCommand(
       onLine: (stream, line) => (stream === 'stdout' ? stdout : stderr).push(line),
     });
     if (outcome.exitCode === 0) return stdout.join('\n').trim();
-    const ended =
-      outcome.exitCode === null ? `was killed by ${outcome.signal}` : `exited ${outcome.exitCode}`;
+    const ended = outcome.exitCode === null ? ` (killed by ${outcome.signal})` : '';
     throw new LocalRegistryError(
       'SEED_FAILED',
-      `seeding ${ref}: ${what} ${ended}: ${stderr.join('\n').trim()}`,
+      `seeding ${ref}: ${what} failed${ended}: ${stderr.join('\n').trim()}`,
     );
   } catch (error) {
     if (!(error instanceof ProcessError)) throw error;
