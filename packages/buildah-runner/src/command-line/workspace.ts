@@ -5,6 +5,7 @@ import { buildahGlobalArgs } from '@deployer/cache-ref';
 import { makeOwnedTempDir } from '@deployer/process';
 import type { BuildahEngineOptions, StorageDriver } from '../engine/options.js';
 import { renderRegistriesConf } from './registries-conf.js';
+import { unmountUnder } from './unmount-under.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */
 export interface WorkspaceLayout {
@@ -61,7 +62,14 @@ export async function createWorkspace(
     const base = await readOptional(options.registriesConfPath ?? '/etc/containers/registries.conf');
     await writeFile(layout.registriesConf, renderRegistriesConf(base, insecureRegistries));
   }
-  return { ...layout, dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }) };
+  return {
+    ...layout,
+    dispose: async () => {
+      // The build's own storage (no storageRoot given) lives in `dir`: release buildah's leftover mounts.
+      if (options.storageRoot === undefined) await unmountUnder(dir);
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
 }
 
 async function readOptional(path: string): Promise<string> {
