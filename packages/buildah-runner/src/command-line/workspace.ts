@@ -2,10 +2,9 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildahGlobalArgs } from '@deployer/cache-ref';
-import { makeOwnedTempDir } from '@deployer/process';
+import { makeOwnedTempDir, unmountUnder } from '@deployer/process';
 import type { BuildahEngineOptions, StorageDriver } from '../engine/options.js';
 import { renderRegistriesConf } from './registries-conf.js';
-import { unmountUnder } from './unmount-under.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */
 export interface WorkspaceLayout {

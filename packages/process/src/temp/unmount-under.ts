@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { runProcess } from '@deployer/process';
+import { runProcess } from '../run/run-process.js';
 
 /**
  * Unmounts whatever is still mounted inside `dir`, deepest first. buildah on overlay storage leaves its
