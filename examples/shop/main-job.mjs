@@ -24,17 +24,19 @@ function deployer(args, env = {}) {
 }
 
 async function build(label, args, registry) {
-  // A fresh buildah storage per environment: with buildah, every cache hit below came from the registry.
-  // (A BuildKit daemon keeps its own local cache besides, so its hits may also come from there.)
+  // A fresh buildah storage per environment (not the machine's persistent one deployer uses by default):
+  // with buildah, every cache hit below came from the registry. (A BuildKit daemon keeps its own local
+  // cache besides, so its hits may also come from there.)
   const storage = await mkdtemp(join(tmpdir(), 'deployer-main-job-'));
   process.stderr.write(`\n== ${label}\n`);
+  const started = performance.now();
   try {
     const result = await deployer(['build', '-f', spec, '--force', '--json', ...args], {
       DEPLOYER_REGISTRY: registry,
       DEPLOYER_INSECURE_REGISTRIES: registry,
       DEPLOYER_BUILDAH_ROOT: storage,
     });
-    return JSON.parse(result.stdout);
+    return { ...JSON.parse(result.stdout), wallMs: performance.now() - started };
   } catch (error) {
     if (error.stdout) process.stderr.write(`${error.stdout}\n`);
     throw error;
@@ -86,6 +88,12 @@ const rows = reports.flatMap((report) =>
 process.stdout.write(`\nengine: ${reports[0].engine}\n`);
 process.stdout.write(
   `\n${table(['ENVIRONMENT', 'SERVICE', 'IMAGE', 'STEPS', 'CACHED', 'DURATION'], rows)}\n\n`,
+);
+
+process.stdout.write(
+  `wall time per environment (the whole deployer build): ${reports
+    .map((report) => `${report.buildUuid} ${(report.wallMs / 1000).toFixed(1)}s`)
+    .join(', ')}${reports[1].wallMs < reports[0].wallMs ? ' — the warm environment is faster' : ''}\n`,
 );
 
 const cached = (report) => report.services.reduce((sum, result) => sum + result.steps.cached, 0);

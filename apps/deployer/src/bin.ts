@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
+import { exitWhenDone } from './cli/exit.js';
 import { main } from './cli/main.js';
 import { commands } from './commands/index.js';
 
@@ -9,7 +10,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => controller.abort(new Error(`received ${signal}`)));
 }
 
-process.exitCode = await main(
+const exitCode = await main(
   process.argv.slice(2),
   commands,
   {
@@ -21,3 +22,4 @@ process.exitCode = await main(
   },
   version,
 );
+await exitWhenDone(exitCode, process, process.env);

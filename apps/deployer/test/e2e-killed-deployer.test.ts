@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EngineName } from '@deployer/cache-ref';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
+import { unmountUnder } from '@deployer/process';
 import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,6 +163,7 @@ describe.skipIf(missing.length > 0)('kill -9 of deployer building with buildah',
 
   afterAll(async () => {
     await registry?.stop();
+    if (dir) await unmountUnder(dir);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -210,6 +212,7 @@ describe.skipIf(buildkitSkip !== undefined)('kill -9 of deployer building with B
   });
 
   afterAll(async () => {
+    if (dir) await unmountUnder(dir);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import { unmountUnder } from '@deployer/process';
 import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ describe.skipIf(missing.length > 0)('two deployer processes building one environ
 
   afterAll(async () => {
     await stack?.stop();
+    if (dir) await unmountUnder(dir);
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 

@@ -2,3 +2,16 @@ export type { ProbeContext, RepositoryProbe } from './cache-source/probe.js';
 export { type BuildahEngine, createBuildahEngine } from './engine/create-engine.js';
 export type { BuildahEngineOptions, Isolation, RetryOptions, StorageDriver } from './engine/options.js';
 export { BuildahError, type BuildahErrorCode, type BuildahErrorDetails } from './failures/errors.js';
+export {
+  type CacheImageCopier,
+  type CacheImageCopy,
+  type CacheImageCopyContext,
+  mountCacheImages,
+} from './own-cache/mount-cache-image.js';
+export {
+  type BuildahStorage,
+  type BuildahStorageRequest,
+  resolveBuildahStorage,
+} from './storage/buildah-storage.js';
+export { machineBuildahDir } from './storage/machine-storage.js';
+export { probeStorageDriver, type StorageDriverChoice } from './storage/storage-driver.js';

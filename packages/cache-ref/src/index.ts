@@ -30,6 +30,13 @@ export {
 } from './engines/engine-names.js';
 export { engineTempPlaceholder } from './engines/engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
+export {
+  type BuildahGlobalArgsInput,
+  type BuildahPushArgsInput,
+  type BuildahStorageDriver,
+  buildahGlobalArgs,
+  buildahPushArgs,
+} from './flags/buildah-command.js';
 // Engine cache flags.
 export {
   type BuildahCacheOptions,

@@ -1,7 +1,12 @@
 export type { BuildEngine } from './engine/build-engine.js';
 export type { BuildEvent } from './engine/build-event.js';
 export type { EngineBuildRequest, SecretSource } from './engine/build-request.js';
-export type { EngineBuildResult, StepCounts, StepTiming } from './engine/build-result.js';
+export type {
+  CacheSeeding,
+  EngineBuildResult,
+  StepCounts,
+  StepTiming,
+} from './engine/build-result.js';
 export type { EngineArgv, EngineArgvUnresolved } from './engine/engine-argv.js';
 export type { BuildFailureKind, EngineFailure } from './engine/engine-failure.js';
 export type { CacheRefInfo } from './registry/cache-ref-info.js';

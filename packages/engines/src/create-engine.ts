@@ -1,3 +1,4 @@
+import type { StorageDriver } from '@deployer/buildah-runner';
 import type { PoolEvent } from '@deployer/buildkit-pool';
 import type { BuildkitTls } from '@deployer/buildkit-runner';
 import type { EngineName } from '@deployer/cache-ref';
@@ -17,8 +18,10 @@ export interface EngineWiring {
   buildsPerDaemon?: number;
   /** What a pool does (daemons down, builds placed), e.g. to warn about a daemon that does not answer. */
   onPoolEvent?: (event: PoolEvent) => void;
-  /** buildah's storage root (DEPLOYER_BUILDAH_ROOT); buildah's default when absent. */
+  /** buildah's storage root; a fresh storage per build when absent (see @deployer/buildah-runner). */
   buildahRoot?: string;
+  /** buildah's storage driver; probed once per machine when absent (overlay when it works, else vfs). */
+  buildahStorageDriver?: StorageDriver;
   /** The process environment; its DOCKER_CONFIG is where registry credentials are read. */
   env: NodeJS.ProcessEnv;
 }
@@ -69,6 +72,7 @@ export async function createEngine(name: EngineName, wiring: EngineWiring): Prom
       const { createBuildahEngine } = await import('@deployer/buildah-runner');
       return createBuildahEngine({
         ...(wiring.buildahRoot !== undefined && { storageRoot: wiring.buildahRoot }),
+        ...(wiring.buildahStorageDriver !== undefined && { storageDriver: wiring.buildahStorageDriver }),
         ...(dockerConfigDir !== undefined && { dockerConfigDir }),
       });
     }

@@ -1,7 +1,8 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { type BuildahStorageDriver, buildahGlobalArgs, buildahPushArgs } from '@deployer/cache-ref';
+import { ProcessError, runProcess } from '@deployer/process';
 import { LocalRegistryError } from './errors.js';
 
 export interface SeedBusyboxOptions {
@@ -16,7 +17,7 @@ export interface SeedBusyboxOptions {
   /** Directory for buildah's storage; default a temporary one, removed afterwards. */
   storageRoot?: string;
   /** buildah's storage driver. Default `vfs`: works everywhere, no kernel overlay or fuse needed. */
-  storageDriver?: 'vfs' | 'overlay';
+  storageDriver?: BuildahStorageDriver;
   buildahPath?: string;
   /** A docker config.json with credentials for the registry. */
   authFile?: string;
@@ -44,33 +45,20 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
   const storage = options.storageRoot ?? join(dir, 'storage');
   const env = options.env ?? process.env;
   // A private storage, so seeding never touches the user's images.
-  const global = [
-    `--root=${join(storage, 'storage')}`,
-    `--runroot=${join(storage, 'run')}`,
-    `--storage-driver=${options.storageDriver ?? 'vfs'}`,
-  ];
-  const buildah = async (args: string[]): Promise<string> => {
-    const result = await execa(options.buildahPath ?? 'buildah', [...global, ...args], {
-      env,
-      extendEnv: false,
-      stdin: 'ignore',
-      reject: false,
-    });
-    if (result.exitCode !== 0) {
-      throw new LocalRegistryError(
-        'SEED_FAILED',
-        `seeding ${ref}: buildah ${args[0]} failed: ${String(result.stderr).trim()}`,
-      );
-    }
-    return String(result.stdout).trim();
-  };
+  const global = buildahGlobalArgs({
+    storageRoot: join(storage, 'storage'),
+    runRoot: join(storage, 'run'),
+    storageDriver: options.storageDriver ?? 'vfs',
+  });
+  const buildah = (args: string[]) =>
+    runCommand(ref, `buildah ${args[0]}`, options.buildahPath ?? 'buildah', [...global, ...args], env);
 
   try {
     const rootfs = join(dir, 'rootfs');
     await mkdir(join(rootfs, 'bin'), { recursive: true });
     await mkdir(join(rootfs, 'tmp'));
     await copyFile(busybox, join(rootfs, 'bin', 'busybox'));
-    const applets = (await execa(busybox, ['--list'], { stdin: 'ignore' })).stdout.split('\n');
+    const applets = (await runCommand(ref, `${busybox} --list`, busybox, ['--list'], env)).split('\n');
     for (const applet of applets) {
       if (applet !== '' && applet !== 'busybox') await symlink('busybox', join(rootfs, 'bin', applet));
     }
@@ -79,17 +67,49 @@ export async function seedBusyboxBaseImage(options: SeedBusyboxOptions): Promise
     await buildah(['config', '--cmd=["/bin/sh"]', '--env=PATH=/bin', container]);
     const imageId = await buildah(['commit', '--quiet', '--rm', container]);
     const digestFile = join(dir, 'digest');
-    await buildah([
-      'push',
-      `--digestfile=${digestFile}`,
-      // Only a plain-HTTP registry turns TLS verification off.
-      ...(insecure ? ['--tls-verify=false'] : []),
-      ...(options.authFile === undefined ? [] : [`--authfile=${options.authFile}`]),
-      imageId,
-      `docker://${ref}`,
-    ]);
+    await buildah(
+      buildahPushArgs({
+        image: imageId,
+        ref,
+        digestFile,
+        // Only a plain-HTTP registry turns TLS verification off.
+        insecure,
+        authFile: options.authFile ?? null,
+      }),
+    );
     return { ref, digest: (await readFile(digestFile, 'utf8')).trim() };
   } finally {
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** One command through @deployer/process; its stdout, trimmed. A failure names the command and its stderr. */
+async function runCommand(
+  ref: string,
+  what: string,
+  file: string,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<string> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  try {
+    const outcome = await runProcess({
+      file,
+      args,
+      env,
+      extendEnv: false,
+      killGraceMs: 5_000,
+      onLine: (stream, line) => (stream === 'stdout' ? stdout : stderr).push(line),
+    });
+    if (outcome.exitCode === 0) return stdout.join('\n').trim();
+    const ended = outcome.exitCode === null ? ` (killed by ${outcome.signal})` : '';
+    throw new LocalRegistryError(
+      'SEED_FAILED',
+      `seeding ${ref}: ${what} failed${ended}: ${stderr.join('\n').trim()}`,
+    );
+  } catch (error) {
+    if (!(error instanceof ProcessError)) throw error;
+    throw new LocalRegistryError('SEED_FAILED', `seeding ${ref}: ${error.message}`, { cause: error });
   }
 }

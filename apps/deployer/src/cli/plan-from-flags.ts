@@ -1,3 +1,4 @@
+import type { BuildahStorage } from '@deployer/buildah-runner';
 import type { BuildEngine, RegistryPort } from '@deployer/contracts';
 import {
   type Environment,
@@ -17,6 +18,7 @@ import {
 } from '@deployer/engines';
 import { createRegistryPort } from '@deployer/registry-cache';
 import type { ParsedFlags } from './args.js';
+import { buildahStorageFromFlags } from './buildah-storage.js';
 import { buildkitHostsFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
 import { loadEnvironmentFromFlags } from './environment-from-flags.js';
@@ -57,6 +59,12 @@ export async function planFromFlags(
   return { environment, selection, registry, plan };
 }
 
+export interface WiredEngine {
+  engine: BuildEngine;
+  /** buildah's storage and driver, for the run header and `--json`; absent for the BuildKit engines. */
+  buildahStorage?: BuildahStorage;
+}
+
 /** The engine the flags and the environment select, wired the same for `build` and `plan`. */
 export async function engineFromFlags(
   command: string,
@@ -64,9 +72,13 @@ export async function engineFromFlags(
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
   pool: Pick<EngineWiring, 'buildsPerDaemon' | 'onPoolEvent'> = {},
-): Promise<BuildEngine> {
+): Promise<WiredEngine> {
   const hosts = await buildkitHosts(command, selection, flags, context);
-  return createEngine(selection.engine, {
+  const buildahStorage =
+    selection.engine === 'buildah'
+      ? await buildahStorageFromFlags(command, flags['buildah-storage-driver'], context.env)
+      : undefined;
+  const engine = await createEngine(selection.engine, {
     ...(hosts.length > 0 && { buildkitHosts: hosts }),
     ...(context.env.DEPLOYER_BUILDKIT_TLS_DIR && {
       // TLS to tcp:// daemons: ca.pem, cert.pem, key.pem (buildctl --tlsdir); the server name to verify,
@@ -79,9 +91,13 @@ export async function engineFromFlags(
       },
     }),
     ...pool,
-    ...(context.env.DEPLOYER_BUILDAH_ROOT && { buildahRoot: context.env.DEPLOYER_BUILDAH_ROOT }),
+    ...(buildahStorage && {
+      buildahRoot: buildahStorage.storageRoot,
+      buildahStorageDriver: buildahStorage.storageDriver,
+    }),
     env: context.env,
   });
+  return { engine, ...(buildahStorage && { buildahStorage }) };
 }
 
 /**

@@ -33,4 +33,11 @@ export const planningFlags = {
     description:
       'BuildKit daemon, repeat for a pool; dns://name:port for every address of a name (DEPLOYER_BUILDKIT_HOSTS, BUILDKIT_HOST)',
   },
+  'buildah-storage-driver': {
+    type: 'string',
+    value: '<driver>',
+    choices: ['overlay', 'vfs'],
+    description:
+      'buildah storage driver, overlay or vfs (DEPLOYER_BUILDAH_STORAGE_DRIVER; default overlay when it works here, else vfs)',
+  },
 } as const satisfies FlagSpecs;

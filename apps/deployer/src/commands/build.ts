@@ -13,7 +13,7 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
   const concurrency = parseConcurrency(values.concurrency);
   const buildsPerDaemon = buildsPerDaemonFromFlag('build', values['builds-per-daemon']);
   const { selection, registry, plan } = await planFromFlags('build', values, context);
-  const engine = await engineFromFlags('build', selection, values, context, {
+  const { engine, buildahStorage } = await engineFromFlags('build', selection, values, context, {
     ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
     onPoolEvent: (event) => {
       if (event.type === 'daemon-down') {
@@ -28,7 +28,7 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
   const live = !values.json && context.stdout.isTTY === true;
   if (!values.json) {
     context.stdout.write(
-      `environment ${plan.buildUuid}  engine ${selection.engine}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
+      `environment ${plan.buildUuid}  engine ${selection.engine}${buildahStorage ? `  storage ${buildahStorage.storageDriver} ${buildahStorage.storageRoot}` : ''}  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n`,
     );
   }
   // The progress view's module only when there is progress to show (not with --json).
@@ -53,7 +53,11 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
     ...(view && { onEvent: (event) => view.onEvent(event) }),
   });
   view?.close();
-  context.stdout.write(values.json ? `${reportToJson(report)}\n` : formatReport(report));
+  // buildah's storage (driver, directory, why) beside deploy's report: the engine's, not the environment's.
+  const json = buildahStorage
+    ? JSON.stringify({ ...JSON.parse(reportToJson(report)), buildahStorage }, null, 2)
+    : reportToJson(report);
+  context.stdout.write(values.json ? `${json}\n` : formatReport(report));
   // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
   // all pushed: a CI step that goes on to deploy them must not think they were.
   return report.ok && report.totals.superseded === 0 ? 0 : 1;

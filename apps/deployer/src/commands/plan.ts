@@ -19,7 +19,7 @@ export async function runPlan(argv: readonly string[], context: CommandContext):
     );
   }
   // `build` always has a registry here, so it exports per run: show that run's tag as a stand-in.
-  const engine = await engineFromFlags('plan', selection, values, context);
+  const { engine } = await engineFromFlags('plan', selection, values, context);
   const argvs = await engineArgvs(plan, engine, {
     run: plannedRun,
     signal: context.signal,

@@ -140,10 +140,13 @@ function stepSummary(steps: ServiceResult['steps']): string {
  * mounted in the registry, none moved)`, or why it was not.
  */
 export function seedingText(seeding: NonNullable<ServiceResult['seeding']>): string {
+  // An engine that seeds after the build (buildah's layer mounts) says what it did in `reason` only.
   if (seeding.status === 'mounted') {
-    return `cache seeded from ${seeding.from} (${seeding.blobs} blobs, ${formatBytes(seeding.bytes)} linked in the registry, none moved)`;
+    return seeding.from == null || seeding.bytes === undefined
+      ? `cache seeded: ${seeding.reason}`
+      : `cache seeded from ${seeding.from} (${seeding.blobs} blobs, ${formatBytes(seeding.bytes)} linked in the registry, none moved)`;
   }
-  return `cache not seeded${seeding.from === null ? '' : ` from ${seeding.from}`}: ${seeding.reason}`;
+  return `cache not seeded${seeding.from == null ? '' : ` from ${seeding.from}`}: ${seeding.reason}`;
 }
 
 function tookOverState(event: Extract<DeployEvent['event'], { type: 'took-over' }>): string {
@@ -164,7 +167,7 @@ function finishedState(
       return ok(
         `done ${formatDuration(result.durationMs)}, ${steps}${result.healed ? ', healed corrupt cache' : ''}${
           result.seeding?.status === 'mounted'
-            ? `, cache seeded (${formatBytes(result.seeding.bytes)} mounted)`
+            ? `, cache seeded${result.seeding.bytes === undefined ? '' : ` (${formatBytes(result.seeding.bytes)} mounted)`}`
             : ''
         }${result.daemon === undefined ? '' : ` on ${result.daemon}`}`,
       );

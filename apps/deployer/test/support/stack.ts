@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalRegistry, seedBusyboxBaseImage, startLocalRegistry } from '@deployer/local-registry';
+import { unmountUnder } from '@deployer/process';
 
 /** What a real build needs here; the suite skips, saying which, when one is missing. */
 export function missingBuildTools(): string[] {
@@ -40,6 +41,8 @@ export async function startStack(): Promise<Stack> {
     },
     async stop() {
       await registry.stop();
+      // buildah on overlay storage may leave mounts behind in a killed or cancelled build's storage.
+      await unmountUnder(scratch);
       await rm(scratch, { recursive: true, force: true });
     },
   };

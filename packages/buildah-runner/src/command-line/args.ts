@@ -1,25 +1,7 @@
 import { resolve } from 'node:path';
 import type { EngineBuildRequest } from '@deployer/contracts';
-import type { Isolation, StorageDriver } from '../engine/options.js';
+import type { Isolation } from '../engine/options.js';
 import { BuildahError } from '../failures/errors.js';
-
-export interface GlobalArgsInput {
-  storageRoot: string;
-  runRoot: string;
-  storageDriver: StorageDriver;
-  /** A registries.conf marking the insecure registries; null to use the system's. */
-  registriesConf: string | null;
-}
-
-/** Flags before the subcommand: a private storage, so builds never touch the user's images. */
-export function buildahGlobalArgs(input: GlobalArgsInput): string[] {
-  return [
-    `--root=${input.storageRoot}`,
-    `--runroot=${input.runRoot}`,
-    `--storage-driver=${input.storageDriver}`,
-    ...(input.registriesConf === null ? [] : [`--registries-conf=${input.registriesConf}`]),
-  ];
-}
 
 export type BuildArgsRequest = Pick<
   EngineBuildRequest,
@@ -73,30 +55,5 @@ export function buildahBuildArgs(request: BuildArgsRequest, context: BuildArgsCo
     ...(context.cacheFrom === null ? [] : [`--cache-from=${context.cacheFrom}`]),
     ...request.images.map((image) => `--tag=${image}`),
     request.contextDir,
-  ];
-}
-
-export interface PushArgsInput {
-  /** Local image name or id. */
-  image: string;
-  /** Destination `host/repository:tag`. */
-  ref: string;
-  digestFile: string | null;
-  /** The destination registry speaks plain HTTP: only then is TLS verification off. */
-  insecure: boolean;
-  authFile: string | null;
-  retryDelayMs?: number;
-}
-
-/** `buildah push` argv for one destination. */
-export function buildahPushArgs(input: PushArgsInput): string[] {
-  return [
-    'push',
-    ...(input.digestFile === null ? [] : [`--digestfile=${input.digestFile}`]),
-    ...(input.insecure ? ['--tls-verify=false'] : []),
-    ...(input.authFile === null ? [] : [`--authfile=${input.authFile}`]),
-    ...(input.retryDelayMs === undefined ? [] : [`--retry-delay=${input.retryDelayMs}ms`]),
-    input.image,
-    `docker://${input.ref}`,
   ];
 }

@@ -1,9 +1,9 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeOwnedTempDir } from '@deployer/process';
-import type { BuildahEngineOptions } from '../engine/options.js';
-import { buildahGlobalArgs } from './args.js';
+import { buildahGlobalArgs } from '@deployer/cache-ref';
+import { makeOwnedTempDir, unmountUnder } from '@deployer/process';
+import type { BuildahEngineOptions, StorageDriver } from '../engine/options.js';
 import { renderRegistriesConf } from './registries-conf.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */
@@ -26,6 +26,7 @@ export interface BuildWorkspace extends WorkspaceLayout {
 export function workspaceLayout(
   dir: string,
   options: BuildahEngineOptions,
+  storageDriver: StorageDriver,
   insecureRegistries: readonly string[],
 ): WorkspaceLayout {
   const storageRoot =
@@ -39,7 +40,7 @@ export function workspaceLayout(
     globalArgs: buildahGlobalArgs({
       storageRoot,
       runRoot,
-      storageDriver: options.storageDriver ?? 'vfs',
+      storageDriver,
       registriesConf,
     }),
     iidFile: join(dir, 'iid'),
@@ -51,15 +52,23 @@ export function workspaceLayout(
 
 export async function createWorkspace(
   options: BuildahEngineOptions,
+  storageDriver: StorageDriver,
   insecureRegistries: readonly string[],
 ): Promise<BuildWorkspace> {
   const dir = await makeOwnedTempDir(tmpdir(), 'buildah');
-  const layout = workspaceLayout(dir, options, insecureRegistries);
+  const layout = workspaceLayout(dir, options, storageDriver, insecureRegistries);
   if (layout.registriesConf !== null) {
     const base = await readOptional(options.registriesConfPath ?? '/etc/containers/registries.conf');
     await writeFile(layout.registriesConf, renderRegistriesConf(base, insecureRegistries));
   }
-  return { ...layout, dispose: () => rm(dir, { recursive: true, force: true, maxRetries: 3 }) };
+  return {
+    ...layout,
+    dispose: async () => {
+      // The build's own storage (no storageRoot given) lives in `dir`: release buildah's leftover mounts.
+      if (options.storageRoot === undefined) await unmountUnder(dir);
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
 }
 
 async function readOptional(path: string): Promise<string> {

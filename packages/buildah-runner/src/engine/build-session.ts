@@ -3,7 +3,7 @@ import { defaultRetryPolicy } from '@deployer/retry';
 import { type RunOutcome, runBuildah } from '../command-line/run-buildah.js';
 import type { WorkspaceLayout } from '../command-line/workspace.js';
 import type { RetryPolicy } from '../failures/retry.js';
-import type { BuildahEngineOptions } from './options.js';
+import type { BuildahEngineOptions, StorageDriver } from './options.js';
 
 /**
  * What the buildah commands of one build share: the request and engine options, buildah's environment,
@@ -20,6 +20,8 @@ export class BuildSession {
   constructor(
     readonly request: EngineBuildRequest,
     readonly options: BuildahEngineOptions,
+    /** The storage driver, asked for or probed (see createBuildahEngine). */
+    readonly storageDriver: StorageDriver,
   ) {
     this.env = { ...(options.env ?? process.env) };
     this.emit = request.onEvent ?? (() => {});

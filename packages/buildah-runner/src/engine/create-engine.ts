@@ -3,11 +3,14 @@ import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deploye
 import { chooseCacheSource, plannedCacheSource } from '../cache-source/choose.js';
 import { createWorkspace, workspaceLayout } from '../command-line/workspace.js';
 import { retryTransient } from '../failures/retry.js';
+import { seedOwnCache } from '../own-cache/seed-own-cache.js';
+import { machineBuildahDir } from '../storage/machine-storage.js';
+import { probeStorageDriver } from '../storage/storage-driver.js';
 import { buildArgs, buildOnce } from './build-once.js';
 import { BuildSession } from './build-session.js';
-import type { BuildahEngineOptions } from './options.js';
+import type { BuildahEngineOptions, StorageDriver } from './options.js';
 import { probeCacheSources } from './probe-cache-sources.js';
-import { completeOwnCache, pushImages } from './push.js';
+import { pushImages } from './push.js';
 import { validateRequest } from './validate.js';
 
 export interface BuildahEngine {
@@ -19,17 +22,29 @@ export interface BuildahEngine {
 
 /** The build engine port over `buildah build` and `buildah push`: daemonless, no privileges needed. */
 export function createBuildahEngine(options: BuildahEngineOptions = {}): BuildahEngine {
+  let probed: Promise<StorageDriver> | undefined;
+  // overlay when it works on this machine, else vfs: probed once per machine, asked once per engine.
+  const storageDriver = (): Promise<StorageDriver> => {
+    if (options.storageDriver !== undefined) return Promise.resolve(options.storageDriver);
+    const env = options.env ?? process.env;
+    probed ??= probeStorageDriver({
+      dir: machineBuildahDir(env),
+      env,
+      ...(options.buildahPath !== undefined && { buildahPath: options.buildahPath }),
+    }).then((choice) => choice.driver);
+    return probed;
+  };
   return {
     name: 'buildah',
-    build: (request) => build(new BuildSession(request, options)),
-    argv: (request) => plannedArgv(new BuildSession(request, options)),
+    build: async (request) => build(new BuildSession(request, options, await storageDriver())),
+    argv: async (request) => plannedArgv(new BuildSession(request, options, await storageDriver())),
   };
 }
 
 /** One build in its own workspace: choose the cache source, build, push every image, complete the own cache. */
 async function build(session: BuildSession): Promise<EngineBuildResult> {
   await validateRequest(session.request, session.env);
-  const workspace = await createWorkspace(session.options, [...session.insecure]);
+  const workspace = await createWorkspace(session.options, session.storageDriver, [...session.insecure]);
   session.useWorkspace(workspace);
   try {
     return await buildAndPush(session);
@@ -44,7 +59,9 @@ async function build(session: BuildSession): Promise<EngineBuildResult> {
  * a plan is made before they are set up.
  */
 async function plannedArgv(session: BuildSession): Promise<EngineArgv> {
-  session.useWorkspace(workspaceLayout(engineTempPlaceholder, session.options, [...session.insecure]));
+  session.useWorkspace(
+    workspaceLayout(engineTempPlaceholder, session.options, session.storageDriver, [...session.insecure]),
+  );
   const source = plannedCacheSource(session.request.cache.imports, await probeCacheSources(session));
   return {
     argv: [session.binary, ...session.workspace.globalArgs, ...buildArgs(session, source.cacheFrom)],
@@ -57,7 +74,10 @@ async function buildAndPush(session: BuildSession): Promise<EngineBuildResult> {
   const choice = chooseCacheSource(plan.imports, await probeCacheSources(session));
   const built = await retryTransient(() => buildOnce(session, choice.cacheFrom), session.retryPolicy());
   const imageDigest = await pushImages(session, built.value.imageId);
-  if (plan.export !== null) await completeOwnCache(session, built.value.summary.pulledCache, plan.export);
+  const seeding =
+    plan.export === null
+      ? undefined
+      : await seedOwnCache(session, built.value.summary.pulledCache, plan.export);
 
   const counted = built.value.summary.steps.filter((step) => step.counted);
   // buildah builds alone: no step is ever taken from a concurrent build, so none is shared.
@@ -79,5 +99,6 @@ async function buildAndPush(session: BuildSession): Promise<EngineBuildResult> {
     corruptCacheRefs: [],
     attempts: built.attempts,
     durationMs: Date.now() - session.startedAt,
+    ...(seeding && { seeding }),
   };
 }

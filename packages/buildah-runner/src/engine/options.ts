@@ -1,6 +1,8 @@
+import type { BuildahStorageDriver } from '@deployer/cache-ref';
 import type { RepositoryProbe } from '../cache-source/probe.js';
+import type { CacheImageCopier } from '../own-cache/mount-cache-image.js';
 
-export type StorageDriver = 'vfs' | 'overlay';
+export type StorageDriver = BuildahStorageDriver;
 export type Isolation = 'chroot' | 'oci' | 'rootless';
 
 export interface RetryOptions {
@@ -23,7 +25,10 @@ export interface BuildahEngineOptions {
   storageRoot?: string;
   /** Overrides `<storageRoot>/run`. */
   runRoot?: string;
-  /** Default `vfs`: works everywhere, no kernel overlay or fuse needed. */
+  /**
+   * Default: `overlay` when it works on this machine, else `vfs` (works everywhere, but copies whole
+   * layers at every step), probed once per machine and remembered (see resolveBuildahStorage).
+   */
   storageDriver?: StorageDriver;
   /** Default `chroot`: runs RUN steps without privileges or a container runtime. */
   isolation?: Isolation;
@@ -45,4 +50,9 @@ export interface BuildahEngineOptions {
   repositoryExists?: RepositoryProbe;
   /** Default `skopeo`, for the default repository probe. */
   skopeoPath?: string;
+  /**
+   * Places the fallback cache images a build reused in the environment's own cache repository. Default:
+   * registry-side cross-repository blob mounts and a manifest copy (`mountCacheImages`), no layer bytes moved.
+   */
+  copyCacheImages?: CacheImageCopier;
 }

@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { type CacheEndpoint, parseImageReference } from '@deployer/cache-ref';
-import { buildahPushArgs } from '../command-line/args.js';
+import { buildahPushArgs, parseImageReference } from '@deployer/cache-ref';
 import { classifyFailure } from '../failures/classify.js';
-import { BuildahError } from '../failures/errors.js';
 import { retryTransient } from '../failures/retry.js';
-import type { CacheImageRef } from '../progress/output-parser.js';
 import { type BuildSession, succeeded } from './build-session.js';
 
 /**
@@ -26,40 +23,6 @@ export async function pushImages(session: BuildSession, imageId: string): Promis
     pushed.push(ref);
   }
   return imageDigest!;
-}
-
-/**
- * Layers buildah pulled from another environment's cache are not pushed to `--cache-to`, so the own
- * repository would lack them and its next build (which reads only its own cache, see
- * chooseCacheSource) would miss. Copying them over keeps the own cache complete. A failure here costs
- * cache hits later, not this build: it becomes a warning.
- */
-export async function completeOwnCache(
-  session: BuildSession,
-  pulled: readonly CacheImageRef[],
-  own: CacheEndpoint,
-): Promise<void> {
-  const foreign = pulled.filter((image) => image.repository !== own.repository);
-  for (const image of foreign) {
-    const source = `${image.repository}:${image.tag}`;
-    const destination = `${own.repository}:${image.tag}`;
-    try {
-      await push(
-        session,
-        source,
-        destination,
-        null,
-        session.insecure.has(session.request.cache.registry),
-        [],
-      );
-    } catch (error) {
-      if (error instanceof BuildahError && error.kind === 'cancelled') throw error;
-      session.emit({
-        type: 'warning',
-        message: `could not copy cache ${source} to ${destination}: ${(error as Error).message}`,
-      });
-    }
-  }
 }
 
 /** One `buildah push`; its output becomes `push` log events, its failure a classified error. */

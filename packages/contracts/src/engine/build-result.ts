@@ -17,6 +17,21 @@ export interface StepCounts {
   shared: number;
 }
 
+/**
+ * How the environment's own cache was seeded from what a fallback-warmed build reused: `mounted` when the
+ * reused cache was placed in the own cache ref by registry-side cross-repository mounts, `none` when
+ * nothing was placed (nothing came from a fallback, or it failed); `reason` says which.
+ */
+export interface CacheSeeding {
+  status: 'mounted' | 'none';
+  reason: string;
+  /** The fallback ref seeded from (or whose seeding failed); null when none was tried. */
+  from?: string | null;
+  /** Distinct blobs (and their bytes) linked in; where the seeding counted them. */
+  blobs?: number;
+  bytes?: number;
+}
+
 export interface EngineBuildResult {
   /** `sha256:…` of the pushed image (manifest or index). */
   imageDigest: string;
@@ -40,4 +55,6 @@ export interface EngineBuildResult {
   daemon?: string;
   /** Every daemon the build was sent to, in order, the one that built it last. */
   daemonsTried?: string[];
+  /** How the own cache was seeded after the build, where the engine does it (buildah). */
+  seeding?: CacheSeeding;
 }

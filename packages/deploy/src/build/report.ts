@@ -1,5 +1,4 @@
-import type { BuildFailureKind, StepCounts } from '@deployer/contracts';
-import type { ServiceSeeding } from '../cache/seed-decision.js';
+import type { BuildFailureKind, CacheSeeding, StepCounts } from '@deployer/contracts';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 
@@ -35,10 +34,11 @@ export interface ServiceResult {
   /** Engine runs, retries included; 0 only when the engine never ran (skipped, blocked). */
   attempts: number;
   /**
-   * How the environment's own cache ref was seeded from a fallback's inside the registry before the
-   * build (BuildKit); absent when the build never got that far or ran without a registry.
+   * How the environment's own cache was seeded from a fallback's without moving layer bytes: before the
+   * build inside the registry (BuildKit), or after it by the engine (buildah's layer mounts); absent when
+   * the build never got that far or ran without a registry.
    */
-  seeding?: ServiceSeeding;
+  seeding?: CacheSeeding;
   /** The daemon that built it (or ran its last attempt), when the engine is a pool of BuildKit daemons. */
   daemon?: string;
   /** Every daemon the build was sent to, in order (a failover adds one). */

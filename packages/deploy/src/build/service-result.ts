@@ -41,6 +41,7 @@ export function builtResult(
     attempts: result.attempts,
     ...(result.daemon !== undefined && { daemon: result.daemon }),
     ...(result.daemonsTried !== undefined && { daemonsTried: [...result.daemonsTried] }),
+    ...(result.seeding && { seeding: { ...result.seeding } }),
     durationMs,
   };
 }

@@ -1,5 +1,5 @@
 import type { CacheEndpoint, CachePlan, RunExport } from '@deployer/cache-ref';
-import type { CacheSeedResult, LeaseHolder } from '@deployer/contracts';
+import type { CacheSeeding, CacheSeedResult, LeaseHolder } from '@deployer/contracts';
 import { decidePromotion } from './promote.js';
 
 /*
@@ -12,7 +12,7 @@ import { decidePromotion } from './promote.js';
  */
 
 /** How a service's own cache ref was seeded before its build, as the report shows it. */
-export interface ServiceSeeding {
+export interface ServiceSeeding extends CacheSeeding {
   /** `mounted`: the own ref was written from `from` without moving a blob. `none`: nothing was written. */
   status: 'mounted' | 'none';
   /** Why nothing was seeded, or what was. */

@@ -3,6 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive } from '../group/process-alive.js';
 import { ownedTempDirPrefix, pidNamespaceOf, staleTempDirs, type TempOwner } from './temp-owner.js';
+import { unmountUnder } from './unmount-under.js';
 
 /*
  * A build's temporary directory, named after this process (see temp-owner.ts): a deployer killed mid-build
@@ -33,6 +34,8 @@ export async function removeDeadOwnersTempDirs(
   const stale = staleTempDirs(names, kind, owner, isAlive);
   for (const name of stale) {
     // Best effort: another run may be removing it too, or it may hold files we may not delete.
+    // A killed buildah on overlay storage leaves its mounts inside: they go first.
+    await unmountUnder(join(parent, name));
     await rm(join(parent, name), { recursive: true, force: true, maxRetries: 3 }).catch(() => {});
   }
   return stale;
