@@ -7,11 +7,14 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from './run-cli.js';
 import { buildkitSkipReason, busyboxContext } from './support/buildkit-daemon.js';
+import { type LeaseFailingProxy, startLeaseFailingProxy } from './support/lease-failing-proxy.js';
 import { processesMatching } from './support/processes.js';
 
 // Two `deployer build` processes of one environment started at the same instant, many times, through a real
 // BuildKit daemon: whatever the leases decide, no two live buildctl processes ever export to one ref, and
-// afterwards the environment's `:cache` is a complete manifest and no run tag is left.
+// afterwards the environment's `:cache` is a complete manifest and no run tag is left. Every other round
+// the leases are down (a loopback proxy refuses them), so both runs build at once, unprotected: the
+// run-scoped exports alone must keep them apart.
 const registry = process.env.DEPLOYER_TEST_REGISTRY;
 const skipReason = buildkitSkipReason('the one-writer BuildKit suite');
 
@@ -31,15 +34,17 @@ async function liveExportRefs(): Promise<string[]> {
 
 describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', () => {
   let dir: string;
-  const env = {
+  let proxy: LeaseFailingProxy;
+  const env = () => ({
     NO_COLOR: '1',
-    DEPLOYER_REGISTRY: registry!,
-    DEPLOYER_INSECURE_REGISTRIES: registry!,
+    DEPLOYER_REGISTRY: proxy.host,
+    DEPLOYER_INSECURE_REGISTRIES: proxy.host,
     DEPLOYER_ENGINE: 'buildkit',
     BUILDKIT_HOST: process.env.BUILDKIT_HOST!,
-  };
+  });
 
   beforeAll(async () => {
+    proxy = await startLeaseFailingProxy(registry!);
     dir = await mkdtemp(join(tmpdir(), 'deployer-onewriter-'));
     await busyboxContext(
       dir,
@@ -50,6 +55,7 @@ describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', ()
   });
 
   afterAll(async () => {
+    await proxy?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -63,9 +69,10 @@ describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', ()
         spec,
         `registry: { host: ${registry}, repository: ${repository}, insecure: true }\nservices:\n  slow: { context: slow, args: { ITERATION: "${iteration}" } }\n`,
       );
+      proxy.failLeases = iteration % 2 === 1;
       const build = () =>
         execa('node', [binPath, 'build', '-f', spec, '--uuid', 'pr-1', '--force', '--no-fallbacks'], {
-          env,
+          env: env(),
           reject: false,
           timeout: 90_000,
         });
@@ -101,7 +108,9 @@ describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', ()
         );
       }
     }
-    // The two runs really did build at the same time (the test could have caught a shared ref).
+    // The leases really were down in those rounds, and the two runs really did build at the same time
+    // (so the test could have caught a shared ref).
+    expect(proxy.refused).toBeGreaterThan(0);
     expect(overlapping).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -100,11 +100,15 @@ export interface SeedReport {
 /** A result with its seeding: a corrupt fallback seeding found counts as one the engine reported. */
 export function withSeeding(result: ServiceResult, seeded: SeedReport | undefined): ServiceResult {
   if (seeded === undefined) return result;
-  if (seeded.corruptCacheRefs.length === 0) return { ...result, seeding: seeded.seeding };
+  // Where nothing was tried before the build (no fallback to seed from, or an engine that seeds after
+  // the build itself, as buildah does), the engine's own account stands.
+  const seeding =
+    seeded.seeding.from === null && result.seeding !== undefined ? result.seeding : seeded.seeding;
+  if (seeded.corruptCacheRefs.length === 0) return { ...result, seeding };
   const engineReported = result.corruptCacheRefs.length > 0;
   return {
     ...result,
-    seeding: seeded.seeding,
+    seeding,
     corruptCacheRefs: [...new Set([...seeded.corruptCacheRefs, ...result.corruptCacheRefs])],
     healed: seeded.healed && (!engineReported || result.healed),
   };
