@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedBusyboxBaseImage, startLocalRegistry } from '@deployer/local-registry';
+import { unmountUnder } from '@deployer/process';
 import { execa } from 'execa';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -152,6 +153,8 @@ try {
   );
 } finally {
   await registry.stop();
+  // buildah's overlay storage keeps its driver directory mounted: unmount before removing it.
+  await unmountUnder(scratch);
   await rm(scratch, { recursive: true, force: true, maxRetries: 3 });
 }
 if (failures.length > 0) {

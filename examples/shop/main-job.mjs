@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateBuildUuid } from '@deployer/deploy';
+import { unmountUnder } from '@deployer/process';
 import { execa } from 'execa';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +42,8 @@ async function build(label, args, registry) {
     if (error.stdout) process.stderr.write(`${error.stdout}\n`);
     throw error;
   } finally {
+    // buildah's overlay storage keeps its driver directory mounted: unmount before removing it.
+    await unmountUnder(storage);
     await rm(storage, { recursive: true, force: true });
   }
 }
