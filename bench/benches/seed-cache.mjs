@@ -112,7 +112,7 @@ async function withBuildkit(buildkitHost) {
     `registry: { host: ${proxy.host}, repository: shop, insecure: true }\nservices:\n  app: { context: app }\n`,
   );
   const environment = await loadEnvironment(spec);
-  const engine = createEngine('buildkit', { buildkitHost, env: process.env });
+  const engine = await createEngine('buildkit', { buildkitHost, env: process.env });
   const trace = [];
   const port = createRegistryPort({
     insecureRegistries: [proxy.host],
