@@ -3,6 +3,12 @@ export { renderRegistryConfig } from './config.js';
 export { LocalRegistryError, type LocalRegistryErrorCode } from './errors.js';
 export { findFreePort } from './free-port.js';
 export { findRunningRegistry, type RegistryState, stopByPid } from './pid-file.js';
+export {
+  type ProxyAnswer,
+  type ProxyIntercept,
+  type RegistryProxy,
+  startRegistryProxy,
+} from './registry-proxy.js';
 export { type SeedBusyboxOptions, type SeededImage, seedBusyboxBaseImage } from './seed-base-image.js';
 export {
   DEFAULT_REGISTRY_BINARY,

@@ -1,5 +1,4 @@
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startRegistryProxy } from '@deployer/local-registry';
 
 export interface LeaseFailingProxy {
   /** `127.0.0.1:PORT`: use it as the registry host. */
@@ -17,34 +16,11 @@ export interface LeaseFailingProxy {
  * two runs of one environment then build at once, and only the run-scoped cache exports keep them apart.
  */
 export async function startLeaseFailingProxy(target: string): Promise<LeaseFailingProxy> {
-  const [targetHost, targetPort] = target.split(':') as [string, string];
-  const state: Omit<LeaseFailingProxy, 'host' | 'close'> = { failLeases: false, refused: 0 };
-  const server: Server = createServer((req, res) => {
-    const path = req.url ?? '';
-    if (state.failLeases && /\/lease\/|\/manifests\/lease-/.test(path)) {
-      state.refused += 1;
-      res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'lease outage (injected)' }] }));
-      return;
-    }
-    const upstream = request(
-      { host: targetHost, port: Number(targetPort), method: req.method, path, headers: req.headers },
-      (upstreamRes) => {
-        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
-        upstreamRes.pipe(res);
-      },
-    );
-    upstream.on('error', () => req.socket.destroy());
-    req.pipe(upstream);
+  const state = { failLeases: false, refused: 0 };
+  const proxy = await startRegistryProxy(target, ({ path }) => {
+    if (!state.failLeases || !/\/lease\/|\/manifests\/lease-/.test(path)) return undefined;
+    state.refused += 1;
+    return { status: 503 };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(state, {
-    host: `127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
+  return Object.assign(state, { host: proxy.host, close: () => proxy.close() });
 }
