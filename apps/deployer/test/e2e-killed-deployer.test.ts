@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +10,7 @@ import { RegistryClient } from '@deployer/registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binPath } from './run-cli.js';
-import { buildkitSkipReason } from './support/buildkit-daemon.js';
+import { buildkitSkipReason, busyboxContext } from './support/buildkit-daemon.js';
 import { processesMatching, waitFor } from './support/processes.js';
 import { missingBuildTools } from './support/stack.js';
 
@@ -28,14 +27,11 @@ const exitDeadlineMs = 3_000;
 /** After the kill, at different moments of the build: as the engine appears, mid-step, late in the step. */
 const killDelaysMs = [0, 1_500, 5_000];
 
-const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((path) => existsSync(path));
-
 /** A one-service environment built FROM scratch (no base image to seed), its RUN step unique to `marker`. */
 async function writeEnvironment(dir: string, repository: string, marker: string): Promise<string> {
-  await mkdir(join(dir, 'slow'), { recursive: true });
-  await copyFile(busybox!, join(dir, 'slow', 'busybox'));
-  await writeFile(
-    join(dir, 'slow', 'Dockerfile'),
+  await busyboxContext(
+    dir,
+    'slow',
     [
       'FROM scratch',
       'COPY busybox /bin/busybox',

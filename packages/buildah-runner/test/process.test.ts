@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { listProcesses, liveGroupMembers, waitFor } from '../../process/test/helpers/processes.js';
 import { runBuildah } from '../src/command-line/run-buildah.js';
 
-// runBuildah only manages a process tree: a shell stands in for buildah to give it one with known shape.
+// runBuildah runs buildah through @deployer/process: a shell stands in for buildah.
 const shell = '/bin/sh';
 
 function collect() {
@@ -28,53 +27,21 @@ describe('runBuildah', () => {
     );
   });
 
-  it('kills what the command left running in its process group when it exits', async () => {
-    const marker = `${30 + Math.random()}`;
-    const outcome = await runBuildah(shell, ['-c', `sleep ${marker} >/dev/null 2>&1 & echo started`], {
-      env: { PATH: process.env.PATH },
-      killGraceMs: 2_000,
-      onLine: () => {},
-    });
-    expect(outcome.exitCode).toBe(0);
-    expect(listProcesses().filter((p) => p.argv[1] === marker && p.state !== 'Z')).toEqual([]);
+  it("gives buildah only the environment it is handed, none of this process's", async () => {
+    const { lines, onLine } = collect();
+    process.env.DEPLOYER_TEST_NOT_FOR_BUILDAH = 'leaked';
+    try {
+      await runBuildah(shell, ['-c', 'echo "[$DEPLOYER_TEST_NOT_FOR_BUILDAH][$ONLY]"'], {
+        env: { PATH: process.env.PATH, ONLY: 'given' },
+        killGraceMs: 1_000,
+        onLine,
+      });
+    } finally {
+      delete process.env.DEPLOYER_TEST_NOT_FOR_BUILDAH;
+    }
+    expect(lines).toEqual([['stdout', '[][given]']]);
   });
 
-  it('does not hang when a leftover child holds the output pipes open', async () => {
-    const marker = `${40 + Math.random()}`;
-    const outcome = await runBuildah(shell, ['-c', `sleep ${marker} & echo started`], {
-      env: { PATH: process.env.PATH },
-      killGraceMs: 2_000,
-      onLine: () => {},
-    });
-    expect(outcome.exitCode).toBe(0);
-    expect(listProcesses().filter((p) => p.argv[1] === marker && p.state !== 'Z')).toEqual([]);
-  });
-
-  it('stops the whole group on abort: SIGTERM, then SIGKILL for what ignores it', async () => {
-    const marker = `${50 + Math.random()}`;
-    const controller = new AbortController();
-    const running = runBuildah(shell, ['-c', `trap '' TERM; sleep ${marker} & wait`], {
-      env: { PATH: process.env.PATH },
-      signal: controller.signal,
-      killGraceMs: 300,
-      onLine: () => {},
-    });
-    const sleeper = await waitFor(() =>
-      listProcesses().find((p) => p.argv[0] === 'sleep' && p.argv[1] === marker),
-    );
-    controller.abort();
-    const outcome = await running;
-    expect(outcome.stoppedBy).toBe('abort');
-    expect(liveGroupMembers(sleeper.pgid)).toEqual([]);
-  });
-
-  it('stops the group at the deadline', async () => {
-    const outcome = await runBuildah(shell, ['-c', 'sleep 30'], {
-      env: { PATH: process.env.PATH },
-      deadline: Date.now() + 200,
-      killGraceMs: 1_000,
-      onLine: () => {},
-    });
-    expect(outcome).toMatchObject({ stoppedBy: 'timeout', exitCode: null, signal: 'SIGTERM' });
-  });
+  // Process groups, leftovers, abort and deadlines are @deployer/process's, tested there
+  // (packages/process/test/run-process.test.ts); runBuildah only passes them on.
 });

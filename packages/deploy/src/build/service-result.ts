@@ -100,10 +100,9 @@ export interface SeedReport {
 /** A result with its seeding: a corrupt fallback seeding found counts as one the engine reported. */
 export function withSeeding(result: ServiceResult, seeded: SeedReport | undefined): ServiceResult {
   if (seeded === undefined) return result;
-  // Where nothing was tried before the build (no fallback to seed from, or an engine that seeds after
-  // the build itself, as buildah does), the engine's own account stands.
-  const seeding =
-    seeded.seeding.from === null && result.seeding !== undefined ? result.seeding : seeded.seeding;
+  // An engine that seeds its own cache after the build (buildah) reports it; its account is the one that
+  // happened. Engines that report none (BuildKit) were seeded, or not, before the build.
+  const seeding = result.seeding ?? seeded.seeding;
   if (seeded.corruptCacheRefs.length === 0) return { ...result, seeding };
   const engineReported = result.corruptCacheRefs.length > 0;
   return {
