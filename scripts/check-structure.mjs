@@ -26,6 +26,8 @@ const layers = {
   'buildkit-pool': ['buildkit-runner', 'contracts', 'process'],
   engines: ['buildkit-pool', 'buildkit-runner', 'buildah-runner', 'cache-ref', 'contracts', 'process'],
   deploy: ['cache-ref', 'contracts'],
+  'git-checkout': ['process'],
+  server: ['deploy', 'contracts', 'state', 'git-checkout', 'cache-ref'],
   cli: '*',
 };
 
