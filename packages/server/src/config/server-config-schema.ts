@@ -1,0 +1,96 @@
+import { parseDuration, validateBuildUuid } from '@deployer/deploy';
+import { validateCloneUrl } from '@deployer/git-checkout';
+import { z } from 'zod';
+import { specPathProblem } from './spec-path-rule.js';
+
+/** A check written as a throwing function, as a zod refinement whose message is the thrown error's. */
+function checkedBy(check: (value: string) => unknown) {
+  return (value: string, ctx: z.core.$RefinementCtx<string>) => {
+    try {
+      check(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
+    }
+  };
+}
+
+const RepositoryConfigSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*)\/[A-Za-z0-9._-]+$/, 'must be a GitHub full name, owner/name')
+      .describe('The repository as GitHub names it, owner/name (matched case-insensitively).'),
+    cloneUrl: z
+      .string()
+      .superRefine(checkedBy(validateCloneUrl))
+      .optional()
+      .describe(
+        'Where the worker fetches commits: https://, ssh://, user@host:path or file:///. Default https://github.com/<name>.git.',
+      ),
+    spec: z
+      .string()
+      .min(1, 'must name the environment spec file')
+      .superRefine((value, ctx) => {
+        const problem = specPathProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      })
+      .describe('The environment spec inside the repository, relative to its root, e.g. deploy/env.yaml.'),
+    fallback: z
+      .string()
+      .default('main')
+      .superRefine(checkedBy((value) => validateBuildUuid(value, 'fallback')))
+      .describe(
+        "The build uuid of the repository's fallback environment, built on pushes to the default branch.",
+      ),
+    label: z
+      .string()
+      .min(1, 'must not be empty')
+      .optional()
+      .describe('Build only pull requests that carry this label; removing it tears the environment down.'),
+    ttl: z
+      .string()
+      .default('14d')
+      .superRefine(checkedBy((value) => parseDuration(value, 'ttl')))
+      .describe('How long an idle pull request environment lives, e.g. 14d, 12h.'),
+    keepLabel: z
+      .string()
+      .min(1, 'must not be empty')
+      .optional()
+      .describe('Pull requests with this label are never removed for their age.'),
+  })
+  .transform((repository) => ({
+    ...repository,
+    cloneUrl: repository.cloneUrl ?? `https://github.com/${repository.name}.git`,
+    /** `ttl` in milliseconds. */
+    ttlMs: parseDuration(repository.ttl, 'ttl'),
+  }));
+
+export const ServerConfigSchema = z
+  .strictObject({
+    repositories: z
+      .array(RepositoryConfigSchema)
+      .min(1, 'must list at least one repository')
+      .describe('The repositories whose pull requests get preview environments.'),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.repositories.forEach((repository, index) => {
+      const key = repository.name.toLowerCase();
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, index);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['repositories', index, 'name'],
+          message: `${JSON.stringify(repository.name)} is listed twice (first at repositories[${first}]); repository names are unique, case-insensitively`,
+          input: repository.name,
+        });
+      }
+    });
+  });
+
+/** The server config as written (YAML), defaults optional. */
+export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
+/** The server config with every default filled in. */
+export type ServerConfig = z.output<typeof ServerConfigSchema>;
+export type RepositoryConfig = ServerConfig['repositories'][number];

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { formatKeyPath } from '../config/config-issue.js';
+import { WebhookError } from './webhook-error.js';
+
+// Only the fields the server reads; GitHub sends many more, which pass untouched.
+const commitSha = z
+  .string()
+  .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full commit id (40 or 64 hex)');
+
+export const RepositoryPayload = z.looseObject({
+  repository: z.looseObject({
+    full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be owner/name'),
+    default_branch: z.string().min(1).optional(),
+  }),
+});
+
+export const PullRequestPayload = z.looseObject({
+  action: z.string(),
+  number: z.number().int().positive(),
+  label: z.looseObject({ name: z.string() }).optional(),
+  pull_request: z.looseObject({
+    state: z.string(),
+    title: z.string(),
+    head: z.looseObject({ sha: commitSha }),
+    labels: z.array(z.looseObject({ name: z.string() })),
+  }),
+});
+
+export const PushPayload = z.looseObject({
+  ref: z.string(),
+  after: commitSha,
+  deleted: z.boolean().optional(),
+  repository: z.looseObject({ default_branch: z.string().min(1) }),
+});
+
+/** Parses the fields an event needs; a missing or malformed one is a 400 naming it (`pull_request.head.sha`). */
+export function readPayload<T extends z.ZodType>(schema: T, payload: unknown, event: string): z.output<T> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new WebhookError(
+    400,
+    'INVALID_PAYLOAD',
+    `${event} payload: ${formatKeyPath(issue.path)}: ${issue.message}`,
+  );
+}
