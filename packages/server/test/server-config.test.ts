@@ -1,0 +1,143 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadServerConfig, ServerConfigError } from '../src/index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'server-config-test-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+let count = 0;
+async function configFile(text: string): Promise<string> {
+  count += 1;
+  const file = join(dir, `server-${count}.yaml`);
+  await writeFile(file, text);
+  return file;
+}
+
+async function loadError(text: string): Promise<ServerConfigError> {
+  const file = await configFile(text);
+  const error = await loadServerConfig(file).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ServerConfigError);
+  expect((error as ServerConfigError).file).toBe(file);
+  expect((error as ServerConfigError).message.startsWith(`${file}: `)).toBe(true);
+  return error as ServerConfigError;
+}
+
+describe('loadServerConfig', () => {
+  it('reads the design example with every key', async () => {
+    const file = await configFile(`
+repositories:
+  - name: acme/shop
+    cloneUrl: file:///tmp/x/shop.git
+    spec: deploy/env.yaml
+    fallback: main
+    label: preview
+    ttl: 14d
+    keepLabel: keep-preview
+`);
+    expect(await loadServerConfig(file)).toEqual({
+      repositories: [
+        {
+          name: 'acme/shop',
+          cloneUrl: 'file:///tmp/x/shop.git',
+          spec: 'deploy/env.yaml',
+          fallback: 'main',
+          label: 'preview',
+          ttl: '14d',
+          ttlMs: 14 * 86_400_000,
+          keepLabel: 'keep-preview',
+        },
+      ],
+    });
+  });
+
+  it('fills in the defaults: GitHub clone URL, fallback main, ttl 14d', async () => {
+    const file = await configFile('repositories:\n  - name: acme/web\n    spec: env.yaml\n');
+    const [repository] = (await loadServerConfig(file)).repositories;
+    expect(repository).toEqual({
+      name: 'acme/web',
+      cloneUrl: 'https://github.com/acme/web.git',
+      spec: 'env.yaml',
+      fallback: 'main',
+      ttl: '14d',
+      ttlMs: 14 * 86_400_000,
+    });
+  });
+
+  it.each([
+    ['ttl: 0d', 'repositories[0].ttl', 'must be a whole number followed by d, h, m or s'],
+    ['ttl: 2 weeks', 'repositories[0].ttl', 'must be a whole number followed by d, h, m or s'],
+    ['spec: /etc/passwd', 'repositories[0].spec', 'must be relative to the repository root'],
+    ['spec: ../other/env.yaml', 'repositories[0].spec', 'must stay inside the repository'],
+    ['spec: deploy/../../env.yaml', 'repositories[0].spec', 'must stay inside the repository'],
+    ['spec: deploy\\env.yaml', 'repositories[0].spec', 'forward slashes'],
+    ['spec: "."', 'repositories[0].spec', 'must name a file'],
+    ['fallback: Main', 'repositories[0].fallback', 'lower-case letters and digits'],
+    ['cloneUrl: ext::sh -c id', 'repositories[0].cloneUrl', 'must not contain whitespace'],
+    ['cloneUrl: --upload-pack=id', 'repositories[0].cloneUrl', 'must not start with "-"'],
+    ['cloneUrl: https://user:token@github.com/acme/shop.git', 'repositories[0].cloneUrl', 'credentials'],
+    ['label: ""', 'repositories[0].label', 'must not be empty'],
+    ['branch: main', 'repositories[0]', 'unknown key "branch"'],
+  ])('refuses %j at %s', async (line, path, rule) => {
+    const spec = line.startsWith('spec:') ? '' : '    spec: env.yaml\n';
+    const error = await loadError(`repositories:\n  - name: acme/shop\n${spec}    ${line}\n`);
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.path).toBe(path);
+    expect(error.detail).toContain(rule);
+  });
+
+  it('refuses a name that is not owner/name', async () => {
+    const error = await loadError('repositories:\n  - name: shop\n    spec: env.yaml\n');
+    expect(error.path).toBe('repositories[0].name');
+    expect(error.detail).toContain('owner/name');
+  });
+
+  it('refuses a repository listed twice, case-insensitively, naming the second', async () => {
+    const error = await loadError(`repositories:
+  - name: acme/shop
+    spec: env.yaml
+  - name: acme/web
+    spec: env.yaml
+  - name: Acme/Shop
+    spec: env.yaml
+`);
+    expect(error.path).toBe('repositories[2].name');
+    expect(error.detail).toContain('listed twice (first at repositories[0])');
+  });
+
+  it('refuses an empty file and an empty list', async () => {
+    expect((await loadError('')).path).toBe('repositories');
+    const empty = await loadError('repositories: []\n');
+    expect(empty.path).toBe('repositories');
+    expect(empty.detail).toContain('at least one repository');
+  });
+
+  it('names the YAML line of a syntax error', async () => {
+    const error = await loadError('repositories:\n  - name: acme/shop\n   spec: [\n');
+    expect(error.code).toBe('INVALID_YAML');
+    expect(error.path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it('names a file it cannot read', async () => {
+    const missing = join(dir, 'missing.yaml');
+    const error = await loadServerConfig(missing).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ServerConfigError);
+    expect((error as ServerConfigError).code).toBe('CONFIG_NOT_FOUND');
+    expect((error as ServerConfigError).message).toContain(missing);
+    expect((error as ServerConfigError).message).toContain('ENOENT');
+  });
+
+  it('counts the other problems', async () => {
+    const error = await loadError('repositories:\n  - name: shop\n    spec: /x\n    ttl: soon\n');
+    expect(error.detail).toContain('(and 2 more problems)');
+  });
+});
