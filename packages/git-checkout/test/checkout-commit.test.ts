@@ -22,6 +22,17 @@ async function failure(promise: Promise<unknown>): Promise<GitCheckoutError> {
   return error as GitCheckoutError;
 }
 
+/** Whether the process is gone (or a zombie waiting to be reaped) within the time. */
+async function diesWithin(pid: number, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    if (stat === undefined || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return false;
+}
+
 describe('checkoutCommit from a bare repository (file://)', () => {
   it('checks out exactly the commit asked for, shallow, without tags', async () => {
     const first = await repo.commit({ 'env.yaml': 'first\n', 'web/Dockerfile': 'FROM busybox\n' });
@@ -161,6 +172,35 @@ describe('checkoutCommit failures', () => {
       expect(error.message).toContain('40 (SHA-1) or 64 (SHA-256)');
       expect(existsSync(into)).toBe(false);
     }
+  });
+
+  it('stops a running fetch when the signal aborts (ABORTED), its processes gone, leaving no folder', async () => {
+    // The "ssh" transport is a sleep that records its pid: a fetch that hangs on the network.
+    const pidFile = join(repo.root, 'ssh.pid');
+    const saved = process.env.GIT_SSH_COMMAND;
+    process.env.GIT_SSH_COMMAND = `echo $$ > '${pidFile}'; exec sleep 60 #`;
+    const into = join(repo.root, 'c');
+    const controller = new AbortController();
+    try {
+      const checkout = checkoutCommit({
+        cloneUrl: 'ssh://git.example.invalid/acme/shop.git',
+        sha: 'd'.repeat(40),
+        into,
+        signal: controller.signal,
+      });
+      while (!existsSync(pidFile)) await new Promise((resolve) => setTimeout(resolve, 20));
+      const started = Date.now();
+      controller.abort();
+      const error = await failure(checkout);
+      expect(error.code).toBe('ABORTED');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      if (saved === undefined) delete process.env.GIT_SSH_COMMAND;
+      else process.env.GIT_SSH_COMMAND = saved;
+    }
+    const sshPid = Number((await readFile(pidFile, 'utf8')).trim());
+    expect(await diesWithin(sshPid, 5_000)).toBe(true); // the transport died with git's process group
+    expect(existsSync(into)).toBe(false);
   });
 
   it('stops at once when the signal is aborted (ABORTED), leaving no folder', async () => {
