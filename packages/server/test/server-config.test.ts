@@ -95,10 +95,23 @@ repositories:
     expect(error.detail).toContain(rule);
   });
 
-  it('refuses a name that is not owner/name', async () => {
-    const error = await loadError('repositories:\n  - name: shop\n    spec: env.yaml\n');
-    expect(error.path).toBe('repositories[0].name');
-    expect(error.detail).toContain('owner/name');
+  it.each(['shop', 'acme/..', 'acme/.', '-acme/shop', 'acme/shop/extra', 'acme/sh op'])(
+    'refuses the name %j (not owner/name)',
+    async (name) => {
+      const error = await loadError(`repositories:\n  - name: ${JSON.stringify(name)}\n    spec: env.yaml\n`);
+      expect(error.path).toBe('repositories[0].name');
+      expect(error.detail).toContain('must be a GitHub full name, owner/name');
+    },
+  );
+
+  it('accepts names with dots, dashes and underscores', async () => {
+    const file = await configFile(
+      'repositories:\n  - name: acme-co/.github\n    spec: env.yaml\n  - name: a/my_repo.js\n    spec: env.yaml\n',
+    );
+    expect((await loadServerConfig(file)).repositories.map((r) => r.name)).toEqual([
+      'acme-co/.github',
+      'a/my_repo.js',
+    ]);
   });
 
   it('refuses a repository listed twice, case-insensitively, naming the second', async () => {

@@ -18,7 +18,11 @@ const RepositoryConfigSchema = z
   .strictObject({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]*)\/[A-Za-z0-9._-]+$/, 'must be a GitHub full name, owner/name')
+      // Not `.` or `..` as the name: the worker's work folders are named after the repository.
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9-]*\/(?!\.\.?$)[A-Za-z0-9._-]+$/,
+        'must be a GitHub full name, owner/name',
+      )
       .describe('The repository as GitHub names it, owner/name (matched case-insensitively).'),
     cloneUrl: z
       .string()
