@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { wholeNumberFlag } from './whole-number-flag.js';
 
 const acceptedForms =
   'unix:///path/to/buildkitd.sock, tcp://host:port, docker-container://name, kube-pod://pod or dns://name:port';
@@ -46,13 +47,5 @@ export async function buildkitHostsFromFlags(
 
 /** `--builds-per-daemon`: plain decimal digits from 1 to 64, like `--concurrency`. */
 export function buildsPerDaemonFromFlag(command: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = /^[1-9][0-9]{0,2}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 1 && n <= 64)) {
-    throw new UsageError(
-      `--builds-per-daemon must be a whole number from 1 to 64 in decimal digits (got ${JSON.stringify(value)})`,
-      command,
-    );
-  }
-  return n;
+  return wholeNumberFlag(command, 'builds-per-daemon', value, { min: 1, max: 64 });
 }

@@ -2,15 +2,15 @@ import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import { buildsPerDaemonFromFlag } from '../cli/buildkit-host.js';
 import type { CommandContext } from '../cli/command.js';
-import { UsageError } from '../cli/errors.js';
 import { engineFromFlags, planFromFlags } from '../cli/plan-from-flags.js';
+import { wholeNumberFlag } from '../cli/whole-number-flag.js';
 import { formatReport } from '../output/report.js';
 import { buildFlags } from './usage/build.js';
 
 /** `deployer build`: plans, builds what is needed through the engine, reports per service. */
 export async function runBuild(argv: readonly string[], context: CommandContext): Promise<number> {
   const { flags: values } = parseFlags('build', argv, buildFlags);
-  const concurrency = parseConcurrency(values.concurrency);
+  const concurrency = wholeNumberFlag('build', 'concurrency', values.concurrency, { min: 1, max: 64 });
   const buildsPerDaemon = buildsPerDaemonFromFlag('build', values['builds-per-daemon']);
   const { selection, registry, plan } = await planFromFlags('build', values, context);
   const { engine, buildahStorage } = await engineFromFlags('build', selection, values, context, {
@@ -61,17 +61,4 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
   // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
   // all pushed: a CI step that goes on to deploy them must not think they were.
   return report.ok && report.totals.superseded === 0 ? 0 : 1;
-}
-
-function parseConcurrency(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  // Plain decimal digits only: Number() would also take "0x10", "1e1" and " 2".
-  const n = /^[1-9][0-9]{0,2}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 1 && n <= 64)) {
-    throw new UsageError(
-      `--concurrency must be a whole number from 1 to 64 in decimal digits (got ${JSON.stringify(value)})`,
-      'build',
-    );
-  }
-  return n;
 }

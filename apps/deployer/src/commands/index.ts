@@ -6,6 +6,7 @@ import { cachePlanUsage } from './usage/cache-plan.js';
 import { devDownUsage, devStatusUsage, devUpUsage } from './usage/dev.js';
 import { downUsage } from './usage/down.js';
 import { planUsage } from './usage/plan.js';
+import { serveUsage } from './usage/serve.js';
 
 /*
  * Every command: its usage (path, summary, flags: all `--help` needs) and a loader of its module. A
@@ -19,6 +20,7 @@ export const commands: readonly Command[] = [
   { ...cacheLsUsage, load: async () => (await import('./cache-ls.js')).runCacheLs },
   { ...cacheGcUsage, load: async () => (await import('./cache-gc.js')).runCacheGc },
   { ...cachePlanUsage, load: async () => (await import('./cache-plan.js')).runCachePlan },
+  { ...serveUsage, load: async () => (await import('./serve.js')).runServe },
   { ...devUpUsage, load: async () => (await import('./dev.js')).runDevUp },
   { ...devStatusUsage, load: async () => (await import('./dev.js')).runDevStatus },
   { ...devDownUsage, load: async () => (await import('./dev.js')).runDevDown },

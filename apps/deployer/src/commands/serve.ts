@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { loadServerConfig, startServer } from '@deployer/server';
+import { parseFlags } from '../cli/args.js';
+import type { CommandContext } from '../cli/command.js';
+import { UsageError } from '../cli/errors.js';
+import { serverPorts } from '../cli/server-ports.js';
+import { wholeNumberFlag } from '../cli/whole-number-flag.js';
+import { serveFlags } from './usage/serve.js';
+
+/**
+ * `deployer serve`: the preview-environment server. Runs until SIGTERM or SIGINT, then drains: no new
+ * jobs, running builds finish for up to --drain-seconds, the rest go back to the queue.
+ */
+export async function runServe(argv: readonly string[], context: CommandContext): Promise<number> {
+  const { flags } = parseFlags('serve', argv, serveFlags);
+  const env = context.env;
+  const configPath = flags.config ?? env.DEPLOYER_SERVER_CONFIG;
+  if (configPath === undefined || configPath === '') {
+    throw new UsageError('-c/--config <server.yaml> (or DEPLOYER_SERVER_CONFIG) is required', 'serve');
+  }
+  const webhookSecret = env.DEPLOYER_WEBHOOK_SECRET;
+  if (webhookSecret === undefined || webhookSecret.length < 16) {
+    throw new UsageError(
+      'DEPLOYER_WEBHOOK_SECRET must be set to the GitHub webhook secret, at least 16 characters',
+      'serve',
+    );
+  }
+  const { host, port } = listenAddress(flags.listen ?? env.DEPLOYER_LISTEN ?? '127.0.0.1:8080', flags.listen ? '--listen' : 'DEPLOYER_LISTEN');
+  const databaseUrl = flags['database-url'] ?? (env.DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new UsageError(
+      `${flags['database-url'] ? '--database-url' : 'DATABASE_URL'} must be a postgres:// URL`,
+      'serve',
+    );
+  }
+  const concurrency = wholeNumberFlag('serve', 'concurrency', flags.concurrency, { min: 1, max: 64 });
+  const leaseSeconds = wholeNumberFlag('serve', 'lease-seconds', flags['lease-seconds'], { min: 2, max: 3600 });
+  const drainSeconds = wholeNumberFlag('serve', 'drain-seconds', flags['drain-seconds'], { min: 0, max: 86_400 }) ?? 60;
+  const config = await loadServerConfig(resolve(context.cwd, configPath));
+  const replica = flags.replica ?? `${hostname()}-${process.pid}`;
+  const apiToken = env.DEPLOYER_API_TOKEN || undefined;
+
+  const log = (line: string) => context.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const server = await startServer({
+    config,
+    ...(databaseUrl !== undefined && { databaseUrl }),
+    stateDir: resolve(context.cwd, flags['state-dir'] ?? '.deployer/state'),
+    workDir: resolve(context.cwd, flags['work-dir'] ?? '.deployer/work'),
+    host,
+    port,
+    webhookSecret,
+    ...(apiToken !== undefined && { apiToken }),
+    replica,
+    ...(concurrency !== undefined && { concurrency }),
+    ...(leaseSeconds !== undefined && { leaseSeconds }),
+    ports: serverPorts(env),
+    env,
+    onJobStarted: (job) =>
+      log(`job ${job.jobId} ${job.kind} ${job.environment.repository} ${job.environment.buildUuid} at ${job.sha.slice(0, 12)} started${job.takeover ? ' (taken over)' : ''}`),
+    onJobFinished: (job, outcome) =>
+      log(`job ${job.jobId} ${job.kind} ${job.environment.buildUuid} ${outcome.status} in ${outcome.durationMs} ms${outcome.error ? `: ${outcome.error}` : ''}`),
+    onError: (error) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  context.stdout.write(
+    `deployer serve: listening on ${server.url}  replica ${replica}  database ${databaseUrl ? 'postgres' : 'embedded'}\n`,
+  );
+  await new Promise<void>((resolveStop) => {
+    if (context.signal.aborted) resolveStop();
+    context.signal.addEventListener('abort', () => resolveStop(), { once: true });
+  });
+  log(`draining: running builds have ${drainSeconds} s to finish`);
+  await server.stop(drainSeconds * 1000);
+  log('stopped');
+  return 0;
+}
+
+function listenAddress(value: string, source: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : Number.NaN;
+  if (match === null || !(port >= 0 && port <= 65_535)) {
+    throw new UsageError(`${source} ${JSON.stringify(value)} must be host:port, e.g. 127.0.0.1:8080 or [::1]:0`, 'serve');
+  }
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}

@@ -1,0 +1,38 @@
+import type { CommandUsage } from '../../cli/command.js';
+
+export const serveFlags = {
+  config: {
+    type: 'string',
+    short: 'c',
+    value: '<server.yaml>',
+    description: 'the repositories to serve (or DEPLOYER_SERVER_CONFIG); schema: @deployer/server/server-config.schema.json',
+  },
+  'database-url': {
+    type: 'string',
+    value: '<postgres://…>',
+    description: 'Postgres shared by several replicas (or DATABASE_URL); default an embedded database in --state-dir',
+  },
+  'state-dir': { type: 'string', value: '<dir>', description: 'the embedded database (default .deployer/state)' },
+  'work-dir': { type: 'string', value: '<dir>', description: 'checkouts, one per running job (default .deployer/work)' },
+  listen: { type: 'string', value: '<host:port>', description: 'where to listen (or DEPLOYER_LISTEN; default 127.0.0.1:8080)' },
+  replica: { type: 'string', value: '<name>', description: "this replica's name on its jobs and leases (default host-pid)" },
+  concurrency: { type: 'string', value: '<n>', description: 'jobs this replica runs at once, 1 to 64 (default 2)' },
+  'lease-seconds': {
+    type: 'string',
+    value: '<s>',
+    description: "how long an environment's lease lasts unless renewed; a dead replica's build moves after it (default 30)",
+  },
+  'drain-seconds': {
+    type: 'string',
+    value: '<s>',
+    description: 'on SIGTERM, how long running builds may finish before they go back to the queue (default 60)',
+  },
+} as const;
+
+export const serveUsage: CommandUsage = {
+  path: ['serve'],
+  summary: 'preview environments from GitHub pull requests: webhooks in, builds queued in the database',
+  usage:
+    'DEPLOYER_WEBHOOK_SECRET=… [DEPLOYER_API_TOKEN=…] deployer serve -c server.yaml [--database-url postgres://…] [--listen host:port]',
+  flags: serveFlags,
+};

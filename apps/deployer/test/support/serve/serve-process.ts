@@ -1,0 +1,114 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { binPath } from '../../run-cli.js';
+
+export const webhookSecret = 'test-webhook-secret-0123456789';
+export const apiToken = 'test-api-token-0123456789';
+
+export interface ServeProcess {
+  url: string;
+  replica: string;
+  process: ResultPromise;
+  /** Everything the server wrote to stderr so far (its log). */
+  log(): string;
+  api(path: string, init?: RequestInit): Promise<{ status: number; body: any }>;
+  /** SIGTERM and wait for the exit code. */
+  stop(): Promise<number | undefined>;
+  kill(): Promise<void>;
+}
+
+export interface ServeOptions {
+  repositories: Array<{ name: string; cloneUrl: string; spec?: string; fallback?: string; label?: string }>;
+  env: Record<string, string>;
+  databaseUrl?: string;
+  replica?: string;
+  leaseSeconds?: number;
+  extraArgs?: string[];
+}
+
+/** Writes a server config and starts `deployer serve` on a free loopback port, as an operator would. */
+export async function startServe(options: ServeOptions): Promise<ServeProcess> {
+  const dir = await mkdtemp(join(tmpdir(), 'deployer-serve-'));
+  const config = join(dir, 'server.yaml');
+  await writeFile(
+    config,
+    `repositories:\n${options.repositories
+      .map(
+        (repository) =>
+          `  - name: ${repository.name}\n    cloneUrl: ${repository.cloneUrl}\n    spec: ${repository.spec ?? 'deploy/env.yaml'}\n` +
+          `    fallback: ${repository.fallback ?? 'main'}\n${repository.label ? `    label: ${repository.label}\n` : ''}`,
+      )
+      .join('')}`,
+  );
+  const replica = options.replica ?? `replica-${Math.random().toString(36).slice(2, 8)}`;
+  const child = execa(
+    'node',
+    [
+      binPath,
+      'serve',
+      '-c',
+      config,
+      '--listen',
+      '127.0.0.1:0',
+      '--replica',
+      replica,
+      '--state-dir',
+      join(dir, 'state'),
+      '--work-dir',
+      join(dir, 'work'),
+      '--lease-seconds',
+      String(options.leaseSeconds ?? 6),
+      '--drain-seconds',
+      '20',
+      ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),
+      ...(options.extraArgs ?? []),
+    ],
+    {
+      env: {
+        NO_COLOR: '1',
+        DEPLOYER_WEBHOOK_SECRET: webhookSecret,
+        DEPLOYER_API_TOKEN: apiToken,
+        ...options.env,
+      },
+      reject: false,
+      buffer: false,
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.then((result) => reject(new Error(`deployer serve exited ${result.exitCode}: ${stderr}`)));
+  });
+  return {
+    url,
+    replica,
+    process: child,
+    log: () => stderr,
+    async api(path, init = {}) {
+      const response = await fetch(`${url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${apiToken}`, ...init.headers },
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      return (await child).exitCode;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await child;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { State } from '@deployer/state';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ServerConfig } from '../config/server-config-schema.js';
+import { apiRoutes } from './api-routes.js';
+import { healthRoutes } from './health-routes.js';
+import { HttpRequestError } from './http-error.js';
+import { webhookRoute } from './webhook-route.js';
+
+export interface ServerAppOptions {
+  state: State;
+  config: ServerConfig;
+  webhookSecret: string;
+  apiToken: string | undefined;
+  /** Largest webhook body taken; default 1 MiB (GitHub caps payloads at 25 MiB, most are a few KiB). */
+  maxBodyBytes?: number;
+  draining?: () => boolean;
+  /** New work was stored (a delivery, a rebuild). */
+  onWork?: () => void;
+  onDelivery?: (result: string, deliveryId: string | undefined) => void;
+}
+
+/** The HTTP app: webhooks, the API and health checks. Listening is the caller's (see `startServer`). */
+export async function createServerApp(options: ServerAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof HttpRequestError) {
+      return reply.code(error.status).send({ error: error.code, message: error.message });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) {
+      const code = (error as { code?: string }).code ?? 'BAD_REQUEST';
+      const message =
+        code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? `request body is larger than the server takes (${options.maxBodyBytes ?? 1024 * 1024} bytes)`
+          : error.message;
+      return reply.code(status).send({ error: code, message });
+    }
+    return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
+  });
+  await app.register(healthRoutes, { state: options.state, draining: options.draining ?? (() => false) });
+  await app.register(webhookRoute, {
+    state: options.state,
+    config: options.config,
+    secret: options.webhookSecret,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    ...(options.onWork && { onAccepted: options.onWork }),
+    ...(options.onDelivery && { onDelivery: options.onDelivery }),
+  });
+  await app.register(apiRoutes, {
+    state: options.state,
+    apiToken: options.apiToken,
+    ...(options.onWork && { onRebuild: options.onWork }),
+  });
+  return app;
+}

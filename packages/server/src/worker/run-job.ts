@@ -1,0 +1,122 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  buildEnvironment,
+  type Environment,
+  downEnvironment,
+  loadEnvironment,
+  overridesFromEnv,
+  planEnvironment,
+} from '@deployer/deploy';
+import { checkoutCommit } from '@deployer/git-checkout';
+import { type ClaimedJob, finishJob, markBuildRunning, releaseJob, type State } from '@deployer/state';
+import type { RepositoryConfig } from '../config/server-config-schema.js';
+import { checkoutDir } from './checkout-dir.js';
+import type { JobOutcome } from './job-outcome.js';
+import { keepLease } from './lease-keeper.js';
+import type { ServerPorts } from './ports.js';
+
+export interface RunJobOptions {
+  state: State;
+  ports: ServerPorts;
+  repository: RepositoryConfig | undefined;
+  workDir: string;
+  leaseSeconds: number;
+  /** Where builds look up `env` secrets. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborts the job from outside (a shutdown past its deadline). */
+  signal: AbortSignal;
+}
+
+/**
+ * Runs one claimed job under its lease: checks out the commit, loads the environment's spec confined to
+ * the checkout, builds it (pull requests warm from the repository's fallback) or tears it down, and
+ * records the outcome. A job whose environment moved on while it ran ends `superseded`; one whose lease
+ * was taken over writes nothing (the replica that took it records the outcome).
+ */
+export async function runJob(job: ClaimedJob, options: RunJobOptions): Promise<JobOutcome> {
+  const started = Date.now();
+  const lease = keepLease(options.state, job, options.leaseSeconds);
+  const signal = AbortSignal.any([lease.signal, options.signal]);
+  const dir = checkoutDir(options.workDir, job.environment.repository, job.environment.buildUuid, job.sha);
+  let outcome: Omit<JobOutcome, 'durationMs'>;
+  try {
+    outcome = await work(job, options, dir, signal);
+  } catch (error) {
+    outcome = { status: 'failed', error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    lease.stop();
+  }
+  const loss = lease.loss();
+  if (loss === 'superseded') outcome = { ...outcome, status: 'superseded' };
+  else if (loss === undefined && options.signal.aborted) outcome = { ...outcome, status: 'cancelled' };
+  const result: JobOutcome = { ...outcome, durationMs: Date.now() - started };
+  // A lost lease means another replica owns the job now: this one records nothing. A shutdown puts the
+  // job back in the queue, its lease released, for another replica or the next start.
+  if (result.status === 'cancelled') await releaseJob(options.state, job);
+  else if (loss !== 'lease-lost') {
+    await finishJob(options.state, job, {
+      status: result.status,
+      ...(result.report !== undefined && { report: result.report }),
+      ...(result.error !== undefined && { error: result.error }),
+    });
+  }
+  await rm(dir, { recursive: true, force: true }).catch(() => {});
+  return result;
+}
+
+async function work(
+  job: ClaimedJob,
+  options: RunJobOptions,
+  dir: string,
+  signal: AbortSignal,
+): Promise<Omit<JobOutcome, 'durationMs'>> {
+  const repository = options.repository;
+  if (repository === undefined) {
+    return {
+      status: 'failed',
+      error: `repository ${job.environment.repository} is no longer in the server config`,
+    };
+  }
+  await checkoutCommit({ cloneUrl: repository.cloneUrl, sha: job.sha, into: dir, signal });
+  const environment = await loadEnvironment(join(dir, repository.spec), {
+    root: dir,
+    overrides: overridesFromEnv(options.env),
+  });
+  const registry = options.ports.registryFor(environment);
+  const buildUuid = job.environment.buildUuid;
+  if (job.kind === 'down') {
+    const report = await downEnvironment(environment, { registry, buildUuid, signal });
+    const failed = report.actions.filter((action) => action.action !== 'absent' && action.action !== 'keep' && !action.deleted);
+    return failed.length === 0
+      ? { status: 'succeeded', report }
+      : { status: 'failed', report, error: `could not delete ${failed.map((action) => action.ref).join(', ')}` };
+  }
+  const engine = await options.ports.engineFor(environment);
+  await markBuildRunning(options.state, job, engine.name);
+  const plan = await planEnvironment(environment, {
+    buildUuid,
+    engine: engine.cacheFlavour,
+    fallbacks: fallbacksFor(job, environment, repository.fallback),
+    registry,
+    signal,
+  });
+  const report = await buildEnvironment(plan, { engine: engine.engine, registry, signal, env: options.env });
+  if (report.ok && report.totals.superseded === 0) return { status: 'succeeded', engine: engine.name, report };
+  const failed = report.services.find((service) => service.status === 'failed');
+  return {
+    status: 'failed',
+    engine: engine.name,
+    report,
+    error: failed
+      ? `${failed.service}: ${failed.reason ?? 'failed'}${failed.failure?.step ? ` at step ${failed.failure.step}` : ''}`
+      : 'superseded by another run of deploy',
+  };
+}
+
+/** A pull request warms from its repository's fallback, then the spec's own; a fallback from the spec's. */
+function fallbacksFor(job: ClaimedJob, environment: Environment, fallback: string): string[] {
+  const own = job.environment.buildUuid;
+  const wanted = job.environment.kind === 'pull_request' ? [fallback, ...environment.fallbacks] : environment.fallbacks;
+  return [...new Set(wanted)].filter((name) => name !== own);
+}
