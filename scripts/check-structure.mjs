@@ -26,6 +26,7 @@ const layers = {
   'buildkit-pool': ['buildkit-runner', 'contracts', 'process'],
   engines: ['buildkit-pool', 'buildkit-runner', 'buildah-runner', 'cache-ref', 'contracts', 'process'],
   deploy: ['cache-ref', 'contracts'],
+  'status-page': [],
   cli: '*',
 };
 

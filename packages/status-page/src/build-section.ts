@@ -23,7 +23,8 @@ ${failure.logTail.length > 0 ? html`<pre class="log-tail">${failure.logTail.join
 
 function reportBlock(build: BuildRecord): SafeHtml {
   const report = readBuildReport(build.report);
-  if (report === null) return html`<p class="muted">No report${build.status === 'running' ? ' yet' : ''}.</p>`;
+  if (report === null)
+    return html`<p class="muted">No report${build.status === 'running' ? ' yet' : ''}.</p>`;
   const rows = report.services.map(
     (service) => html`<tr>
 <td>${service.service}</td><td>${statusBadge(service.status)}</td><td><code>${service.image ?? '–'}</code></td>

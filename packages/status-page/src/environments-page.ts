@@ -73,7 +73,9 @@ ${[...group].sort(byKindThenNumber).map((environment) => environmentCard(environ
 </section>`,
     );
   const content =
-    sections.length === 0 ? html`<p>No environments yet: they appear with the first pull request.</p>` : sections;
+    sections.length === 0
+      ? html`<p>No environments yet: they appear with the first pull request.</p>`
+      : sections;
   return renderLayout({
     title: 'deployer · environments',
     signedIn: options.signedIn,

@@ -45,9 +45,14 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
  * A path with query parameters, each part percent-encoded; interpolating it in `html` escapes it for the
  * attribute.
  */
-export function pagePath(segments: readonly string[], query: Record<string, string | undefined> = {}): string {
+export function pagePath(
+  segments: readonly string[],
+  query: Record<string, string | undefined> = {},
+): string {
   const path = `/${segments.map(encodeURIComponent).join('/')}`;
-  const parameters = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  const parameters = Object.entries(query).filter(
+    (entry): entry is [string, string] => entry[1] !== undefined,
+  );
   if (parameters.length === 0) return path;
   return `${path}?${new URLSearchParams(parameters).toString()}`;
 }

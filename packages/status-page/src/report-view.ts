@@ -48,7 +48,9 @@ function steps(value: unknown): ServiceReportView['steps'] {
 
 function failure(value: unknown): ServiceReportView['failure'] {
   if (!isObject(value)) return null;
-  const logTail = Array.isArray(value.logTail) ? value.logTail.filter((line) => typeof line === 'string') : [];
+  const logTail = Array.isArray(value.logTail)
+    ? value.logTail.filter((line) => typeof line === 'string')
+    : [];
   return { cause: text(value.cause), step: text(value.step), logTail };
 }
 

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type EnvironmentDetail,
   renderEnvironmentPage,
@@ -76,7 +76,7 @@ const detailPath = (entry: EnvironmentDetail) =>
   `/environments/${encodeURIComponent(entry.buildUuid)}?repository=${encodeURIComponent(entry.repository)}`;
 
 async function textOf(page: Page, selector: string): Promise<string> {
-  return (await page.locator(selector).allInnerTexts()).join('\n');
+  return (await page.locator(selector).allTextContents()).join('\n');
 }
 
 describe('status pages in Chromium', () => {
@@ -88,14 +88,14 @@ describe('status pages in Chromium', () => {
     const { page, violations, close } = await openPage();
     await page.goto(server.url);
     const card = page.locator('article[data-build-uuid="wandering-credit-924200"]');
-    expect(await card.locator('.build-uuid').innerText()).toBe('wandering-credit-924200');
-    expect(await card.innerText()).toContain('registry.test/acme/web:c0ffee');
-    expect(await card.innerText()).toContain('75 %');
+    expect(await card.locator('.build-uuid').textContent()).toBe('wandering-credit-924200');
+    expect(await card.textContent()).toContain('registry.test/acme/web:c0ffee');
+    expect(await card.textContent()).toContain('75 %');
     // Fallback first within the repository.
     expect(await textOf(page, 'section.repository h3')).toMatch(/fallback main[\s\S]*#12 Add a cart/);
     await card.locator('h3 a').click();
     await page.waitForURL(/\/environments\/wandering-credit-924200\?repository=acme%2Fshop$/);
-    expect(await page.locator('h2').first().innerText()).toBe('acme/shop #12 Add a cart');
+    expect(await page.locator('h2').first().textContent()).toBe('acme/shop #12 Add a cart');
     expect(violations).toEqual([]);
     await close();
   });
@@ -105,8 +105,8 @@ describe('status pages in Chromium', () => {
     const { page, violations, close } = await openPage();
     await page.goto(server.url + detailPath(environments[0]!));
     const failure = page.locator('#build-2 .failure[data-service="api"]');
-    expect(await failure.locator('.failure-step').innerText()).toBe('[api 4/6] RUN npm test');
-    expect(await failure.locator('.log-tail').innerText()).toBe(
+    expect(await failure.locator('.failure-step').textContent()).toBe('[api 4/6] RUN npm test');
+    expect(await failure.locator('.log-tail').textContent()).toBe(
       '> api@1.0.0 test\nError: expected 200, got 500\ntoken=***',
     );
     expect(await page.locator('#build-2').getAttribute('open')).not.toBeNull();
@@ -136,17 +136,18 @@ describe('status pages in Chromium', () => {
       }),
     ];
     for (const path of ['/', detailPath(environments[0]!)]) {
-      const { page, dialogs, close } = await openPage({ signedIn: true });
+      const { page, dialogs, violations, close } = await openPage({ signedIn: true });
       await page.goto(server.url + path);
-      expect(await page.locator('main').innerText()).toContain(hostile);
-      expect(await page.locator('main').innerText()).toContain(hostileService);
+      expect(await page.locator('main').textContent()).toContain(hostile);
+      expect(await page.locator('main').textContent()).toContain(hostileService);
       expect(await page.locator('main script, main img').count()).toBe(0);
       expect(dialogs).toEqual([]);
+      expect(violations).toEqual([]);
       await close();
     }
     const { page, dialogs, close } = await openPage();
     await page.goto(server.url + detailPath(environments[0]!));
-    expect(await page.locator('.log-tail').innerText()).toBe(hostileLog);
+    expect(await page.locator('.log-tail').textContent()).toBe(hostileLog);
     expect(dialogs).toEqual([]);
     await close();
   });
@@ -178,7 +179,7 @@ describe('status pages in Chromium', () => {
   it('renders the sign-in form posting the token', async () => {
     const { page, violations, close } = await openPage();
     await page.goto(`${server.url}/sign-in?error=${encodeURIComponent('wrong <b>token</b>')}`);
-    expect(await page.locator('[role="alert"]').innerText()).toBe('wrong <b>token</b>');
+    expect(await page.locator('[role="alert"]').textContent()).toBe('wrong <b>token</b>');
     expect(await page.locator('form').getAttribute('action')).toBe('/sign-in');
     expect(await page.locator('input[name="token"]').getAttribute('type')).toBe('password');
     expect(violations).toEqual([]);
@@ -199,13 +200,15 @@ describe('progressive refresh', () => {
     environments = [running()];
     const { page, violations, close } = await openPage();
     await page.goto(server.url + detailPath(environments[0]!));
-    expect(await page.locator('#build-3 summary .status').innerText()).toBe('running');
+    expect(await page.locator('#build-3 summary .status').textContent()).toBe('running');
     await page.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      (globalThis as unknown as { notReloaded: boolean }).notReloaded = true;
     });
     environments = [finished()];
     await page.locator('#build-3 summary .status', { hasText: 'succeeded' }).waitFor({ timeout: 15_000 });
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
     // Finished: the page stops refreshing.
     expect(await page.locator('main').getAttribute('data-refresh-seconds')).toBeNull();
     expect(violations).toEqual([]);
@@ -216,7 +219,7 @@ describe('progressive refresh', () => {
     environments = [running()];
     const { page, close } = await openPage({ javaScriptEnabled: false });
     await page.goto(server.url);
-    expect(await page.locator('article .status').first().innerText()).toBe('building');
+    expect(await page.locator('article .status').first().textContent()).toBe('building');
     environments = [finished()];
     await page.locator('article .status', { hasText: 'built' }).first().waitFor({ timeout: 15_000 });
     await close();

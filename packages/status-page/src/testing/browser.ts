@@ -19,7 +19,9 @@ export const chromiumArgs: readonly string[] = [
 export class ChromiumMissingError extends Error {
   readonly code = 'CHROMIUM_MISSING';
   constructor(path: string) {
-    super(`no chromium at ${path}: install Debian's chromium (.ci/debian-packages) or set DEPLOYER_TEST_CHROMIUM`);
+    super(
+      `no chromium at ${path}: install Debian's chromium (.ci/debian-packages) or set DEPLOYER_TEST_CHROMIUM`,
+    );
     this.name = 'ChromiumMissingError';
   }
 }
