@@ -14,7 +14,7 @@ pre { overflow-x: auto; padding: .5rem; background: #8882; margin: .25rem 0; }
 .status-built, .status-succeeded { background: #2a24; } .status-failed { background: #d334; }
 .status-queued, .status-building, .status-running, .status-deleting { background: #e904; }
 .muted { opacity: .75; } .error { color: #c33; }
-form.inline { display: inline; }
+details.build { border-top: 1px solid #8884; padding: .5rem 0; } summary { cursor: pointer; }
 button { font: inherit; padding: .2rem .8rem; cursor: pointer; }
 label { display: block; margin: 1rem 0 .25rem; }
 `;
