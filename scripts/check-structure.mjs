@@ -27,6 +27,7 @@ const layers = {
   engines: ['buildkit-pool', 'buildkit-runner', 'buildah-runner', 'cache-ref', 'contracts', 'process'],
   deploy: ['cache-ref', 'contracts'],
   'git-checkout': ['process'],
+  'status-page': [],
   server: ['deploy', 'contracts', 'state', 'git-checkout', 'cache-ref'],
   cli: '*',
 };

@@ -1,0 +1,8 @@
+export { type MetricName, metricNames } from './metric-names.js';
+export {
+  type BuildOutcome,
+  createServerMetrics,
+  type ServerMetrics,
+  type ServerMetricsOptions,
+  type WebhookDeliveryResult,
+} from './server-metrics.js';

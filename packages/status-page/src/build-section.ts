@@ -1,0 +1,53 @@
+import { lastBuildTime, statusBadge, timeAgo } from './environment-parts.js';
+import { formatDuration, formatRatio, shortSha } from './format.js';
+import { html, type SafeHtml } from './html.js';
+import { readBuildReport, type ServiceReportView } from './report-view.js';
+import type { BuildRecord } from './view-types.js';
+
+function stepsCell(service: ServiceReportView): SafeHtml {
+  if (service.steps === null) return html`–`;
+  const { total, cached, shared } = service.steps;
+  return html`${total} steps, ${cached} cached${shared > 0 ? `, ${shared} shared` : ''}`;
+}
+
+function failureBlock(service: ServiceReportView): SafeHtml | string {
+  const failure = service.failure;
+  if (failure === null) return service.reason ? html`<p class="muted">${service.reason}</p>` : '';
+  return html`<div class="failure" data-service="${service.service}">
+<p class="error">${service.service} failed${failure.cause ? ` (${failure.cause})` : ''}${
+    failure.step ? html` at step <code class="failure-step">${failure.step}</code>` : ''
+  }${service.reason ? `: ${service.reason}` : ''}</p>
+${failure.logTail.length > 0 ? html`<pre class="log-tail">${failure.logTail.join('\n')}</pre>` : ''}
+</div>`;
+}
+
+function reportBlock(build: BuildRecord): SafeHtml {
+  const report = readBuildReport(build.report);
+  if (report === null)
+    return html`<p class="muted">No report${build.status === 'running' ? ' yet' : ''}.</p>`;
+  const rows = report.services.map(
+    (service) => html`<tr>
+<td>${service.service}</td><td>${statusBadge(service.status)}</td><td><code>${service.image ?? '–'}</code></td>
+<td>${stepsCell(service)}</td><td>${formatRatio(service.cacheHitRatio)}</td><td>${formatDuration(service.durationMs)}</td>
+</tr>`,
+  );
+  return html`<p class="muted">engine ${report.engine ?? '–'} · run ${report.runId ?? '–'} · ${formatDuration(report.durationMs)}</p>
+<table>
+<thead><tr><th>service</th><th>status</th><th>image</th><th>steps</th><th>cache hit ratio</th><th>duration</th></tr></thead>
+<tbody>${rows}</tbody>
+</table>
+${report.services.map(failureBlock)}`;
+}
+
+/**
+ * One build of an environment: what it built and how (its report: per service the image, steps, cached
+ * steps, duration, and a failure's step and log tail), in a `<details>` so older builds stay folded.
+ */
+export function renderBuildSection(build: BuildRecord, options: { open: boolean; now: Date }): SafeHtml {
+  return html`<details class="build" id="build-${build.id}"${options.open ? html` open` : ''}>
+<summary>${build.kind} ${statusBadge(build.status)} <code>${shortSha(build.sha)}</code>
+· generation ${build.generation} · ${timeAgo(lastBuildTime(build), options.now)}</summary>
+${build.error ? html`<p class="error">${build.error}</p>` : ''}
+${build.kind === 'build' ? reportBlock(build) : ''}
+</details>`;
+}

@@ -1,0 +1,7 @@
+export { statusPageContentSecurityPolicy, statusPageHeaders } from './content-security-policy.js';
+export { type EnvironmentPageOptions, renderEnvironmentPage } from './environment-page.js';
+export { type EnvironmentsPageOptions, renderEnvironmentsPage } from './environments-page.js';
+export { escapeHtml } from './html.js';
+export { type BuildReportView, readBuildReport, type ServiceReportView } from './report-view.js';
+export { renderSignInPage, type SignInPageOptions } from './sign-in-page.js';
+export type { BuildRecord, EnvironmentDetail, EnvironmentSummary } from './view-types.js';
