@@ -1,9 +1,13 @@
 import type { State } from '@deployer/state';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config-schema.js';
+import type { ServerMetrics } from '../metrics/index.js';
 import { apiRoutes } from './api-routes.js';
 import { healthRoutes } from './health-routes.js';
 import { HttpRequestError } from './http-error.js';
+import { metricsRoute } from './metrics-route.js';
+import { pageRoutes } from './page-routes.js';
 import { webhookRoute } from './webhook-route.js';
 
 export interface ServerAppOptions {
@@ -17,11 +21,20 @@ export interface ServerAppOptions {
   /** New work was stored (a delivery, a rebuild). */
   onWork?: () => void;
   onDelivery?: (result: string, deliveryId: string | undefined) => void;
+  metrics?: ServerMetrics;
+  /** Errors inside a request handler go here (requests themselves are not logged line by line). */
+  logger?: Logger;
 }
 
-/** The HTTP app: webhooks, the API and health checks. Listening is the caller's (see `startServer`). */
+/**
+ * The HTTP app: webhooks, the API, the status pages, metrics and health checks. Listening is the
+ * caller's (see `startServer`).
+ */
 export async function createServerApp(options: ServerAppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger, disableRequestLogging: true } : { logger: false }),
+    bodyLimit: 64 * 1024,
+  });
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof HttpRequestError) {
       return reply.code(error.status).send({ error: error.code, message: error.message });
@@ -35,6 +48,7 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
           : error.message;
       return reply.code(status).send({ error: code, message });
     }
+    options.logger?.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
   });
   await app.register(healthRoutes, { state: options.state, draining: options.draining ?? (() => false) });
@@ -51,5 +65,11 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
     apiToken: options.apiToken,
     ...(options.onWork && { onRebuild: options.onWork }),
   });
+  await app.register(pageRoutes, {
+    state: options.state,
+    apiToken: options.apiToken,
+    ...(options.onWork && { onRebuild: options.onWork }),
+  });
+  if (options.metrics) await app.register(metricsRoute, { metrics: options.metrics });
   return app;
 }
