@@ -36,7 +36,9 @@ export async function claimJob(state: State, options: ClaimOptions): Promise<Cla
       .forUpdate()
       .skipLocked()
       .execute();
+    const refused = new Set<number>();
     for (const candidate of candidates) {
+      if (refused.has(candidate.environment_id)) continue;
       const token = randomUUID();
       const leased = await takeLease(tx, {
         environmentId: candidate.environment_id,
@@ -45,6 +47,7 @@ export async function claimJob(state: State, options: ClaimOptions): Promise<Cla
         leaseSeconds: options.leaseSeconds,
       });
       if (leased) return startJob(tx, candidate.id, candidate.state === 'running', token, options.replica);
+      refused.add(candidate.environment_id);
     }
     return undefined;
   });

@@ -5,13 +5,30 @@ import type { ClaimedJob } from '../types.js';
 
 /**
  * Takes the environment's lease for a new claim, in SQL: made when there is none, taken over when it
- * expired (database time), refused (undefined) while another holds it. A concurrent claim of the same
- * environment waits on the row and then sees it held: at most one running job per environment.
+ * expired (database time), refused (false) while another holds it. A lease row another transaction has
+ * locked (a claim, a finish) is skipped rather than waited for, so claims never wait in a cycle; a claim
+ * racing to make the same new row waits for the other's commit and then sees it held: at most one running
+ * job per environment.
  */
 export async function takeLease(
   tx: StateTransaction,
   input: { environmentId: number; holder: string; token: string; leaseSeconds: number },
 ): Promise<boolean> {
+  const existing = await tx
+    .selectFrom('leases')
+    .select('environment_id')
+    .where('environment_id', '=', input.environmentId)
+    .executeTakeFirst();
+  if (existing !== undefined) {
+    const locked = await tx
+      .selectFrom('leases')
+      .select('environment_id')
+      .where('environment_id', '=', input.environmentId)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (locked === undefined) return false;
+  }
   const taken = await tx
     .insertInto('leases')
     .values({
