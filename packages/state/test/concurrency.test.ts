@@ -20,9 +20,38 @@ interface Run {
   finished_at: Date | null;
 }
 
+/**
+ * Jobs waiting side by side for each environment, as deliveries never leave them (a new one supersedes the
+ * queued ones): only the environment's lease keeps them from running at once.
+ */
+async function queueBacklog(state: State, perEnvironment: number): Promise<void> {
+  for (let pr = 1; pr <= 4; pr++) await deliver(state, 'acme/shop', openPullRequest(pr, `sha-${pr}-first`));
+  await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: 'main', sha: 'main-first' });
+  const environments = await state.db.selectFrom('environments').selectAll().execute();
+  for (const environment of environments) {
+    for (let extra = 0; extra < perEnvironment; extra++) {
+      const build = await state.db
+        .insertInto('builds')
+        .values({
+          environment_id: environment.id,
+          kind: 'build',
+          sha: environment.desired_sha,
+          generation: environment.generation,
+          status: 'queued',
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await state.db
+        .insertInto('jobs')
+        .values({ build_id: build.id, environment_id: environment.id, state: 'queued' })
+        .execute();
+    }
+  }
+}
+
 /** Pushes to several pull requests and the fallback while the replicas run: some queued builds get superseded. */
 async function feed(state: State): Promise<void> {
-  for (let push = 0; push < 12; push++) {
+  for (let push = 0; push < 8; push++) {
     for (let pr = 1; pr <= 4; pr++)
       await deliver(state, 'acme/shop', openPullRequest(pr, `sha-${pr}-${push}`));
     await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: 'main', sha: `main-${push}` });
@@ -43,8 +72,12 @@ describe('replicas as real processes on one Postgres', () => {
         const replicas = Array.from({ length: REPLICAS }, (_, index) =>
           execa(process.execPath, [worker, url, `replica-${index}`, '1500'], { timeout: 90_000 }),
         );
+        await Promise.all(replicas.map((replica) => readyLine(replica.stdout)));
+        await queueBacklog(state, 8);
         await feed(state);
-        const results = (await Promise.all(replicas)).map((result) => JSON.parse(result.stdout));
+        const results = (await Promise.all(replicas)).map((result) =>
+          JSON.parse(result.stdout.split('\n').at(-1) ?? ''),
+        );
 
         const runs = (await sql<Run>`SELECT * FROM test_runs ORDER BY started_at`.execute(state.db)).rows;
         const jobs = await state.db.selectFrom('jobs').selectAll().execute();
@@ -63,6 +96,11 @@ describe('replicas as real processes on one Postgres', () => {
             build.status,
           );
         }
+        // The backlog is never superseded by deliveries once claimed: many jobs ran for each environment.
+        const runCounts = new Map<number, number>();
+        for (const run of runs)
+          runCounts.set(run.environment_id, (runCounts.get(run.environment_id) ?? 0) + 1);
+        expect([...runCounts.values()].every((count) => count > 2)).toBe(true);
         // Every environment ends built at its newest SHA.
         const environments = await state.db.selectFrom('environments').selectAll().execute();
         expect(environments).toHaveLength(5);
@@ -81,7 +119,7 @@ describe('replicas as real processes on one Postgres', () => {
           }
         }
         // The work really was shared and contended: several replicas ran jobs, of several environments.
-        expect(results.filter((result) => result.ran > 0).length).toBeGreaterThan(1);
+        expect(results.filter((result) => result.ran > 0).length).toBeGreaterThan(REPLICAS / 2);
         expect(runs.length).toBeGreaterThan(environments.length);
       } finally {
         await state.close();
@@ -89,6 +127,23 @@ describe('replicas as real processes on one Postgres', () => {
     });
   }
 });
+
+/** Resolves at the replica's `ready` line: it is connected and claiming. */
+function readyLine(stdout: NodeJS.ReadableStream | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (stdout === null) return reject(new Error('no stdout'));
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready\n')) {
+        stdout.off('data', onData);
+        resolve();
+      }
+    };
+    stdout.on('data', onData);
+    stdout.once('end', () => reject(new Error(`replica ended before ready: ${seen}`)));
+  });
+}
 
 async function databaseUrlOf(state: State): Promise<string> {
   const { rows } = await sql<{ name: string; port: number }>`
