@@ -9,8 +9,8 @@ import { deliver, openPullRequest } from './support/deliveries.js';
 
 // Real replicas: separate node processes on the built package, claiming from one real Postgres.
 const worker = fileURLToPath(new URL('./support/claim-worker.mjs', import.meta.url));
-const REPLICAS = 4;
-const ROUNDS = 3;
+const REPLICAS = 6;
+const ROUNDS = 5;
 
 interface Run {
   job_id: number;
