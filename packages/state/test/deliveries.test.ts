@@ -106,6 +106,10 @@ forEachBackend((open) => {
       status: 'queued',
     });
 
+    const closedAgain = await deliver(state, repo, { type: 'close-pull-request', number: 3 });
+    expect(closedAgain).toEqual({ duplicate: false, buildUuid: opened.buildUuid, buildId: undefined });
+    expect(await countQueuedJobs(state)).toBe(1);
+
     const down = await claimJob(state, claim);
     expect(down).toMatchObject({
       kind: 'down',

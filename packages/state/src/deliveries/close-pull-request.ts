@@ -2,8 +2,8 @@ import type { StateTransaction } from '../database/transaction.js';
 import { enqueueBuild } from '../environments/enqueue-build.js';
 
 /**
- * A closed pull request: marked closed, and its environment (unless never built or already deleted) gets a
- * `down` build at the last head SHA and goes to `deleting`.
+ * A closed pull request: marked closed, and its environment (unless never built, already deleted or being
+ * deleted) gets a `down` build at the last head SHA and goes to `deleting`.
  */
 export async function closePullRequest(
   tx: StateTransaction,
@@ -24,9 +24,10 @@ export async function closePullRequest(
     .where('repository_id', '=', repoId)
     .where('build_uuid', '=', pullRequest.build_uuid)
     .executeTakeFirst();
-  if (environment === undefined || environment.status === 'deleted') {
+  // Deleted, or a down already queued or running: a repeated close (a new delivery id) queues nothing more.
+  if (environment === undefined || environment.status === 'deleted' || environment.status === 'deleting') {
     return {
-      result: `ignored: environment ${pullRequest.build_uuid} already deleted`,
+      result: `ignored: environment ${pullRequest.build_uuid} already ${environment?.status ?? 'deleted'}`,
       buildUuid: pullRequest.build_uuid,
     };
   }
