@@ -1,7 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findPostgresBinaries, LocalPostgresError, startPostgres } from '../src/index.js';
@@ -73,3 +76,47 @@ describe('startPostgres', () => {
     expect((failure as Error).message).toContain('apt-get install postgresql');
   });
 });
+
+describe('startPostgres from a process that is killed', () => {
+  it('dies with it (SIGKILL included), and the next start removes the dead run’s folder', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'local-postgres-killed-'));
+    cleanup.push(parent);
+    await chmod(parent, 0o755);
+    const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+    const code = `
+      import { startPostgres } from ${JSON.stringify(dist)};
+      const postgres = await startPostgres({ dir: ${JSON.stringify(parent)} });
+      console.log(JSON.stringify({ dir: postgres.dir }));
+      setInterval(() => {}, 1000);
+    `;
+    const child = execa(process.execPath, ['--input-type=module', '-e', code], { reject: false });
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+      child.once('exit', () => reject(new Error('child exited before starting postgres')));
+    });
+    const { dir } = JSON.parse(line) as { dir: string };
+    const postmaster = Number.parseInt(readFileSync(join(dir, 'data', 'postmaster.pid'), 'utf8'), 10);
+    expect(alive(postmaster)).toBe(true);
+
+    child.kill('SIGKILL');
+    await child;
+    const deadline = Date.now() + 10_000;
+    while (alive(postmaster) && Date.now() < deadline) await sleep(50);
+    expect(alive(postmaster)).toBe(false);
+    expect(existsSync(dir)).toBe(true); // nobody ran stop()
+
+    const next = await startPostgres({ dir: parent });
+    await next.stop();
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+/** Running (a zombie waiting for its reaper counts as gone). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
