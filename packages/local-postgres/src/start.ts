@@ -6,6 +6,7 @@ import { makeOwnedTempDir, type ProcessOutcome, runProcess } from '@deployer/pro
 import { findPostgresBinaries } from './binaries.js';
 import { LocalPostgresError } from './errors.js';
 import { findFreePort } from './free-port.js';
+import { initdb, OUTPUT_TAIL_CHARS, POSTGRES_ENV } from './initdb.js';
 import { handOver, POSTGRES_USER, planRunAs, type RunAs } from './run-as.js';
 
 export interface StartPostgresOptions {
@@ -26,10 +27,7 @@ export interface LocalPostgres {
 }
 
 const MAX_PORT_ATTEMPTS = 5;
-const OUTPUT_TAIL_CHARS = 4_000;
 const READY_LINE = /database system is ready to accept connections/;
-// Locale C: messages (the ready line above) in English, no locale package needed.
-const ENV = { LC_ALL: 'C', LANG: 'C' };
 
 /**
  * Starts Debian's Postgres on a free loopback port in a fresh temp folder (initdb with trust on loopback, no
@@ -71,39 +69,6 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   }
 }
 
-async function initdb(file: string, dataDir: string, runAs: RunAs): Promise<void> {
-  let output = '';
-  const argv = [
-    file,
-    '-D',
-    dataDir,
-    '-U',
-    POSTGRES_USER,
-    '--auth=trust',
-    '--no-sync',
-    '-E',
-    'UTF8',
-    '--locale=C',
-  ];
-  const [program, ...args] = [...runAs.prefix, ...argv] as [string, ...string[]];
-  const outcome = await runProcess({
-    file: program,
-    args,
-    env: ENV,
-    killGraceMs: 2_000,
-    deadline: Date.now() + 120_000,
-    onLine: (_stream, line) => {
-      output = `${output}${line}\n`.slice(-OUTPUT_TAIL_CHARS);
-    },
-  });
-  if (outcome.exitCode !== 0) {
-    throw new LocalPostgresError(
-      'INITDB_FAILED',
-      `initdb -D ${dataDir} failed (exit ${outcome.exitCode ?? outcome.signal}): ${output.trim()}`,
-    );
-  }
-}
-
 interface Launched {
   ready: boolean;
   running: Promise<ProcessOutcome>;
@@ -142,7 +107,7 @@ async function launch(input: {
   const running = runProcess({
     file: program,
     args,
-    env: ENV,
+    env: POSTGRES_ENV,
     signal: abort.signal,
     killGraceMs: 5_000,
     onLine: (_stream, line) => {
