@@ -21,6 +21,8 @@ const layers = {
   registry: ['retry'],
   'registry-cache': ['registry', 'cache-ref', 'contracts', 'retry'],
   'local-registry': ['process', 'cache-ref'],
+  'local-postgres': ['process'],
+  state: [],
   'buildkit-runner': ['cache-ref', 'contracts', 'process', 'retry'],
   'buildah-runner': ['cache-ref', 'contracts', 'process', 'registry', 'retry'],
   'buildkit-pool': ['buildkit-runner', 'contracts', 'process'],

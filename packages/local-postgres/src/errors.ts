@@ -1,0 +1,20 @@
+export type LocalPostgresErrorCode =
+  /** No `/usr/lib/postgresql/<version>/bin/{initdb,postgres}`: Debian's `postgresql` package is missing. */
+  | 'BINARY_MISSING'
+  /** `initdb` failed. */
+  | 'INITDB_FAILED'
+  /** `postgres` exited or did not accept connections in time. */
+  | 'START_FAILED'
+  /** No loopback port could be bound after several attempts. */
+  | 'PORT_UNAVAILABLE';
+
+/** Everything that goes wrong while starting a local Postgres. */
+export class LocalPostgresError extends Error {
+  override readonly name = 'LocalPostgresError';
+  readonly code: LocalPostgresErrorCode;
+
+  constructor(code: LocalPostgresErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}

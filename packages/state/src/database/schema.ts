@@ -1,0 +1,89 @@
+import type { ColumnType, Generated } from 'kysely';
+import type { BuildKind, BuildStatus, EnvironmentKind, EnvironmentStatus, JobState } from '../types.js';
+
+// The tables as Kysely sees them (migration 001). Times are written as the database's `now()` only
+// (sql-values.ts), never a replica's clock; JSON through `jsonb()`.
+type DatabaseTime = ColumnType<Date, Date | undefined, Date>;
+type NullableTime = ColumnType<Date | null, Date | null | undefined, Date | null>;
+type Json = ColumnType<unknown, unknown, unknown>;
+
+export interface RepositoriesTable {
+  id: Generated<number>;
+  full_name: string;
+}
+
+export interface PullRequestsTable {
+  repository_id: number;
+  number: number;
+  build_uuid: string;
+  head_sha: string;
+  state: 'open' | 'closed';
+  labels: Json;
+  title: string;
+}
+
+export interface EnvironmentsTable {
+  id: Generated<number>;
+  repository_id: number;
+  build_uuid: string;
+  kind: EnvironmentKind;
+  pull_request_number: number | null;
+  status: EnvironmentStatus;
+  desired_sha: string;
+  generation: number;
+  created_at: DatabaseTime;
+  updated_at: DatabaseTime;
+  last_activity_at: DatabaseTime;
+}
+
+export interface BuildsTable {
+  id: Generated<number>;
+  environment_id: number;
+  kind: BuildKind;
+  sha: string;
+  generation: number;
+  status: BuildStatus;
+  engine: string | null;
+  report: Json;
+  error: string | null;
+  queued_at: DatabaseTime;
+  started_at: NullableTime;
+  finished_at: NullableTime;
+  replica: string | null;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  build_id: number;
+  environment_id: number;
+  state: JobState;
+  claimed_by: string | null;
+  claimed_at: NullableTime;
+  attempts: Generated<number>;
+}
+
+export interface LeasesTable {
+  environment_id: number;
+  holder: string;
+  token: string;
+  expires_at: DatabaseTime;
+}
+
+export interface DeliveriesTable {
+  delivery_id: string;
+  event: string;
+  action: string | null;
+  repository: string;
+  received_at: DatabaseTime;
+  result: string | null;
+}
+
+export interface StateDatabase {
+  repositories: RepositoriesTable;
+  pull_requests: PullRequestsTable;
+  environments: EnvironmentsTable;
+  builds: BuildsTable;
+  jobs: JobsTable;
+  leases: LeasesTable;
+  deliveries: DeliveriesTable;
+}

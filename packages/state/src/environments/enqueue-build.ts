@@ -1,0 +1,80 @@
+import { now } from '../database/sql-values.js';
+import type { StateTransaction } from '../database/transaction.js';
+import type { BuildKind, EnvironmentKind } from '../types.js';
+
+export interface EnqueueInput {
+  repositoryId: number;
+  buildUuid: string;
+  environmentKind: EnvironmentKind;
+  pullRequestNumber: number | null;
+  buildKind: BuildKind;
+  sha: string;
+}
+
+/**
+ * The one way work is queued (deliveries and rebuilds): the environment (made when new) moves to the next
+ * generation and the SHA, its queued builds are superseded (their jobs done), and a build row and its job
+ * are added. A running build is left to notice the new generation through renewLease.
+ */
+export async function enqueueBuild(tx: StateTransaction, input: EnqueueInput): Promise<number> {
+  const status = input.buildKind === 'down' ? 'deleting' : 'queued';
+  const environment = await tx
+    .insertInto('environments')
+    .values({
+      repository_id: input.repositoryId,
+      build_uuid: input.buildUuid,
+      kind: input.environmentKind,
+      pull_request_number: input.pullRequestNumber,
+      status,
+      desired_sha: input.sha,
+      generation: 1,
+    })
+    .onConflict((conflict) =>
+      conflict.columns(['repository_id', 'build_uuid']).doUpdateSet((eb) => ({
+        generation: eb('environments.generation', '+', 1),
+        desired_sha: input.sha,
+        status,
+        updated_at: now,
+        last_activity_at: now,
+      })),
+    )
+    .returning(['id', 'generation'])
+    .executeTakeFirstOrThrow();
+
+  // Through the jobs: a job a replica has just claimed is locked and no longer queued, so it is not touched.
+  const superseded = await tx
+    .updateTable('jobs')
+    .set({ state: 'done' })
+    .where('environment_id', '=', environment.id)
+    .where('state', '=', 'queued')
+    .returning('build_id')
+    .execute();
+  if (superseded.length > 0) {
+    await tx
+      .updateTable('builds')
+      .set({ status: 'superseded', finished_at: now })
+      .where(
+        'id',
+        'in',
+        superseded.map((job) => job.build_id),
+      )
+      .execute();
+  }
+
+  const build = await tx
+    .insertInto('builds')
+    .values({
+      environment_id: environment.id,
+      kind: input.buildKind,
+      sha: input.sha,
+      generation: environment.generation,
+      status: 'queued',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto('jobs')
+    .values({ build_id: build.id, environment_id: environment.id, state: 'queued' })
+    .execute();
+  return build.id;
+}

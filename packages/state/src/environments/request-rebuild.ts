@@ -1,0 +1,43 @@
+import type { State } from '../database/open-state.js';
+import type { RebuildResult } from '../types.js';
+import { enqueueBuild } from './enqueue-build.js';
+
+/**
+ * Queues a build of an environment at its desired SHA (`POST /api/environments/:buildUuid/rebuild`).
+ * `repository` picks among environments of several repositories with one build uuid (a fallback `main`).
+ */
+export async function requestRebuild(
+  state: State,
+  buildUuid: string,
+  repository?: string,
+): Promise<RebuildResult> {
+  return state.db.transaction().execute(async (tx) => {
+    let query = tx
+      .selectFrom('environments')
+      .innerJoin('repositories', 'repositories.id', 'environments.repository_id')
+      .select([
+        'environments.repository_id',
+        'environments.kind',
+        'environments.pull_request_number',
+        'environments.status',
+        'environments.desired_sha',
+      ])
+      .where('environments.build_uuid', '=', buildUuid);
+    if (repository !== undefined) query = query.where('repositories.full_name', '=', repository);
+    const matches = await query.execute();
+    const [environment] = matches;
+    if (environment === undefined) return { error: 'not-found' as const };
+    if (matches.length > 1) return { error: 'ambiguous' as const };
+    if (environment.status === 'deleted' || environment.status === 'deleting')
+      return { error: 'deleted' as const };
+    const buildId = await enqueueBuild(tx, {
+      repositoryId: environment.repository_id,
+      buildUuid,
+      environmentKind: environment.kind,
+      pullRequestNumber: environment.pull_request_number,
+      buildKind: 'build',
+      sha: environment.desired_sha,
+    });
+    return { buildId };
+  });
+}

@@ -1,0 +1,35 @@
+// The public API of @deployer/state: open it, then one function per query the server runs.
+export { DEFAULT_STATE_DIR, isPostgresUrl, openState, type State } from './database/open-state.js';
+export type { StateDatabase } from './database/schema.js';
+export { acceptDelivery } from './deliveries/accept-delivery.js';
+export { requestRebuild } from './environments/request-rebuild.js';
+export { StateError, type StateErrorCode } from './errors.js';
+export { claimJob } from './jobs/claim-job.js';
+export { countQueuedJobs } from './jobs/count-queued-jobs.js';
+export { finishJob } from './jobs/finish-job.js';
+export { markBuildRunning } from './jobs/mark-build-running.js';
+export { releaseJob } from './jobs/release-job.js';
+export { renewLease } from './leases/renew-lease.js';
+export { BUILDS_SHOWN, getEnvironment } from './queries/get-environment.js';
+export { listEnvironments } from './queries/list-environments.js';
+export { syncRepositories } from './repositories/sync-repositories.js';
+export type {
+  AcceptedDelivery,
+  BuildKind,
+  BuildRecord,
+  BuildStatus,
+  ClaimedEnvironment,
+  ClaimedJob,
+  ClaimOptions,
+  DeliveryInput,
+  EnvironmentDetail,
+  EnvironmentKind,
+  EnvironmentStatus,
+  EnvironmentSummary,
+  Intent,
+  JobOutcome,
+  JobState,
+  LeaseStatus,
+  OpenStateOptions,
+  RebuildResult,
+} from './types.js';

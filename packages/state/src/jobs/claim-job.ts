@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { State } from '../database/open-state.js';
+import { now } from '../database/sql-values.js';
+import type { StateTransaction } from '../database/transaction.js';
+import { takeLease } from '../leases/hold-lease.js';
+import type { ClaimedJob, ClaimOptions } from '../types.js';
+
+/** Candidates looked at per claim: the ones other replicas hold are skipped, not waited for. */
+const CANDIDATES = 16;
+
+/**
+ * Claims the oldest job that may run: queued, or running under a lease that expired (a takeover), of an
+ * environment whose lease nobody holds. The jobs are locked with `FOR UPDATE SKIP LOCKED` (replicas never
+ * wait for each other's candidates) and the environment's lease is taken in the same transaction, in SQL
+ * (takeLease), so two replicas never run jobs of one environment at once.
+ */
+export async function claimJob(state: State, options: ClaimOptions): Promise<ClaimedJob | undefined> {
+  return state.db.transaction().execute(async (tx) => {
+    const candidates = await tx
+      .selectFrom('jobs')
+      .select(['jobs.id', 'jobs.environment_id', 'jobs.state'])
+      .where('jobs.state', '<>', 'done')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('leases')
+              .select('leases.environment_id')
+              .whereRef('leases.environment_id', '=', 'jobs.environment_id')
+              .where('leases.expires_at', '>', sql<Date>`now()`),
+          ),
+        ),
+      )
+      .orderBy('jobs.id')
+      .limit(CANDIDATES)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    const refused = new Set<number>();
+    for (const candidate of candidates) {
+      if (refused.has(candidate.environment_id)) continue;
+      const token = randomUUID();
+      const leased = await takeLease(tx, {
+        environmentId: candidate.environment_id,
+        holder: options.replica,
+        token,
+        leaseSeconds: options.leaseSeconds,
+      });
+      if (leased) return startJob(tx, candidate.id, candidate.state === 'running', token, options.replica);
+      refused.add(candidate.environment_id);
+    }
+    return undefined;
+  });
+}
+
+async function startJob(
+  tx: StateTransaction,
+  jobId: number,
+  takeover: boolean,
+  leaseToken: string,
+  replica: string,
+): Promise<ClaimedJob> {
+  const job = await tx
+    .updateTable('jobs')
+    .set((eb) => ({
+      state: 'running',
+      claimed_by: replica,
+      claimed_at: now,
+      attempts: eb('attempts', '+', 1),
+    }))
+    .where('id', '=', jobId)
+    .returning(['build_id'])
+    .executeTakeFirstOrThrow();
+  await tx.updateTable('builds').set({ replica }).where('id', '=', job.build_id).execute();
+  const row = await tx
+    .selectFrom('builds')
+    .innerJoin('environments', 'environments.id', 'builds.environment_id')
+    .innerJoin('repositories', 'repositories.id', 'environments.repository_id')
+    .select([
+      'builds.id as buildId',
+      'builds.kind',
+      'builds.sha',
+      'builds.generation',
+      'environments.id as environmentId',
+      'environments.build_uuid',
+      'environments.kind as environmentKind',
+      'environments.pull_request_number',
+      'repositories.full_name',
+    ])
+    .where('builds.id', '=', job.build_id)
+    .executeTakeFirstOrThrow();
+  return {
+    jobId,
+    buildId: row.buildId,
+    kind: row.kind,
+    sha: row.sha,
+    generation: row.generation,
+    environment: {
+      id: row.environmentId,
+      buildUuid: row.build_uuid,
+      repository: row.full_name,
+      kind: row.environmentKind,
+      pullRequestNumber: row.pull_request_number,
+    },
+    leaseToken,
+    takeover,
+  };
+}

@@ -1,0 +1,44 @@
+import type { State } from '../database/open-state.js';
+import { jsonb, now } from '../database/sql-values.js';
+import { dropLease, holdsLease } from '../leases/hold-lease.js';
+import type { ClaimedJob, EnvironmentStatus, JobOutcome } from '../types.js';
+
+/**
+ * Records the outcome, sets the environment's status (built / failed / deleted — only while the job is its
+ * current generation, and never for a superseded or cancelled job), marks the job done and releases the
+ * lease: all in one transaction, and only if the lease is still this job's (false otherwise, nothing
+ * written).
+ */
+export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutcome): Promise<boolean> {
+  return state.db.transaction().execute(async (tx) => {
+    if (!(await holdsLease(tx, job))) return false;
+    await tx
+      .updateTable('builds')
+      .set({
+        status: outcome.status,
+        report: outcome.report === undefined ? null : jsonb(outcome.report),
+        error: outcome.error ?? null,
+        finished_at: now,
+      })
+      .where('id', '=', job.buildId)
+      .execute();
+    const environmentStatus = statusAfter(job, outcome);
+    if (environmentStatus !== undefined) {
+      await tx
+        .updateTable('environments')
+        .set({ status: environmentStatus, updated_at: now, last_activity_at: now })
+        .where('id', '=', job.environment.id)
+        .where('generation', '=', job.generation)
+        .execute();
+    }
+    await tx.updateTable('jobs').set({ state: 'done' }).where('id', '=', job.jobId).execute();
+    await dropLease(tx, job);
+    return true;
+  });
+}
+
+function statusAfter(job: ClaimedJob, outcome: JobOutcome): EnvironmentStatus | undefined {
+  if (outcome.status === 'failed') return 'failed';
+  if (outcome.status !== 'succeeded') return undefined;
+  return job.kind === 'down' ? 'deleted' : 'built';
+}

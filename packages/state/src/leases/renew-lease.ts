@@ -1,0 +1,29 @@
+import type { State } from '../database/open-state.js';
+import { secondsFromNow } from '../database/sql-values.js';
+import type { ClaimedJob, LeaseStatus } from '../types.js';
+
+/**
+ * Extends the job's lease by `leaseSeconds` from the database's now. `held: false` when another replica took
+ * the environment over (stop, write nothing); `superseded: true` when the environment moved to a newer
+ * generation than the job's (a newer SHA, a close, a rebuild).
+ */
+export async function renewLease(state: State, job: ClaimedJob, leaseSeconds: number): Promise<LeaseStatus> {
+  return state.db.transaction().execute(async (tx) => {
+    const renewed = await tx
+      .updateTable('leases')
+      .set({ expires_at: secondsFromNow(leaseSeconds) })
+      .where('environment_id', '=', job.environment.id)
+      .where('token', '=', job.leaseToken)
+      .returning('token')
+      .executeTakeFirst();
+    const environment = await tx
+      .selectFrom('environments')
+      .select('generation')
+      .where('id', '=', job.environment.id)
+      .executeTakeFirst();
+    return {
+      held: renewed !== undefined,
+      superseded: environment === undefined || environment.generation > job.generation,
+    };
+  });
+}

@@ -1,0 +1,24 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import { StateError } from '../errors.js';
+import * as initial from './001-initial.js';
+
+/** Every migration, as code (no folder to read at run time), in the order their names sort. */
+const migrations: Record<string, Migration> = {
+  '001-initial': initial,
+};
+
+/** Brings the schema up to date; Kysely's Migrator locks, so replicas opening at once migrate once. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new StateError(
+      'MIGRATION_FAILED',
+      `state migration ${failed} failed: ${(error as Error).message ?? String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,115 @@
+// The public types of @deployer/state, in one place: what the server passes in and gets back.
+
+export type EnvironmentKind = 'pull_request' | 'fallback';
+export type EnvironmentStatus = 'queued' | 'building' | 'built' | 'failed' | 'deleting' | 'deleted';
+export type BuildKind = 'build' | 'down';
+export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded' | 'cancelled';
+export type JobState = 'queued' | 'running' | 'done';
+
+/** What a webhook delivery asks for, decided by the server from the event. */
+export type Intent =
+  | { type: 'build-pull-request'; number: number; headSha: string; title: string; labels: string[] }
+  | { type: 'close-pull-request'; number: number }
+  | { type: 'build-fallback'; fallback: string; sha: string }
+  | { type: 'ignore'; reason: string };
+
+export interface DeliveryInput {
+  /** `X-GitHub-Delivery`: a repeat is a duplicate. */
+  deliveryId: string;
+  event: string;
+  action?: string;
+  /** GitHub full name, `owner/name`. */
+  repository: string;
+}
+
+export interface AcceptedDelivery {
+  duplicate: boolean;
+  buildUuid?: string;
+  buildId?: number;
+}
+
+export type RebuildResult = { buildId: number } | { error: 'not-found' | 'ambiguous' | 'deleted' };
+
+export interface ClaimedEnvironment {
+  id: number;
+  buildUuid: string;
+  repository: string;
+  kind: EnvironmentKind;
+  pullRequestNumber: number | null;
+}
+
+export interface ClaimedJob {
+  jobId: number;
+  buildId: number;
+  kind: BuildKind;
+  sha: string;
+  generation: number;
+  environment: ClaimedEnvironment;
+  /** Identifies this claim's lease: every write of the job checks it is still the environment's. */
+  leaseToken: string;
+  /** The job was running under a lease that expired (its replica died or stalled). */
+  takeover: boolean;
+}
+
+export interface ClaimOptions {
+  /** Who claims: stored on the job and the build. */
+  replica: string;
+  /** The lease lasts this long from the database's `now()`, renewed with renewLease. */
+  leaseSeconds: number;
+}
+
+export interface LeaseStatus {
+  /** false: another replica took the environment over; stop at once and write nothing. */
+  held: boolean;
+  /** true: the environment's generation moved past the job's (a newer SHA, a close, a rebuild). */
+  superseded: boolean;
+}
+
+export interface JobOutcome {
+  status: 'succeeded' | 'failed' | 'superseded' | 'cancelled';
+  /** deploy's `reportToJson(report)`, parsed. */
+  report?: unknown;
+  error?: string;
+}
+
+export interface BuildRecord {
+  id: number;
+  kind: BuildKind;
+  sha: string;
+  generation: number;
+  status: BuildStatus;
+  engine: string | null;
+  report: unknown | null;
+  error: string | null;
+  queuedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  replica: string | null;
+}
+
+export interface EnvironmentSummary {
+  buildUuid: string;
+  repository: string;
+  kind: EnvironmentKind;
+  pullRequestNumber: number | null;
+  pullRequestTitle: string | null;
+  status: EnvironmentStatus;
+  desiredSha: string;
+  generation: number;
+  createdAt: Date;
+  updatedAt: Date;
+  lastActivityAt: Date;
+  lastBuild?: BuildRecord;
+}
+
+export interface EnvironmentDetail extends EnvironmentSummary {
+  /** Newest first, at most 20. */
+  builds: BuildRecord[];
+}
+
+export interface OpenStateOptions {
+  /** `postgres://` or `postgresql://`: a Postgres server (several replicas). Otherwise PGlite in dataDir. */
+  databaseUrl?: string;
+  /** PGlite's folder (created when missing). Default `.deployer/state`. */
+  dataDir?: string;
+}

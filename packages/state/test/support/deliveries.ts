@@ -1,0 +1,28 @@
+import { acceptDelivery, type Intent, type State } from '../../src/index.js';
+
+let deliveries = 0;
+let uuids = 0;
+
+/** Build uuids as a real server makes them: new each call, counted so tests see how many were made. */
+export const buildUuids = {
+  made: [] as string[],
+  next(): string {
+    const uuid = `test-env-${++uuids}`;
+    buildUuids.made.push(uuid);
+    return uuid;
+  },
+};
+
+/** One delivery with a fresh id, for the intent. */
+export function deliver(state: State, repository: string, intent: Intent, deliveryId = `d-${++deliveries}`) {
+  return acceptDelivery(
+    state,
+    { deliveryId, event: intent.type === 'build-fallback' ? 'push' : 'pull_request', repository },
+    intent,
+    buildUuids.next,
+  );
+}
+
+export function openPullRequest(number: number, headSha: string, title = `PR ${number}`): Intent {
+  return { type: 'build-pull-request', number, headSha, title, labels: ['preview'] };
+}
