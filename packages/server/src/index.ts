@@ -1,5 +1,6 @@
-// The public API so far: the server config and webhook deliveries → intents. The worker and the HTTP app
-// come next (serve-design.md).
+// What the app and library users need to run the preview-environment server: the config, the server
+// itself (HTTP app, worker, sweeps), the ports the app fills in, and the webhook, metrics and logging
+// pieces for those who assemble their own.
 
 export { loadServerConfig, parseServerConfig } from './config/load-server-config.js';
 export { ServerConfigError, type ServerConfigErrorCode } from './config/server-config-error.js';
@@ -10,7 +11,11 @@ export {
   type ServerConfigInput,
   ServerConfigSchema,
 } from './config/server-config-schema.js';
-export type { DeliveryInput, Intent } from './webhooks/intent.js';
+export { createServerApp, type ServerAppOptions } from './http/app.js';
+export { bindRun, createLogger, type LoggerOptions, type RunFields } from './logging/index.js';
+export { createServerMetrics, type ServerMetrics } from './metrics/index.js';
+export { type RunningServer, type ServeOptions, startServer } from './server.js';
+export { type RepositorySweep, sweepExpiredEnvironments, type TtlSweepOptions } from './sweeps/ttl-sweep.js';
 export { type DeliveryIntent, intentFor, repositoryFor } from './webhooks/intent-for.js';
 export {
   defaultWebhookMaxBytes,
@@ -20,3 +25,6 @@ export {
   type WebhookHeaders,
 } from './webhooks/verify-delivery.js';
 export { WebhookError, type WebhookErrorCode } from './webhooks/webhook-error.js';
+export type { JobOutcome } from './worker/job-outcome.js';
+export type { ServerEngine, ServerPorts } from './worker/ports.js';
+export { startWorker, type Worker, type WorkerOptions } from './worker/worker.js';

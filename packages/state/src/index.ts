@@ -2,7 +2,9 @@
 export { DEFAULT_STATE_DIR, isPostgresUrl, openState, type State } from './database/open-state.js';
 export type { StateDatabase } from './database/schema.js';
 export { acceptDelivery } from './deliveries/accept-delivery.js';
+export { expiredEnvironments, type IdleEnvironment } from './environments/expired-environments.js';
 export { requestRebuild } from './environments/request-rebuild.js';
+export { requestTeardown } from './environments/request-teardown.js';
 export { StateError, type StateErrorCode } from './errors.js';
 export { claimJob } from './jobs/claim-job.js';
 export { countQueuedJobs } from './jobs/count-queued-jobs.js';
@@ -12,7 +14,9 @@ export { releaseJob } from './jobs/release-job.js';
 export { renewLease } from './leases/renew-lease.js';
 export { BUILDS_SHOWN, getEnvironment } from './queries/get-environment.js';
 export { listEnvironments } from './queries/list-environments.js';
+export { liveBuildUuids } from './queries/live-build-uuids.js';
 export { syncRepositories } from './repositories/sync-repositories.js';
+export { type ClaimSweepOptions, claimSweep } from './sweeps/claim-sweep.js';
 export type {
   AcceptedDelivery,
   BuildKind,

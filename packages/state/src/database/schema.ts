@@ -78,6 +78,12 @@ export interface DeliveriesTable {
   result: string | null;
 }
 
+export interface SweepsTable {
+  name: string;
+  holder: string;
+  started_at: DatabaseTime;
+}
+
 export interface StateDatabase {
   repositories: RepositoriesTable;
   pull_requests: PullRequestsTable;
@@ -86,4 +92,5 @@ export interface StateDatabase {
   jobs: JobsTable;
   leases: LeasesTable;
   deliveries: DeliveriesTable;
+  sweeps: SweepsTable;
 }

@@ -1,0 +1,40 @@
+import type { State } from '../database/open-state.js';
+import { enqueueBuild } from './enqueue-build.js';
+
+/**
+ * Queues the teardown (`down`) of an environment that is neither deleted nor being deleted, exactly as a
+ * closed pull request does; the TTL sweep's way to remove an idle environment.
+ */
+export async function requestTeardown(
+  state: State,
+  buildUuid: string,
+  repository: string,
+): Promise<{ buildId: number } | { error: 'not-found' | 'deleted' }> {
+  return state.db.transaction().execute(async (tx) => {
+    const environment = await tx
+      .selectFrom('environments')
+      .innerJoin('repositories', 'repositories.id', 'environments.repository_id')
+      .select([
+        'environments.repository_id',
+        'environments.kind',
+        'environments.pull_request_number',
+        'environments.status',
+        'environments.desired_sha',
+      ])
+      .where('environments.build_uuid', '=', buildUuid)
+      .where('repositories.full_name', '=', repository)
+      .forUpdate()
+      .executeTakeFirst();
+    if (environment === undefined) return { error: 'not-found' as const };
+    if (environment.status === 'deleted' || environment.status === 'deleting') return { error: 'deleted' as const };
+    const buildId = await enqueueBuild(tx, {
+      repositoryId: environment.repository_id,
+      buildUuid,
+      environmentKind: environment.kind,
+      pullRequestNumber: environment.pull_request_number,
+      buildKind: 'down',
+      sha: environment.desired_sha,
+    });
+    return { buildId };
+  });
+}
