@@ -30,7 +30,7 @@ const layers = {
   deploy: ['cache-ref', 'contracts'],
   'git-checkout': ['process'],
   'status-page': [],
-  server: ['deploy', 'contracts', 'state', 'git-checkout', 'cache-ref'],
+  server: ['deploy', 'contracts', 'state', 'git-checkout', 'cache-ref', 'status-page'],
   cli: '*',
 };
 

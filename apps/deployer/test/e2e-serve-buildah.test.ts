@@ -27,13 +27,17 @@ describe.skipIf(missing.length > 0)('deployer serve with buildah: a pull request
     return tags.sort();
   }
 
-  const send = (event: string, payload: unknown) => deliver(server.url, event, payload, { secret: webhookSecret });
+  const send = (event: string, payload: unknown) =>
+    deliver(server.url, event, payload, { secret: webhookSecret });
 
   beforeAll(async () => {
     stack = await startStack();
     client = new RegistryClient({ host: stack.registry.host, insecure: true, credentials: 'anonymous' });
     git = await createGitRepository();
-    server = await startServe({ repositories: [{ name: repository, cloneUrl: git.cloneUrl }], env: await stack.env() });
+    server = await startServe({
+      repositories: [{ name: repository, cloneUrl: git.cloneUrl }],
+      env: await stack.env(),
+    });
   }, 180_000);
 
   afterAll(async () => {
@@ -43,14 +47,19 @@ describe.skipIf(missing.length > 0)('deployer serve with buildah: a pull request
 
   it('builds main, then the pull request at its newest SHA, and tears it down on close', async () => {
     const mainSha = await git.commit('main', previewFiles(stack.registry.host, 'main'), 'main');
-    expect((await send('push', pushPayload({ repository, branch: 'main', after: mainSha }))).status).toBe(202);
+    expect((await send('push', pushPayload({ repository, branch: 'main', after: mainSha }))).status).toBe(
+      202,
+    );
     const main = await settled(server, { buildUuid: 'main' }, (found) => found.status === 'built');
     expect(main.kind).toBe('fallback');
     const mainTags = await allTags();
     expect(mainTags.some((tag) => tag.includes('/cache') && tag.includes('main'))).toBe(true);
 
     const first = await git.commit('feature', previewFiles(stack.registry.host, 'first'), 'first');
-    const opened = await send('pull_request', pullRequestPayload({ action: 'opened', repository, number: 1, headSha: first }));
+    const opened = await send(
+      'pull_request',
+      pullRequestPayload({ action: 'opened', repository, number: 1, headSha: first }),
+    );
     expect(opened.status).toBe(202);
     const buildUuid = opened.body.buildUuid as string;
     const built = await settled(server, { pullRequest: 1 }, (found) => found.status === 'built');
@@ -66,8 +75,14 @@ describe.skipIf(missing.length > 0)('deployer serve with buildah: a pull request
     // Two pushes in quick succession: only the newest SHA ends built; the older is superseded.
     const second = await git.commit('feature', previewFiles(stack.registry.host, 'second'), 'second');
     const third = await git.commit('feature', previewFiles(stack.registry.host, 'third'), 'third');
-    await send('pull_request', pullRequestPayload({ action: 'synchronize', repository, number: 1, headSha: second }));
-    await send('pull_request', pullRequestPayload({ action: 'synchronize', repository, number: 1, headSha: third }));
+    await send(
+      'pull_request',
+      pullRequestPayload({ action: 'synchronize', repository, number: 1, headSha: second }),
+    );
+    await send(
+      'pull_request',
+      pullRequestPayload({ action: 'synchronize', repository, number: 1, headSha: third }),
+    );
     const newest = await settled(
       server,
       { pullRequest: 1 },
@@ -81,10 +96,17 @@ describe.skipIf(missing.length > 0)('deployer serve with buildah: a pull request
     // A rebuild through the API builds the same SHA again.
     const rebuild = await server.api(`/api/environments/${buildUuid}/rebuild`, { method: 'POST' });
     expect(rebuild.status).toBe(202);
-    await settled(server, { pullRequest: 1 }, (found) => found.builds[0]?.id === rebuild.body.buildId && found.builds[0]?.status === 'succeeded');
+    await settled(
+      server,
+      { pullRequest: 1 },
+      (found) => found.builds[0]?.id === rebuild.body.buildId && found.builds[0]?.status === 'succeeded',
+    );
 
     // Close: the environment's images and cache refs go; main's stay, untouched.
-    await send('pull_request', pullRequestPayload({ action: 'closed', repository, number: 1, headSha: third }));
+    await send(
+      'pull_request',
+      pullRequestPayload({ action: 'closed', repository, number: 1, headSha: third }),
+    );
     const deleted = await settled(server, { pullRequest: 1 }, (found) => found.status === 'deleted');
     expect(deleted.builds[0]).toMatchObject({ kind: 'down', status: 'succeeded' });
     const after = await allTags();

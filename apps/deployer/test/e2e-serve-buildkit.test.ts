@@ -45,7 +45,9 @@ describe.skipIf(skipReason !== undefined)('deployer serve with BuildKit', () => 
       join(scratch, 'seed.yaml'),
       `registry: { host: ${registry}, repository: base, insecure: true }\nservices:\n  busybox: { context: busybox, tag: latest }\n`,
     );
-    const seeded = await runCli(['build', '-f', join(scratch, 'seed.yaml'), '--uuid', `seed-${images}`], { env });
+    const seeded = await runCli(['build', '-f', join(scratch, 'seed.yaml'), '--uuid', `seed-${images}`], {
+      env,
+    });
     expect(seeded.exitCode, seeded.stderr).toBe(0);
   }, 180_000);
 
@@ -59,25 +61,37 @@ describe.skipIf(skipReason !== undefined)('deployer serve with BuildKit', () => 
     server = await startServe({ repositories: [{ name: repository, cloneUrl: git.cloneUrl }], env });
     const files = (marker: string) => previewFiles(registry!, marker, { repository: images });
     const mainSha = await git.commit('main', files('main'), 'main');
-    await deliver(server.url, 'push', pushPayload({ repository, branch: 'main', after: mainSha }), { secret: webhookSecret });
+    await deliver(server.url, 'push', pushPayload({ repository, branch: 'main', after: mainSha }), {
+      secret: webhookSecret,
+    });
     const main = await settled(server, { buildUuid: 'main' }, (found) => found.status === 'built');
     expect(main.builds[0]!.engine).toBe('buildkit');
     const mainCache = await tags(`${images}/cache/web/main`);
     expect(mainCache).toContain('cache');
 
     const head = await git.commit('feature', files('feature'), 'feature');
-    const opened = await deliver(server.url, 'pull_request', pullRequestPayload({ action: 'opened', repository, number: 3, headSha: head }), {
-      secret: webhookSecret,
-    });
+    const opened = await deliver(
+      server.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', repository, number: 3, headSha: head }),
+      {
+        secret: webhookSecret,
+      },
+    );
     const buildUuid = opened.body.buildUuid as string;
     const built = await settled(server, { pullRequest: 3 }, (found) => found.status === 'built');
     expect(built.services[0]!.cacheHitRatio).toBeGreaterThan(0);
     expect(await tags(`${images}/cache/web/${buildUuid}`)).toContain('cache');
     expect(await tags(`${images}/web`)).toContain(buildUuid);
 
-    await deliver(server.url, 'pull_request', pullRequestPayload({ action: 'closed', repository, number: 3, headSha: head }), {
-      secret: webhookSecret,
-    });
+    await deliver(
+      server.url,
+      'pull_request',
+      pullRequestPayload({ action: 'closed', repository, number: 3, headSha: head }),
+      {
+        secret: webhookSecret,
+      },
+    );
     await settled(server, { pullRequest: 3 }, (found) => found.status === 'deleted');
     expect(await tags(`${images}/cache/web/${buildUuid}`)).toEqual([]);
     expect(await tags(`${images}/web`)).not.toContain(buildUuid);

@@ -57,18 +57,29 @@ describe.skipIf(missing.length > 0)('deployer serve: two replicas on one Postgre
     const numbers = [11, 12, 13];
     const shas: Record<number, string> = {};
     for (const number of numbers) {
-      shas[number] = await git.commit(`pr-${number}`, previewFiles(stack.registry.host, `pr-${number}`), `pr ${number}`);
+      shas[number] = await git.commit(
+        `pr-${number}`,
+        previewFiles(stack.registry.host, `pr-${number}`),
+        `pr ${number}`,
+      );
     }
     // GitHub redelivers: the same delivery id reaches both replicas, at once.
     await Promise.all(
       numbers.flatMap((number) => {
         const payload = pullRequestPayload({ action: 'opened', repository, number, headSha: shas[number]! });
         const deliveryId = `same-${number}`;
-        return [a, b].map((replica) => deliver(replica.url, 'pull_request', payload, { secret: webhookSecret, deliveryId }));
+        return [a, b].map((replica) =>
+          deliver(replica.url, 'pull_request', payload, { secret: webhookSecret, deliveryId }),
+        );
       }),
     );
     for (const number of numbers) {
-      const environment = await settled(a, { pullRequest: number }, (found) => found.status === 'built', 180_000);
+      const environment = await settled(
+        a,
+        { pullRequest: number },
+        (found) => found.status === 'built',
+        180_000,
+      );
       expect(environment.builds).toHaveLength(1);
       expect(environment.builds[0]).toMatchObject({ sha: shas[number], status: 'succeeded' });
     }
@@ -77,12 +88,22 @@ describe.skipIf(missing.length > 0)('deployer serve: two replicas on one Postgre
     for (let round = 0; round < 4; round++) {
       head = await git.commit('pr-11', previewFiles(stack.registry.host, `pr-11-${round}`), `round ${round}`);
       const target = round % 2 === 0 ? a : b;
-      await deliver(target.url, 'pull_request', pullRequestPayload({ action: 'synchronize', repository, number: 11, headSha: head }), {
-        secret: webhookSecret,
-      });
+      await deliver(
+        target.url,
+        'pull_request',
+        pullRequestPayload({ action: 'synchronize', repository, number: 11, headSha: head }),
+        {
+          secret: webhookSecret,
+        },
+      );
       await new Promise((resolve) => setTimeout(resolve, 700));
     }
-    const last = await settled(a, { pullRequest: 11 }, (found) => found.sha === head && found.builds[0]?.status === 'succeeded', 180_000);
+    const last = await settled(
+      a,
+      { pullRequest: 11 },
+      (found) => found.sha === head && found.builds[0]?.status === 'succeeded',
+      180_000,
+    );
     expect(overlapping(last.builds)).toBe(false);
     expect(new Set(last.builds.map((build) => build.replica)).size).toBeGreaterThanOrEqual(1);
     await Promise.all([a.stop(), b.stop()]);
@@ -92,17 +113,35 @@ describe.skipIf(missing.length > 0)('deployer serve: two replicas on one Postgre
   it('moves a build to the other replica when its replica is killed mid-build', async () => {
     const a = await startReplica('replica-killed', 3);
     const slow = previewFiles(stack.registry.host, 'slow');
-    slow['web/Dockerfile'] = slow['web/Dockerfile']!.replace('RUN cat /srv/www/marker', 'RUN sleep 6 && cat /srv/www/marker');
+    slow['web/Dockerfile'] = slow['web/Dockerfile']!.replace(
+      'RUN cat /srv/www/marker',
+      'RUN sleep 6 && cat /srv/www/marker',
+    );
     const sha = await git.commit('pr-21', slow, 'slow');
-    await deliver(a.url, 'pull_request', pullRequestPayload({ action: 'opened', repository, number: 21, headSha: sha }), {
-      secret: webhookSecret,
-    });
-    await settled(a, { pullRequest: 21 }, (found) => found.builds[0]?.status === 'running' && found.builds[0]?.replica === 'replica-killed', 60_000);
+    await deliver(
+      a.url,
+      'pull_request',
+      pullRequestPayload({ action: 'opened', repository, number: 21, headSha: sha }),
+      {
+        secret: webhookSecret,
+      },
+    );
+    await settled(
+      a,
+      { pullRequest: 21 },
+      (found) => found.builds[0]?.status === 'running' && found.builds[0]?.replica === 'replica-killed',
+      60_000,
+    );
     // The survivor runs beside it, then the building replica dies without a word (SIGKILL).
     const survivor = await startReplica('replica-survivor', 3);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     await a.kill();
-    const finished = await settled(survivor, { pullRequest: 21 }, (found) => found.status === 'built', 180_000);
+    const finished = await settled(
+      survivor,
+      { pullRequest: 21 },
+      (found) => found.status === 'built',
+      180_000,
+    );
     expect(finished.builds[0]).toMatchObject({ sha, status: 'succeeded', replica: 'replica-survivor' });
     expect(survivor.log()).toMatch(/taken over/);
     expect(overlapping(finished.builds)).toBe(false);

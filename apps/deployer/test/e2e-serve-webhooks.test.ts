@@ -30,8 +30,7 @@ describe.skipIf(missing.length > 0)('deployer serve: webhook deliveries', () => 
     await stack?.stop();
   });
 
-  const opened = (number: number) =>
-    pullRequestPayload({ action: 'opened', repository, number, headSha });
+  const opened = (number: number) => pullRequestPayload({ action: 'opened', repository, number, headSha });
 
   it('refuses a bad signature, an unknown repository, malformed JSON and an oversized body, storing nothing', async () => {
     const wrong = await deliver(server.url, 'pull_request', opened(1), {
@@ -69,17 +68,28 @@ describe.skipIf(missing.length > 0)('deployer serve: webhook deliveries', () => 
 
     expect((await server.api('/api/environments')).body.environments).toEqual([]);
     // The refused delivery ids were not stored: sent again, valid, they are new deliveries.
-    const again = await deliver(server.url, 'ping', { zen: 'ok', hook_id: 1, repository: opened(1).repository }, {
-      secret: webhookSecret,
-      deliveryId: 'refused-1',
-    });
+    const again = await deliver(
+      server.url,
+      'ping',
+      { zen: 'ok', hook_id: 1, repository: opened(1).repository },
+      {
+        secret: webhookSecret,
+        deliveryId: 'refused-1',
+      },
+    );
     expect(again.status).toBe(202);
     expect(again.body.result).not.toBe('duplicate');
   });
 
   it('builds once when the same delivery arrives twice', async () => {
-    const first = await deliver(server.url, 'pull_request', opened(7), { secret: webhookSecret, deliveryId: 'twice' });
-    const second = await deliver(server.url, 'pull_request', opened(7), { secret: webhookSecret, deliveryId: 'twice' });
+    const first = await deliver(server.url, 'pull_request', opened(7), {
+      secret: webhookSecret,
+      deliveryId: 'twice',
+    });
+    const second = await deliver(server.url, 'pull_request', opened(7), {
+      secret: webhookSecret,
+      deliveryId: 'twice',
+    });
     expect([first.status, second.status]).toEqual([202, 202]);
     expect(first.body.result).toBe('accepted');
     expect(second.body.result).toBe('duplicate');
@@ -92,12 +102,16 @@ describe.skipIf(missing.length > 0)('deployer serve: webhook deliveries', () => 
   it('keeps the API behind the bearer token and answers health checks', async () => {
     const refused = await fetch(`${server.url}/api/environments`);
     expect(refused.status).toBe(401);
-    const wrong = await fetch(`${server.url}/api/environments`, { headers: { authorization: 'Bearer nope' } });
+    const wrong = await fetch(`${server.url}/api/environments`, {
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     expect(await environmentOf(server, { buildUuid: 'no-such-environment' })).toBeUndefined();
     expect((await server.api('/api/environments/no-such-environment')).status).toBe(404);
-    expect((await server.api('/api/environments/no-such-environment/rebuild', { method: 'POST' })).status).toBe(404);
+    expect(
+      (await server.api('/api/environments/no-such-environment/rebuild', { method: 'POST' })).status,
+    ).toBe(404);
   });
 });

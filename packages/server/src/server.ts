@@ -24,7 +24,10 @@ export interface ServeOptions {
   ports: ServerPorts;
   env: Readonly<Record<string, string | undefined>>;
   onJobStarted?: WorkerOptions['onJobStarted'];
-  onJobFinished?: (job: Parameters<NonNullable<WorkerOptions['onJobFinished']>>[0], outcome: JobOutcome) => void;
+  onJobFinished?: (
+    job: Parameters<NonNullable<WorkerOptions['onJobFinished']>>[0],
+    outcome: JobOutcome,
+  ) => void;
   onDelivery?: (result: string, deliveryId: string | undefined) => void;
   onError?: (error: unknown) => void;
 }
@@ -41,11 +44,16 @@ export interface RunningServer {
 /** Opens the state (migrating it), records the configured repositories, listens and starts the worker. */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const state = await openState({
-    ...(options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : { dataDir: options.stateDir }),
+    ...(options.databaseUrl !== undefined
+      ? { databaseUrl: options.databaseUrl }
+      : { dataDir: options.stateDir }),
   });
   let draining = false;
   try {
-    await syncRepositories(state, options.config.repositories.map((repository) => repository.name));
+    await syncRepositories(
+      state,
+      options.config.repositories.map((repository) => repository.name),
+    );
     const worker = startWorker({
       state,
       config: options.config,

@@ -27,7 +27,10 @@ export function serverPorts(env: NodeJS.ProcessEnv): ServerPorts {
   };
 }
 
-async function create(name: Awaited<ReturnType<typeof selectEngine>>['engine'], env: NodeJS.ProcessEnv): Promise<ServerEngine> {
+async function create(
+  name: Awaited<ReturnType<typeof selectEngine>>['engine'],
+  env: NodeJS.ProcessEnv,
+): Promise<ServerEngine> {
   const hosts = name === 'buildah' ? [] : await buildkitHostsFromFlags('serve', undefined, env);
   const storage = name === 'buildah' ? await buildahStorageFromFlags('serve', undefined, env) : undefined;
   const engine = await createEngine(name, {

@@ -26,7 +26,10 @@ export async function runServe(argv: readonly string[], context: CommandContext)
       'serve',
     );
   }
-  const { host, port } = listenAddress(flags.listen ?? env.DEPLOYER_LISTEN ?? '127.0.0.1:8080', flags.listen ? '--listen' : 'DEPLOYER_LISTEN');
+  const { host, port } = listenAddress(
+    flags.listen ?? env.DEPLOYER_LISTEN ?? '127.0.0.1:8080',
+    flags.listen ? '--listen' : 'DEPLOYER_LISTEN',
+  );
   const databaseUrl = flags['database-url'] ?? (env.DATABASE_URL || undefined);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new UsageError(
@@ -35,8 +38,12 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     );
   }
   const concurrency = wholeNumberFlag('serve', 'concurrency', flags.concurrency, { min: 1, max: 64 });
-  const leaseSeconds = wholeNumberFlag('serve', 'lease-seconds', flags['lease-seconds'], { min: 2, max: 3600 });
-  const drainSeconds = wholeNumberFlag('serve', 'drain-seconds', flags['drain-seconds'], { min: 0, max: 86_400 }) ?? 60;
+  const leaseSeconds = wholeNumberFlag('serve', 'lease-seconds', flags['lease-seconds'], {
+    min: 2,
+    max: 3600,
+  });
+  const drainSeconds =
+    wholeNumberFlag('serve', 'drain-seconds', flags['drain-seconds'], { min: 0, max: 86_400 }) ?? 60;
   const config = await loadServerConfig(resolve(context.cwd, configPath));
   const replica = flags.replica ?? `${hostname()}-${process.pid}`;
   const apiToken = env.DEPLOYER_API_TOKEN || undefined;
@@ -57,9 +64,13 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     ports: serverPorts(env),
     env,
     onJobStarted: (job) =>
-      log(`job ${job.jobId} ${job.kind} ${job.environment.repository} ${job.environment.buildUuid} at ${job.sha.slice(0, 12)} started${job.takeover ? ' (taken over)' : ''}`),
+      log(
+        `job ${job.jobId} ${job.kind} ${job.environment.repository} ${job.environment.buildUuid} at ${job.sha.slice(0, 12)} started${job.takeover ? ' (taken over)' : ''}`,
+      ),
     onJobFinished: (job, outcome) =>
-      log(`job ${job.jobId} ${job.kind} ${job.environment.buildUuid} ${outcome.status} in ${outcome.durationMs} ms${outcome.error ? `: ${outcome.error}` : ''}`),
+      log(
+        `job ${job.jobId} ${job.kind} ${job.environment.buildUuid} ${outcome.status} in ${outcome.durationMs} ms${outcome.error ? `: ${outcome.error}` : ''}`,
+      ),
     onError: (error) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
   });
   context.stdout.write(
@@ -79,7 +90,10 @@ function listenAddress(value: string, source: string): { host: string; port: num
   const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(value);
   const port = match ? Number(match[2]) : Number.NaN;
   if (match === null || !(port >= 0 && port <= 65_535)) {
-    throw new UsageError(`${source} ${JSON.stringify(value)} must be host:port, e.g. 127.0.0.1:8080 or [::1]:0`, 'serve');
+    throw new UsageError(
+      `${source} ${JSON.stringify(value)} must be host:port, e.g. 127.0.0.1:8080 or [::1]:0`,
+      'serve',
+    );
   }
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 }

@@ -22,7 +22,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
         401,
         'UNAUTHORIZED',
         options.apiToken
-          ? 'the Authorization header must be `Bearer <API token>` with the server\'s API token'
+          ? "the Authorization header must be `Bearer <API token>` with the server's API token"
           : 'the API is off: start the server with DEPLOYER_API_TOKEN set',
       );
     }
@@ -34,7 +34,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     const { buildUuid, repository } = target(request);
     const found = await getEnvironment(options.state, buildUuid, repository);
     if (found.length === 0) throw notFound(buildUuid, repository);
-    if (found.length > 1) throw ambiguous(buildUuid, found.map((environment) => environment.repository));
+    if (found.length > 1)
+      throw ambiguous(
+        buildUuid,
+        found.map((environment) => environment.repository),
+      );
     return detailView(found[0]!);
   });
   app.post('/api/environments/:buildUuid/rebuild', async (request, reply) => {
@@ -43,7 +47,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     if ('error' in result) {
       if (result.error === 'not-found') throw notFound(buildUuid, repository);
       if (result.error === 'ambiguous') throw ambiguous(buildUuid, []);
-      throw new HttpRequestError(409, 'ENVIRONMENT_DELETED', `environment ${buildUuid} is deleted; reopen its pull request to build it again`);
+      throw new HttpRequestError(
+        409,
+        'ENVIRONMENT_DELETED',
+        `environment ${buildUuid} is deleted; reopen its pull request to build it again`,
+      );
     }
     options.onRebuild?.();
     return reply.code(202).send({ buildUuid, buildId: result.buildId });

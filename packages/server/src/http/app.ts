@@ -1,6 +1,6 @@
 import type { State } from '@deployer/state';
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
 import type { ServerConfig } from '../config/server-config-schema.js';
 import type { ServerMetrics } from '../metrics/index.js';
 import { apiRoutes } from './api-routes.js';
@@ -32,7 +32,9 @@ export interface ServerAppOptions {
  */
 export async function createServerApp(options: ServerAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(options.logger ? { loggerInstance: options.logger, disableRequestLogging: true } : { logger: false }),
+    // A logger either way keeps one instance type; requests themselves are not logged line by line.
+    loggerInstance: (options.logger ?? pino({ enabled: false })) as FastifyBaseLogger,
+    disableRequestLogging: true,
     bodyLimit: 64 * 1024,
   });
   app.setErrorHandler((error, _request, reply) => {
@@ -45,10 +47,10 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
       const message =
         code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? `request body is larger than the server takes (${options.maxBodyBytes ?? 1024 * 1024} bytes)`
-          : error.message;
+          : (error as Error).message;
       return reply.code(status).send({ error: code, message });
     }
-    options.logger?.error({ err: error }, 'request failed');
+    options.logger?.error({ err: error as Error }, 'request failed');
     return reply.code(500).send({ error: 'INTERNAL', message: 'internal error' });
   });
   await app.register(healthRoutes, { state: options.state, draining: options.draining ?? (() => false) });

@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectGarbage, type Environment, loadEnvironment, overridesFromEnv } from '@deployer/deploy';
 import { checkoutCommit } from '@deployer/git-checkout';
-import { expiredEnvironments, getEnvironment, liveBuildUuids, requestTeardown, type State } from '@deployer/state';
+import {
+  expiredEnvironments,
+  getEnvironment,
+  liveBuildUuids,
+  requestTeardown,
+  type State,
+} from '@deployer/state';
 import type { RepositoryConfig, ServerConfig } from '../config/server-config-schema.js';
 import type { ServerPorts } from '../worker/ports.js';
 
@@ -75,7 +81,12 @@ async function collectRepositoryGarbage(
   }
   const dir = await mkdtemp(join(options.workDir, 'sweep-'));
   try {
-    await checkoutCommit({ cloneUrl: repository.cloneUrl, sha, into: dir, ...(options.signal && { signal: options.signal }) });
+    await checkoutCommit({
+      cloneUrl: repository.cloneUrl,
+      sha,
+      into: dir,
+      ...(options.signal && { signal: options.signal }),
+    });
     const environment: Environment = await loadEnvironment(join(dir, repository.spec), {
       root: dir,
       overrides: overridesFromEnv(options.env),

@@ -1,6 +1,6 @@
+import type { Intent } from '@deployer/state';
 import type { RepositoryConfig, ServerConfig } from '../config/server-config-schema.js';
 import { PullRequestPayload, PushPayload, RepositoryPayload, readPayload } from './event-payloads.js';
-import type { Intent } from '@deployer/state';
 import type { VerifiedDelivery } from './verify-delivery.js';
 import { WebhookError } from './webhook-error.js';
 

@@ -11,7 +11,7 @@ export interface LeaseKeeper {
 }
 
 /**
- * Renews a claimed job's lease every third of its length. A renewal that finds the lease taken (another
+ * Renews a claimed job's lease every second (a third of its length, if shorter). A renewal that finds the lease taken (another
  * replica thought this one dead) or the environment's generation moved past the job aborts the job's
  * work; so does a database that stays unreachable until the lease would have run out, since past that
  * moment another replica may hold it.
@@ -51,7 +51,9 @@ export function keepLease(
           renewing = false;
         });
     },
-    Math.max(100, (leaseSeconds * 1000) / 3),
+    // At least every second: a newer push should stop an older build within a second, not a third of
+    // the lease.
+    Math.max(100, Math.min(1000, (leaseSeconds * 1000) / 3)),
   );
   timer.unref();
   return {

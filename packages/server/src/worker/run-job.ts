@@ -2,14 +2,21 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildEnvironment,
-  type Environment,
   downEnvironment,
+  type Environment,
   loadEnvironment,
   overridesFromEnv,
   planEnvironment,
 } from '@deployer/deploy';
 import { checkoutCommit } from '@deployer/git-checkout';
-import { type ClaimedJob, finishJob, markBuildRunning, releaseJob, type State } from '@deployer/state';
+import {
+  type ClaimedJob,
+  finishJob,
+  markBuildRunning,
+  releaseJob,
+  renewLease,
+  type State,
+} from '@deployer/state';
 import type { RepositoryConfig } from '../config/server-config-schema.js';
 import { checkoutDir } from './checkout-dir.js';
 import type { JobOutcome } from './job-outcome.js';
@@ -47,7 +54,14 @@ export async function runJob(job: ClaimedJob, options: RunJobOptions): Promise<J
   } finally {
     lease.stop();
   }
-  const loss = lease.loss();
+  let loss = lease.loss();
+  // A newer push may have arrived since the last renewal: finishJob records such a build superseded, and
+  // so does what this replica reports.
+  if (loss === undefined && !options.signal.aborted) {
+    const last = await renewLease(options.state, job, options.leaseSeconds).catch(() => undefined);
+    if (last?.held === false) loss = 'lease-lost';
+    else if (last?.superseded) loss = 'superseded';
+  }
   if (loss === 'superseded') outcome = { ...outcome, status: 'superseded' };
   else if (loss === undefined && options.signal.aborted) outcome = { ...outcome, status: 'cancelled' };
   const result: JobOutcome = { ...outcome, durationMs: Date.now() - started };
@@ -87,10 +101,16 @@ async function work(
   const buildUuid = job.environment.buildUuid;
   if (job.kind === 'down') {
     const report = await downEnvironment(environment, { registry, buildUuid, signal });
-    const failed = report.actions.filter((action) => action.action !== 'absent' && action.action !== 'keep' && !action.deleted);
+    const failed = report.actions.filter(
+      (action) => action.action !== 'absent' && action.action !== 'keep' && !action.deleted,
+    );
     return failed.length === 0
       ? { status: 'succeeded', report }
-      : { status: 'failed', report, error: `could not delete ${failed.map((action) => action.ref).join(', ')}` };
+      : {
+          status: 'failed',
+          report,
+          error: `could not delete ${failed.map((action) => action.ref).join(', ')}`,
+        };
   }
   const engine = await options.ports.engineFor(environment);
   await markBuildRunning(options.state, job, engine.name);
@@ -102,7 +122,8 @@ async function work(
     signal,
   });
   const report = await buildEnvironment(plan, { engine: engine.engine, registry, signal, env: options.env });
-  if (report.ok && report.totals.superseded === 0) return { status: 'succeeded', engine: engine.name, report };
+  if (report.ok && report.totals.superseded === 0)
+    return { status: 'succeeded', engine: engine.name, report };
   const failed = report.services.find((service) => service.status === 'failed');
   return {
     status: 'failed',
@@ -117,6 +138,7 @@ async function work(
 /** A pull request warms from its repository's fallback, then the spec's own; a fallback from the spec's. */
 function fallbacksFor(job: ClaimedJob, environment: Environment, fallback: string): string[] {
   const own = job.environment.buildUuid;
-  const wanted = job.environment.kind === 'pull_request' ? [fallback, ...environment.fallbacks] : environment.fallbacks;
+  const wanted =
+    job.environment.kind === 'pull_request' ? [fallback, ...environment.fallbacks] : environment.fallbacks;
   return [...new Set(wanted)].filter((name) => name !== own);
 }

@@ -42,7 +42,9 @@ export function startWorker(options: WorkerOptions): Worker {
   const concurrency = options.concurrency ?? 2;
   const leaseSeconds = options.leaseSeconds ?? 30;
   const pollMs = options.pollMs ?? 1000;
-  const repositories = new Map(options.config.repositories.map((repository) => [repository.name, repository]));
+  const repositories = new Map(
+    options.config.repositories.map((repository) => [repository.name, repository]),
+  );
   const shutdown = new AbortController();
   const running = new Map<number, { job: ClaimedJob; done: Promise<void> }>();
   let wakeUp: (() => void) | undefined;
@@ -99,10 +101,7 @@ export function startWorker(options: WorkerOptions): Worker {
       wakeUp?.();
       await loop;
       const all = Promise.all([...running.values()].map((entry) => entry.done));
-      const timedOut = await Promise.race([
-        all.then(() => false),
-        sleep(deadlineMs, true, { ref: false }),
-      ]);
+      const timedOut = await Promise.race([all.then(() => false), sleep(deadlineMs, true, { ref: false })]);
       if (!timedOut) return;
       // Each aborted job puts itself back in the queue (see runJob).
       shutdown.abort(new Error('server shutting down'));

@@ -39,7 +39,9 @@ export async function expiredEnvironments(
   return rows.map((row) => ({
     buildUuid: row.build_uuid,
     pullRequestNumber: row.pull_request_number ?? 0,
-    labels: Array.isArray(row.labels) ? row.labels.filter((label): label is string => typeof label === 'string') : [],
+    labels: Array.isArray(row.labels)
+      ? row.labels.filter((label): label is string => typeof label === 'string')
+      : [],
     lastActivityAt: row.last_activity_at,
   }));
 }

@@ -26,7 +26,8 @@ export async function requestTeardown(
       .forUpdate()
       .executeTakeFirst();
     if (environment === undefined) return { error: 'not-found' as const };
-    if (environment.status === 'deleted' || environment.status === 'deleting') return { error: 'deleted' as const };
+    if (environment.status === 'deleted' || environment.status === 'deleting')
+      return { error: 'deleted' as const };
     const buildId = await enqueueBuild(tx, {
       repositoryId: environment.repository_id,
       buildUuid,

@@ -4,25 +4,39 @@ import { dropLease, holdsLease } from '../leases/hold-lease.js';
 import type { ClaimedJob, EnvironmentStatus, JobOutcome } from '../types.js';
 
 /**
- * Records the outcome, sets the environment's status (built / failed / deleted — only while the job is its
- * current generation, and never for a superseded or cancelled job), marks the job done and releases the
+ * Records the outcome (`superseded` instead, when the environment's generation moved past the job while it
+ * ran), sets the environment's status (built / failed / deleted — only while the job is its current
+ * generation, and never for a superseded or cancelled job), marks the job done and releases the
  * lease: all in one transaction, and only if the lease is still this job's (false otherwise, nothing
  * written).
  */
 export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutcome): Promise<boolean> {
   return state.db.transaction().execute(async (tx) => {
     if (!(await holdsLease(tx, job))) return false;
+    // The newest SHA wins: a build that ends after a newer generation was queued (a push, a close, a
+    // rebuild) is superseded, whatever it came to; the newer one decides the environment's status.
+    const environment = await tx
+      .selectFrom('environments')
+      .select('generation')
+      .where('id', '=', job.environment.id)
+      .forUpdate()
+      .executeTakeFirst();
+    const stale = environment !== undefined && environment.generation > job.generation;
+    const status =
+      stale && (outcome.status === 'succeeded' || outcome.status === 'failed')
+        ? 'superseded'
+        : outcome.status;
     await tx
       .updateTable('builds')
       .set({
-        status: outcome.status,
+        status,
         report: outcome.report === undefined ? null : jsonb(outcome.report),
         error: outcome.error ?? null,
         finished_at: now,
       })
       .where('id', '=', job.buildId)
       .execute();
-    const environmentStatus = statusAfter(job, outcome);
+    const environmentStatus = statusAfter(job, { ...outcome, status });
     if (environmentStatus !== undefined) {
       await tx
         .updateTable('environments')

@@ -5,27 +5,51 @@ export const serveFlags = {
     type: 'string',
     short: 'c',
     value: '<server.yaml>',
-    description: 'the repositories to serve (or DEPLOYER_SERVER_CONFIG); schema: @deployer/server/server-config.schema.json',
+    description:
+      'the repositories to serve (or DEPLOYER_SERVER_CONFIG); schema: @deployer/server/server-config.schema.json',
   },
   'database-url': {
     type: 'string',
     value: '<postgres://…>',
-    description: 'Postgres shared by several replicas (or DATABASE_URL); default an embedded database in --state-dir',
+    description:
+      'Postgres shared by several replicas (or DATABASE_URL); default an embedded database in --state-dir',
   },
-  'state-dir': { type: 'string', value: '<dir>', description: 'the embedded database (default .deployer/state)' },
-  'work-dir': { type: 'string', value: '<dir>', description: 'checkouts, one per running job (default .deployer/work)' },
-  listen: { type: 'string', value: '<host:port>', description: 'where to listen (or DEPLOYER_LISTEN; default 127.0.0.1:8080)' },
-  replica: { type: 'string', value: '<name>', description: "this replica's name on its jobs and leases (default host-pid)" },
-  concurrency: { type: 'string', value: '<n>', description: 'jobs this replica runs at once, 1 to 64 (default 2)' },
+  'state-dir': {
+    type: 'string',
+    value: '<dir>',
+    description: 'the embedded database (default .deployer/state)',
+  },
+  'work-dir': {
+    type: 'string',
+    value: '<dir>',
+    description: 'checkouts, one per running job (default .deployer/work)',
+  },
+  listen: {
+    type: 'string',
+    value: '<host:port>',
+    description: 'where to listen (or DEPLOYER_LISTEN; default 127.0.0.1:8080)',
+  },
+  replica: {
+    type: 'string',
+    value: '<name>',
+    description: "this replica's name on its jobs and leases (default host-pid)",
+  },
+  concurrency: {
+    type: 'string',
+    value: '<n>',
+    description: 'jobs this replica runs at once, 1 to 64 (default 2)',
+  },
   'lease-seconds': {
     type: 'string',
     value: '<s>',
-    description: "how long an environment's lease lasts unless renewed; a dead replica's build moves after it (default 30)",
+    description:
+      "how long an environment's lease lasts unless renewed; a dead replica's build moves after it (default 30)",
   },
   'drain-seconds': {
     type: 'string',
     value: '<s>',
-    description: 'on SIGTERM, how long running builds may finish before they go back to the queue (default 60)',
+    description:
+      'on SIGTERM, how long running builds may finish before they go back to the queue (default 60)',
   },
 } as const;
 

@@ -8,7 +8,13 @@ export interface EnvironmentJson {
   pullRequest: number | null;
   status: string;
   sha: string;
-  services: Array<{ service: string; image: string; digest: string | null; cacheHitRatio: number; status: string }>;
+  services: Array<{
+    service: string;
+    image: string;
+    digest: string | null;
+    cacheHitRatio: number;
+    status: string;
+  }>;
   builds: Array<{
     id: number;
     kind: string;

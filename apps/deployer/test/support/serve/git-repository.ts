@@ -77,6 +77,8 @@ export function previewFiles(
     ].join('\n'),
     'web/Dockerfile': [
       'ARG BUSYBOX_IMAGE',
+      // Dockerfile syntax, not a template string.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Dockerfile's own variable.
       'FROM ${BUSYBOX_IMAGE}',
       'RUN mkdir -p /srv/www && echo base > /srv/www/base',
       'COPY marker /srv/www/marker',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { binPath } from '../../run-cli.js';
+import type { Json } from './webhook-payloads.js';
 
 export const webhookSecret = 'test-webhook-secret-0123456789';
 export const apiToken = 'test-api-token-0123456789';
@@ -13,7 +14,7 @@ export interface ServeProcess {
   process: ResultPromise;
   /** Everything the server wrote to stderr so far (its log). */
   log(): string;
-  api(path: string, init?: RequestInit): Promise<{ status: number; body: any }>;
+  api(path: string, init?: RequestInit): Promise<{ status: number; body: Json }>;
   /** SIGTERM and wait for the exit code. */
   stop(): Promise<number | undefined>;
   kill(): Promise<void>;

@@ -1,20 +1,28 @@
 import { createRequire } from 'node:module';
 import { sign } from '@octokit/webhooks-methods';
 
+/**
+ * A JSON document as a test reads and edits it: GitHub's payloads and the server's answers, checked by
+ * the assertions that read them rather than by a type.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the payloads are GitHub's, edited field by field in tests.
+export type Json = any;
+
 interface ExampleGroup {
   name: string;
   examples: Array<Record<string, unknown> & { action?: string }>;
 }
 const examples = createRequire(import.meta.url)('@octokit/webhooks-examples') as ExampleGroup[];
 
-function example(event: string, action?: string): Record<string, any> {
+function example(event: string, action?: string): Record<string, Json> {
   const group = examples.find((entry) => entry.name === event);
   const found = group?.examples.find((entry) => action === undefined || entry.action === action);
-  if (found === undefined) throw new Error(`no @octokit/webhooks-examples payload for ${event} ${action ?? ''}`);
-  return structuredClone(found) as Record<string, any>;
+  if (found === undefined)
+    throw new Error(`no @octokit/webhooks-examples payload for ${event} ${action ?? ''}`);
+  return structuredClone(found) as Record<string, Json>;
 }
 
-function withRepository(payload: Record<string, any>, fullName: string): Record<string, any> {
+function withRepository(payload: Record<string, Json>, fullName: string): Record<string, Json> {
   const [owner, name] = fullName.split('/') as [string, string];
   payload.repository.full_name = fullName;
   payload.repository.name = name;
@@ -31,19 +39,27 @@ export function pullRequestPayload(options: {
   headSha: string;
   title?: string;
   labels?: string[];
-}): Record<string, any> {
+}): Record<string, Json> {
   const payload = withRepository(example('pull_request', options.action), options.repository);
   payload.number = options.number;
   payload.pull_request.number = options.number;
   payload.pull_request.head.sha = options.headSha;
   payload.pull_request.title = options.title ?? `pull request ${options.number}`;
-  payload.pull_request.labels = (options.labels ?? []).map((name, id) => ({ ...payload.pull_request.labels?.[0], id, name }));
+  payload.pull_request.labels = (options.labels ?? []).map((name, id) => ({
+    ...payload.pull_request.labels?.[0],
+    id,
+    name,
+  }));
   payload.pull_request.state = options.action === 'closed' ? 'closed' : 'open';
   return payload;
 }
 
 /** GitHub's own example `push` payload, to `branch` at `after`. */
-export function pushPayload(options: { repository: string; branch: string; after: string }): Record<string, any> {
+export function pushPayload(options: {
+  repository: string;
+  branch: string;
+  after: string;
+}): Record<string, Json> {
   const payload = withRepository(example('push'), options.repository);
   payload.ref = `refs/heads/${options.branch}`;
   payload.after = options.after;
@@ -59,7 +75,7 @@ export async function deliver(
   event: string,
   payload: unknown,
   options: { secret: string; deliveryId?: string; body?: string; signature?: string | null },
-): Promise<{ status: number; body: any; deliveryId: string }> {
+): Promise<{ status: number; body: Json; deliveryId: string }> {
   deliveries += 1;
   const deliveryId = options.deliveryId ?? `${process.pid}-${Date.now()}-${deliveries}`;
   const body = options.body ?? JSON.stringify(payload);
