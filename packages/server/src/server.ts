@@ -1,9 +1,14 @@
-import { openState, syncRepositories } from '@deployer/state';
+import { countQueuedJobs, openState, syncRepositories } from '@deployer/state';
+import type { Logger } from 'pino';
 import type { ServerConfig } from './config/server-config-schema.js';
 import { createServerApp } from './http/app.js';
-import type { JobOutcome } from './worker/job-outcome.js';
+import { createLogger } from './logging/index.js';
+import { createServerMetrics } from './metrics/index.js';
+import { observeJobs } from './observe/job-observer.js';
+import { webhookResultOf } from './observe/webhook-result.js';
+import { scheduleSweeps } from './sweeps/sweep-schedule.js';
 import type { ServerPorts } from './worker/ports.js';
-import { startWorker, type WorkerOptions } from './worker/worker.js';
+import { startWorker } from './worker/worker.js';
 
 export interface ServeOptions {
   config: ServerConfig;
@@ -21,39 +26,41 @@ export interface ServeOptions {
   concurrency?: number;
   leaseSeconds?: number;
   pollMs?: number;
+  /** How often the TTL sweep runs across all replicas; default one hour. */
+  sweepIntervalMs?: number;
   ports: ServerPorts;
   env: Readonly<Record<string, string | undefined>>;
-  onJobStarted?: WorkerOptions['onJobStarted'];
-  onJobFinished?: (
-    job: Parameters<NonNullable<WorkerOptions['onJobFinished']>>[0],
-    outcome: JobOutcome,
-  ) => void;
-  onDelivery?: (result: string, deliveryId: string | undefined) => void;
-  onError?: (error: unknown) => void;
+  /** Default: JSON lines on stdout. */
+  logger?: Logger;
 }
 
 export interface RunningServer {
   url: string;
   /**
-   * Stops taking webhooks and jobs (`/readyz` answers 503), lets running builds finish for up to
-   * `deadlineMs`, puts back what still runs with its lease released, then closes the database.
+   * Stops taking jobs (`/readyz` answers 503), lets running builds finish for up to `deadlineMs`, puts
+   * back what still runs with its lease released, then closes the HTTP server and the database.
    */
   stop(deadlineMs: number): Promise<void>;
 }
 
-/** Opens the state (migrating it), records the configured repositories, listens and starts the worker. */
+/**
+ * Opens the state (migrating it), records the configured repositories, starts the worker and the TTL
+ * sweeps, and listens: webhooks, API, status pages, `/metrics`, health checks.
+ */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
-  const state = await openState({
-    ...(options.databaseUrl !== undefined
-      ? { databaseUrl: options.databaseUrl }
-      : { dataDir: options.stateDir }),
-  });
+  const logger = options.logger ?? createLogger();
+  const state = await openState(
+    options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : { dataDir: options.stateDir },
+  );
   let draining = false;
   try {
     await syncRepositories(
       state,
       options.config.repositories.map((repository) => repository.name),
     );
+    const metrics = createServerMetrics({ queueDepth: () => countQueuedJobs(state) });
+    const jobs = observeJobs(logger, metrics);
+    const onError = (error: unknown) => logger.error({ err: error as Error }, 'server error');
     const worker = startWorker({
       state,
       config: options.config,
@@ -64,9 +71,31 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
       ...(options.leaseSeconds !== undefined && { leaseSeconds: options.leaseSeconds }),
       ...(options.pollMs !== undefined && { pollMs: options.pollMs }),
-      ...(options.onJobStarted && { onJobStarted: options.onJobStarted }),
-      ...(options.onJobFinished && { onJobFinished: options.onJobFinished }),
-      ...(options.onError && { onError: options.onError }),
+      onJobStarted: (job) => jobs.started(job),
+      onJobEvent: (job, event) => jobs.event(job, event),
+      onJobFinished: (job, outcome) => jobs.finished(job, outcome),
+      onError,
+    });
+    const sweeps = scheduleSweeps({
+      state,
+      config: options.config,
+      ports: options.ports,
+      workDir: options.workDir,
+      env: options.env,
+      replica: options.replica,
+      ...(options.sweepIntervalMs !== undefined && { intervalMs: options.sweepIntervalMs }),
+      onSweep: (results) => {
+        for (const result of results) {
+          metrics.recordTtlSweep({
+            result: result.error === undefined ? 'succeeded' : 'failed',
+            environmentsRemoved: result.expired.length,
+          });
+          const line = { ...result };
+          if (result.error !== undefined) logger.error(line, 'ttl sweep failed');
+          else logger.info(line, 'ttl sweep');
+        }
+      },
+      onError,
     });
     const app = await createServerApp({
       state,
@@ -76,16 +105,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ...(options.maxBodyBytes !== undefined && { maxBodyBytes: options.maxBodyBytes }),
       draining: () => draining,
       onWork: () => worker.wake(),
-      ...(options.onDelivery && { onDelivery: options.onDelivery }),
+      onDelivery: (result, deliveryId) => {
+        metrics.recordWebhookDelivery(webhookResultOf(result));
+        logger.info({ ...(deliveryId !== undefined && { deliveryId }), result }, 'webhook delivery');
+      },
+      metrics,
+      logger,
     });
-    const address = await app.listen({ host: options.host, port: options.port });
+    const url = await app.listen({ host: options.host, port: options.port });
+    logger.info({ url, replica: options.replica, database: state.kind }, `listening on ${url}`);
     return {
-      url: address,
+      url,
       async stop(deadlineMs) {
         draining = true;
-        await worker.stop(deadlineMs);
+        logger.info({ deadlineMs }, 'draining: no new jobs; running builds may finish');
+        await Promise.all([worker.stop(deadlineMs), sweeps.stop()]);
         await app.close();
         await state.close();
+        logger.info('stopped');
       },
     };
   } catch (error) {

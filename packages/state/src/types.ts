@@ -44,6 +44,10 @@ export interface ClaimedJob {
   kind: BuildKind;
   sha: string;
   generation: number;
+  /** When the build was queued: how long it waited is `claimed − queuedAt`. */
+  queuedAt: Date;
+  /** The delivery that queued the build; null for a rebuild or a sweep's teardown. */
+  deliveryId: string | null;
   environment: ClaimedEnvironment;
   /** Identifies this claim's lease: every write of the job checks it is still the environment's. */
   leaseToken: string;

@@ -31,7 +31,7 @@ async function databaseNow(state: State): Promise<Date> {
 forEachBackend((open) => {
   it('records a build that ends after a newer push as superseded, leaving the status to the newer build', async () => {
     const state = await open();
-    const opened = await deliver(state, repo, openPullRequest(1, 'a1'));
+    const opened = await deliver(state, repo, openPullRequest(1, 'a1'), 'first-push');
     const older = await build(state);
     await deliver(state, repo, openPullRequest(1, 'b2'));
     expect(await finishJob(state, older, { status: 'succeeded', report: { services: [] } })).toBe(true);
@@ -41,6 +41,8 @@ forEachBackend((open) => {
       ['a1', 'superseded'],
     ]);
     expect(environment?.status).toBe('queued');
+    expect(older.deliveryId).toBe('first-push');
+    expect(older.queuedAt).toBeInstanceOf(Date);
     const newer = await build(state);
     expect(await finishJob(state, newer, { status: 'succeeded' })).toBe(true);
     expect((await getEnvironment(state, opened.buildUuid ?? ''))[0]?.status).toBe('built');
@@ -48,7 +50,13 @@ forEachBackend((open) => {
 
   it('finds pull request environments idle past a cutoff, with their labels; never a fallback', async () => {
     const state = await open();
-    const idle = await deliver(state, repo, { ...openPullRequest(1, 'a1'), labels: ['keep-preview'] });
+    const idle = await deliver(state, repo, {
+      type: 'build-pull-request',
+      number: 1,
+      headSha: 'a1',
+      title: 'PR 1',
+      labels: ['keep-preview'],
+    });
     await deliver(state, repo, { type: 'build-fallback', fallback: 'main', sha: 'm1' });
     await sleep(50);
     const cutoff = await databaseNow(state);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { loadServerConfig, startServer } from '@deployer/server';
+import { SecretMasker } from '@deployer/deploy';
+import { createLogger, loadServerConfig, startServer } from '@deployer/server';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
@@ -44,11 +45,21 @@ export async function runServe(argv: readonly string[], context: CommandContext)
   });
   const drainSeconds =
     wholeNumberFlag('serve', 'drain-seconds', flags['drain-seconds'], { min: 0, max: 86_400 }) ?? 60;
+  const sweepMinutes = wholeNumberFlag('serve', 'sweep-minutes', flags['sweep-minutes'], {
+    min: 1,
+    max: 10_080,
+  });
   const config = await loadServerConfig(resolve(context.cwd, configPath));
   const replica = flags.replica ?? `${hostname()}-${process.pid}`;
   const apiToken = env.DEPLOYER_API_TOKEN || undefined;
 
-  const log = (line: string) => context.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  // JSON lines on stdout for a log collector; readable lines on a terminal. The server's own secrets
+  // are masked in every line.
+  const logger = createLogger({
+    pretty: context.stdout.isTTY === true,
+    destination: context.stdout,
+    masker: new SecretMasker([webhookSecret, ...(apiToken ? [apiToken] : [])]),
+  });
   const server = await startServer({
     config,
     ...(databaseUrl !== undefined && { databaseUrl }),
@@ -61,28 +72,16 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     replica,
     ...(concurrency !== undefined && { concurrency }),
     ...(leaseSeconds !== undefined && { leaseSeconds }),
+    ...(sweepMinutes !== undefined && { sweepIntervalMs: sweepMinutes * 60_000 }),
     ports: serverPorts(env),
     env,
-    onJobStarted: (job) =>
-      log(
-        `job ${job.jobId} ${job.kind} ${job.environment.repository} ${job.environment.buildUuid} at ${job.sha.slice(0, 12)} started${job.takeover ? ' (taken over)' : ''}`,
-      ),
-    onJobFinished: (job, outcome) =>
-      log(
-        `job ${job.jobId} ${job.kind} ${job.environment.buildUuid} ${outcome.status} in ${outcome.durationMs} ms${outcome.error ? `: ${outcome.error}` : ''}`,
-      ),
-    onError: (error) => log(`error: ${error instanceof Error ? error.message : String(error)}`),
+    logger,
   });
-  context.stdout.write(
-    `deployer serve: listening on ${server.url}  replica ${replica}  database ${databaseUrl ? 'postgres' : 'embedded'}\n`,
-  );
   await new Promise<void>((resolveStop) => {
     if (context.signal.aborted) resolveStop();
     context.signal.addEventListener('abort', () => resolveStop(), { once: true });
   });
-  log(`draining: running builds have ${drainSeconds} s to finish`);
   await server.stop(drainSeconds * 1000);
-  log('stopped');
   return 0;
 }
 

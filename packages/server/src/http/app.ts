@@ -37,13 +37,18 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
     disableRequestLogging: true,
     bodyLimit: 64 * 1024,
   });
-  app.setErrorHandler((error, _request, reply) => {
+  app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpRequestError) {
       return reply.code(error.status).send({ error: error.code, message: error.message });
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status !== undefined && status >= 400 && status < 500) {
       const code = (error as { code?: string }).code ?? 'BAD_REQUEST';
+      // A webhook refused before its route ran (a body over the limit) is still a delivery to count.
+      if (request.url.startsWith('/webhooks/')) {
+        const deliveryId = request.headers['x-github-delivery'];
+        options.onDelivery?.(code, typeof deliveryId === 'string' ? deliveryId : undefined);
+      }
       const message =
         code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? `request body is larger than the server takes (${options.maxBodyBytes ?? 1024 * 1024} bytes)`

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildEnvironment,
+  type DeployEvent,
   downEnvironment,
   type Environment,
   loadEnvironment,
@@ -33,6 +34,8 @@ export interface RunJobOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Aborts the job from outside (a shutdown past its deadline). */
   signal: AbortSignal;
+  /** Each service's progress (deploy's events), for the logs. */
+  onEvent?: (event: DeployEvent) => void;
 }
 
 /**
@@ -121,7 +124,13 @@ async function work(
     registry,
     signal,
   });
-  const report = await buildEnvironment(plan, { engine: engine.engine, registry, signal, env: options.env });
+  const report = await buildEnvironment(plan, {
+    engine: engine.engine,
+    registry,
+    signal,
+    env: options.env,
+    ...(options.onEvent && { onEvent: options.onEvent }),
+  });
   if (report.ok && report.totals.superseded === 0)
     return { status: 'succeeded', engine: engine.name, report };
   const failed = report.services.find((service) => service.status === 'failed');

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { DeployEvent } from '@deployer/deploy';
 import { type ClaimedJob, claimJob, releaseJob, type State } from '@deployer/state';
 import type { ServerConfig } from '../config/server-config-schema.js';
 import type { JobOutcome } from './job-outcome.js';
@@ -22,6 +23,7 @@ export interface WorkerOptions {
   env: Readonly<Record<string, string | undefined>>;
   onJobStarted?: (job: ClaimedJob) => void;
   onJobFinished?: (job: ClaimedJob, outcome: JobOutcome) => void;
+  onJobEvent?: (job: ClaimedJob, event: DeployEvent) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -60,6 +62,7 @@ export function startWorker(options: WorkerOptions): Worker {
       leaseSeconds,
       env: options.env,
       signal: shutdown.signal,
+      ...(options.onJobEvent && { onEvent: (event: DeployEvent) => options.onJobEvent?.(job, event) }),
     })
       .then((outcome) => options.onJobFinished?.(job, outcome))
       .catch((error: unknown) => options.onError?.(error))

@@ -50,6 +50,8 @@ export interface BuildsTable {
   started_at: NullableTime;
   finished_at: NullableTime;
   replica: string | null;
+  /** `X-GitHub-Delivery` of the delivery that queued it; null for a rebuild or a sweep. */
+  delivery_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface JobsTable {

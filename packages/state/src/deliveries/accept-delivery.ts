@@ -31,7 +31,7 @@ export async function acceptDelivery(
       .executeTakeFirst();
     if (inserted === undefined) return { duplicate: true };
 
-    const outcome = await applyIntent(tx, delivery.repository, intent, newBuildUuid);
+    const outcome = await applyIntent(tx, delivery.repository, intent, newBuildUuid, delivery.deliveryId);
     await tx
       .updateTable('deliveries')
       .set({ result: outcome.result })
@@ -53,6 +53,7 @@ async function applyIntent(
   repository: string,
   intent: Intent,
   newBuildUuid: () => string,
+  deliveryId: string,
 ): Promise<IntentOutcome> {
   switch (intent.type) {
     case 'ignore':
@@ -67,11 +68,12 @@ async function applyIntent(
         pullRequestNumber: intent.number,
         buildKind: 'build',
         sha: intent.headSha,
+        deliveryId,
       });
       return { result: `build ${buildId} queued`, buildUuid, buildId };
     }
     case 'close-pull-request':
-      return closePullRequest(tx, await repositoryId(tx, repository), intent.number);
+      return closePullRequest(tx, await repositoryId(tx, repository), intent.number, deliveryId);
     case 'build-fallback': {
       const repoId = await repositoryId(tx, repository);
       const buildId = await enqueueBuild(tx, {
@@ -81,6 +83,7 @@ async function applyIntent(
         pullRequestNumber: null,
         buildKind: 'build',
         sha: intent.sha,
+        deliveryId,
       });
       return { result: `build ${buildId} queued`, buildUuid: intent.fallback, buildId };
     }

@@ -9,6 +9,7 @@ export async function closePullRequest(
   tx: StateTransaction,
   repoId: number,
   number: number,
+  deliveryId?: string,
 ): Promise<{ result: string; buildUuid?: string; buildId?: number }> {
   const pullRequest = await tx
     .updateTable('pull_requests')
@@ -38,6 +39,7 @@ export async function closePullRequest(
     pullRequestNumber: number,
     buildKind: 'down',
     sha: pullRequest.head_sha,
+    ...(deliveryId !== undefined && { deliveryId }),
   });
   return { result: `down ${buildId} queued`, buildUuid: pullRequest.build_uuid, buildId };
 }

@@ -9,6 +9,8 @@ export interface EnqueueInput {
   pullRequestNumber: number | null;
   buildKind: BuildKind;
   sha: string;
+  /** The delivery that asked for it, when one did. */
+  deliveryId?: string;
 }
 
 /**
@@ -69,6 +71,7 @@ export async function enqueueBuild(tx: StateTransaction, input: EnqueueInput): P
       sha: input.sha,
       generation: environment.generation,
       status: 'queued',
+      delivery_id: input.deliveryId ?? null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

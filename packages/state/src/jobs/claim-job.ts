@@ -81,6 +81,8 @@ async function startJob(
       'builds.kind',
       'builds.sha',
       'builds.generation',
+      'builds.queued_at',
+      'builds.delivery_id',
       'environments.id as environmentId',
       'environments.build_uuid',
       'environments.kind as environmentKind',
@@ -95,6 +97,8 @@ async function startJob(
     kind: row.kind,
     sha: row.sha,
     generation: row.generation,
+    queuedAt: row.queued_at,
+    deliveryId: row.delivery_id,
     environment: {
       id: row.environmentId,
       buildUuid: row.build_uuid,

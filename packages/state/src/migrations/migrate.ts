@@ -1,12 +1,12 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import { StateError } from '../errors.js';
 import * as initial from './001-initial.js';
-import * as sweeps from './002-sweeps.js';
+import * as sweepsAndBuildDeliveries from './002-sweeps-and-build-deliveries.js';
 
 /** Every migration, as code (no folder to read at run time), in the order their names sort. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
-  '002-sweeps': sweeps,
+  '002-sweeps-and-build-deliveries': sweepsAndBuildDeliveries,
 };
 
 /** Brings the schema up to date; Kysely's Migrator locks, so replicas opening at once migrate once. */

@@ -51,6 +51,12 @@ export const serveFlags = {
     description:
       'on SIGTERM, how long running builds may finish before they go back to the queue (default 60)',
   },
+  'sweep-minutes': {
+    type: 'string',
+    value: '<m>',
+    description:
+      "how often idle environments past their repository's ttl are torn down, across all replicas (default 60)",
+  },
 } as const;
 
 export const serveUsage: CommandUsage = {

@@ -12,7 +12,7 @@ export interface ServeProcess {
   url: string;
   replica: string;
   process: ResultPromise;
-  /** Everything the server wrote to stderr so far (its log). */
+  /** Everything the server logged so far (JSON lines on stdout), and its stderr. */
   log(): string;
   api(path: string, init?: RequestInit): Promise<{ status: number; body: Json }>;
   /** SIGTERM and wait for the exit code. */
@@ -78,23 +78,23 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
     },
   );
   let stderr = '';
+  let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
   const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(stdout);
       if (match) resolve(match[1]!);
     });
-    child.then((result) => reject(new Error(`deployer serve exited ${result.exitCode}: ${stderr}`)));
+    child.then((result) => reject(new Error(`deployer serve exited ${result.exitCode}: ${stderr}${stdout}`)));
   });
   return {
     url,
     replica,
     process: child,
-    log: () => stderr,
+    log: () => stdout + stderr,
     async api(path, init = {}) {
       const response = await fetch(`${url}${path}`, {
         ...init,
