@@ -10,6 +10,8 @@ export const apiToken = 'test-api-token-0123456789';
 
 export interface ServeProcess {
   url: string;
+  /** The server's folder: `server.yaml`, `state/` (the embedded database), `work/`. */
+  dir: string;
   replica: string;
   process: ResultPromise;
   /** Everything the server logged so far (JSON lines on stdout), and its stderr. */
@@ -21,7 +23,17 @@ export interface ServeProcess {
 }
 
 export interface ServeOptions {
-  repositories: Array<{ name: string; cloneUrl: string; spec?: string; fallback?: string; label?: string }>;
+  repositories: Array<{
+    name: string;
+    cloneUrl: string;
+    spec?: string;
+    fallback?: string;
+    label?: string;
+    keepLabel?: string;
+    ttl?: string;
+  }>;
+  /** Reuse a stopped server's folder (its config, embedded database and work folder). */
+  dir?: string;
   env: Record<string, string>;
   databaseUrl?: string;
   replica?: string;
@@ -31,7 +43,7 @@ export interface ServeOptions {
 
 /** Writes a server config and starts `deployer serve` on a free loopback port, as an operator would. */
 export async function startServe(options: ServeOptions): Promise<ServeProcess> {
-  const dir = await mkdtemp(join(tmpdir(), 'deployer-serve-'));
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'deployer-serve-')));
   const config = join(dir, 'server.yaml');
   await writeFile(
     config,
@@ -39,7 +51,8 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       .map(
         (repository) =>
           `  - name: ${repository.name}\n    cloneUrl: ${repository.cloneUrl}\n    spec: ${repository.spec ?? 'deploy/env.yaml'}\n` +
-          `    fallback: ${repository.fallback ?? 'main'}\n${repository.label ? `    label: ${repository.label}\n` : ''}`,
+          `    fallback: ${repository.fallback ?? 'main'}\n${repository.label ? `    label: ${repository.label}\n` : ''}` +
+          `${repository.keepLabel ? `    keepLabel: ${repository.keepLabel}\n` : ''}${repository.ttl ? `    ttl: ${repository.ttl}\n` : ''}`,
       )
       .join('')}`,
   );
@@ -92,6 +105,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   });
   return {
     url,
+    dir,
     replica,
     process: child,
     log: () => stdout + stderr,
