@@ -38,6 +38,8 @@ export interface ServeOptions {
   databaseUrl?: string;
   replica?: string;
   leaseSeconds?: number;
+  /** On SIGTERM, how long running builds may finish; default 20. */
+  drainSeconds?: number;
   extraArgs?: string[];
 }
 
@@ -75,7 +77,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       '--lease-seconds',
       String(options.leaseSeconds ?? 6),
       '--drain-seconds',
-      '20',
+      String(options.drainSeconds ?? 20),
       ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),
       ...(options.extraArgs ?? []),
     ],
