@@ -145,6 +145,8 @@ describe.skipIf(missing.length > 0)(
       expect(rebuilt.builds[0]!.id).toBeGreaterThan(before[0]!.id);
       expect(rebuilt.builds[0]!.sha).toBe(before[0]!.sha);
       expect(rebuilt.status).toBe('built');
+      // A rebuild builds again although the image exists (forced), rather than skipping it.
+      expect(rebuilt.services[0]).toMatchObject({ service: 'web', status: 'built' });
       // The page shows the new build once it reloads.
       await page.reload();
       expect(await page.locator(`#build-${rebuilt.builds[0]!.id}`).isVisible()).toBe(true);
@@ -217,7 +219,12 @@ describe.skipIf(missing.length > 0)(
       expect(failedLine?.failedStep).toContain('broken step');
       const rebuildLines = jobLines.filter((line) => line.runId === `build-${builtBuilds[0]!.id}`);
       expect(rebuildLines.map((line) => line.msg)).toEqual(
-        expect.arrayContaining(['build started', 'service build started', 'build succeeded']),
+        expect.arrayContaining([
+          'build started',
+          'service build started',
+          'service built',
+          'build succeeded',
+        ]),
       );
       for (const line of rebuildLines) expect(line.deliveryId).toBeUndefined();
 

@@ -48,6 +48,8 @@ export interface ClaimedJob {
   queuedAt: Date;
   /** The delivery that queued the build; null for a rebuild or a sweep's teardown. */
   deliveryId: string | null;
+  /** A rebuild: every service is built even when its image exists. */
+  force: boolean;
   environment: ClaimedEnvironment;
   /** Identifies this claim's lease: every write of the job checks it is still the environment's. */
   leaseToken: string;

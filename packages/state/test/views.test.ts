@@ -80,6 +80,16 @@ forEachBackend((open) => {
       ['b1', 2, 'queued'],
       ['b1', 1, 'superseded'],
     ]);
+    // A rebuild is forced (images built even when they exist); a delivery's build is not.
+    const claimed = [
+      await claimJob(state, { replica: 'r1', leaseSeconds: 30 }),
+      await claimJob(state, { replica: 'r1', leaseSeconds: 30 }),
+    ].find((job) => job?.environment.repository === 'acme/blog');
+    expect(claimed).toMatchObject({
+      buildId: (rebuilt as { buildId: number }).buildId,
+      force: true,
+      deliveryId: null,
+    });
 
     const pr = await deliver(state, 'acme/shop', openPullRequest(3, 'p1'));
     await deliver(state, 'acme/shop', { type: 'close-pull-request', number: 3 });
@@ -115,7 +125,7 @@ describe('openState', () => {
         .selectFrom('kysely_migration' as never)
         .select('name' as never)
         .execute();
-      expect(migrations).toEqual([{ name: '001-initial' }]);
+      expect(migrations).toEqual([{ name: '001-initial' }, { name: '002-sweeps-and-build-deliveries' }]);
     } finally {
       await second.close();
     }

@@ -121,6 +121,7 @@ async function work(
     buildUuid,
     engine: engine.cacheFlavour,
     fallbacks: fallbacksFor(job, environment, repository.fallback),
+    force: job.force,
     registry,
     signal,
   });
@@ -138,9 +139,8 @@ async function work(
     status: 'failed',
     engine: engine.name,
     report,
-    error: failed
-      ? `${failed.service}: ${failed.reason ?? 'failed'}${failed.failure?.step ? ` at step ${failed.failure.step}` : ''}`
-      : 'superseded by another run of deploy',
+    // deploy's reason already names the failed step.
+    error: failed ? `${failed.service}: ${failed.reason ?? 'failed'}` : 'superseded by another run of deploy',
   };
 }
 

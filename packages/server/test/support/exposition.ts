@@ -14,6 +14,8 @@ export interface Exposition {
   help: Map<string, string>;
   /** The value of the one sample with this name and exactly these labels; undefined when none. */
   value(name: string, labels?: Record<string, string>): number | undefined;
+  /** All samples of this name added up, whatever their labels (a histogram's `_count` per label set). */
+  sum(name: string): number;
 }
 
 const samplePattern = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)(?:\s+\d+)?$/;
@@ -56,5 +58,7 @@ export function parseExposition(text: string): Exposition {
     help,
     value: (name, labels = {}) =>
       samples.find((sample) => sample.name === name && sameLabels(sample.labels, labels))?.value,
+    sum: (name) =>
+      samples.filter((sample) => sample.name === name).reduce((total, sample) => total + sample.value, 0),
   };
 }

@@ -52,6 +52,8 @@ export interface BuildsTable {
   replica: string | null;
   /** `X-GitHub-Delivery` of the delivery that queued it; null for a rebuild or a sweep. */
   delivery_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A rebuild: build every service even when its image exists. */
+  force: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface JobsTable {

@@ -11,6 +11,8 @@ export interface EnqueueInput {
   sha: string;
   /** The delivery that asked for it, when one did. */
   deliveryId?: string;
+  /** Build even images that exist (a rebuild). */
+  force?: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function enqueueBuild(tx: StateTransaction, input: EnqueueInput): P
       generation: environment.generation,
       status: 'queued',
       delivery_id: input.deliveryId ?? null,
+      force: input.force ?? false,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -3,7 +3,7 @@ import type { RebuildResult } from '../types.js';
 import { enqueueBuild } from './enqueue-build.js';
 
 /**
- * Queues a build of an environment at its desired SHA (`POST /api/environments/:buildUuid/rebuild`).
+ * Queues a forced build (images rebuilt even when they exist) of an environment at its desired SHA (`POST /api/environments/:buildUuid/rebuild`).
  * `repository` picks among environments of several repositories with one build uuid (a fallback `main`).
  */
 export async function requestRebuild(
@@ -37,6 +37,7 @@ export async function requestRebuild(
       pullRequestNumber: environment.pull_request_number,
       buildKind: 'build',
       sha: environment.desired_sha,
+      force: true,
     });
     return { buildId };
   });

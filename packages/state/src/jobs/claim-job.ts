@@ -83,6 +83,7 @@ async function startJob(
       'builds.generation',
       'builds.queued_at',
       'builds.delivery_id',
+      'builds.force',
       'environments.id as environmentId',
       'environments.build_uuid',
       'environments.kind as environmentKind',
@@ -99,6 +100,7 @@ async function startJob(
     generation: row.generation,
     queuedAt: row.queued_at,
     deliveryId: row.delivery_id,
+    force: row.force,
     environment: {
       id: row.environmentId,
       buildUuid: row.build_uuid,
