@@ -1,0 +1,35 @@
+// The `build` of the deployer command: one ESM bundle, split per command (`dist/bin.js` and the chunks it
+// imports under `dist/chunks/`), with its dependencies (workspace packages from their own `dist/`, zod,
+// execa, yaml) inside. Node then reads a handful of files instead of some 400 modules each run, which was
+// most of deployer's fixed cost. The lazy command loaders (src/commands/index.ts) and lazy imports inside
+// the packages stay lazy: each dynamic import becomes a chunk loaded only when reached.
+// `dist/bundle-meta.json` (esbuild's metafile, not published) says which sources each chunk holds; the
+// module-loading test reads it.
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+await rm(dist, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { bin: 'src/bin.ts' },
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // CommonJS dependencies (cross-spawn under execa, yaml) `require` Node's built-ins: an ES module has
+  // no `require`, so each output file gets one.
+  banner: { js: "import { createRequire as __deployerRequire } from 'node:module';\nconst require = __deployerRequire(import.meta.url);" },
+  metafile: true,
+  write: true,
+  logLevel: 'warning',
+}).then(async ({ metafile }) => {
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(join(dist, 'bundle-meta.json'), `${JSON.stringify(metafile, null, 1)}\n`);
+});
