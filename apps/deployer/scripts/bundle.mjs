@@ -25,7 +25,9 @@ await build({
   target: 'node20',
   // CommonJS dependencies (cross-spawn under execa, yaml) `require` Node's built-ins: an ES module has
   // no `require`, so each output file gets one.
-  banner: { js: "import { createRequire as __deployerRequire } from 'node:module';\nconst require = __deployerRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __deployerRequire } from 'node:module';\nconst require = __deployerRequire(import.meta.url);",
+  },
   metafile: true,
   write: true,
   logLevel: 'warning',
