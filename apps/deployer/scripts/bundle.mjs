@@ -10,6 +10,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+/**
+ * yaml's ES module build (the one its `default` export condition names) instead of its CommonJS one
+ * (`node`): the same parser, but tree-shaken to what deploy uses (parseDocument), less for Node to compile.
+ */
+const yamlAsEsm = {
+  name: 'yaml-as-esm',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, async ({ kind, resolveDir }) => {
+      const manifest = await build.resolve('yaml/package.json', { kind, resolveDir });
+      if (manifest.errors.length > 0) return { errors: manifest.errors };
+      return { path: join(dirname(manifest.path), 'browser', 'index.js') };
+    });
+  },
+};
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 await rm(dist, { recursive: true, force: true });
@@ -28,6 +43,7 @@ await build({
   banner: {
     js: "import { createRequire as __deployerRequire } from 'node:module';\nconst require = __deployerRequire(import.meta.url);",
   },
+  plugins: [yamlAsEsm],
   metafile: true,
   write: true,
   logLevel: 'warning',
