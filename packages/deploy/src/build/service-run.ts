@@ -50,6 +50,8 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
+    // The engine loads what it builds with while the lease's round trips are under way.
+    context.engine.warmUp?.();
     lease = await leaseFor(service, context, guard.signal);
     if (lease !== undefined) guard.watch(lease.signal);
     guard.signal.throwIfAborted();

@@ -45,10 +45,9 @@ export interface PromoteInput {
 }
 
 /** `runTagSeen`: the run tag was there when promoting (discardRunExport then skips checking it again). */
-export type PromotionOutcome = (
-  | { promoted: true; digest: string }
-  | { promoted: false; reason: string }
-) & { runTagSeen: boolean };
+export type PromotionOutcome = ({ promoted: true; digest: string } | { promoted: false; reason: string }) & {
+  runTagSeen: boolean;
+};
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
