@@ -5,10 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@deployer/local-registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binPath } from './run-cli.js';
+import { binPath, bundleMetaPath } from './run-cli.js';
 
 // deployer's fixed cost is mostly module loading: each command loads only what it needs. Checked on the
-// modules a real run of the built CLI loads, recorded by a module hook (support/module-recorder.mjs).
+// bundle files a real run of the built CLI loads, recorded by a module hook (support/module-recorder.mjs),
+// and the sources the bundle's metafile says they hold.
 const recorder = fileURLToPath(new URL('./support/module-recorder.mjs', import.meta.url));
 
 let scratch: string;
@@ -38,7 +39,24 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-/** Runs the built CLI and returns what it printed and the modules it loaded, as paths under the repo. */
+/**
+ * The sources inside the bundle files a run loaded: the built CLI is an esbuild bundle (scripts/bundle.mjs),
+ * whose metafile says which sources each output file holds, as paths from apps/deployer (`src/cli/main.ts`,
+ * `../../packages/registry/dist/client.js`, `../../node_modules/.pnpm/zod@…/node_modules/zod/…`). A source
+ * counts as loaded when the file holding it was: that file was read and compiled whole.
+ */
+async function sourcesIn(loadedUrls: readonly string[]): Promise<string[]> {
+  const meta = JSON.parse(await readFile(bundleMetaPath, 'utf8')) as {
+    outputs: Record<string, { inputs: Record<string, unknown> }>;
+  };
+  return loadedUrls.flatMap((url) => {
+    const output = /\/apps\/deployer\/(dist\/.+)$/.exec(url)?.[1];
+    const inputs = output === undefined ? undefined : meta.outputs[output]?.inputs;
+    return inputs === undefined ? [url] : Object.keys(inputs);
+  });
+}
+
+/** Runs the built CLI and returns what it printed and the sources it loaded (see sourcesIn). */
 async function modulesLoadedBy(args: readonly string[]) {
   const log = join(scratch, `modules-${Math.random().toString(36).slice(2)}.log`);
   const result = await execa('node', ['--import', recorder, binPath, ...args], {
@@ -46,22 +64,23 @@ async function modulesLoadedBy(args: readonly string[]) {
     env: { NO_COLOR: '1', DEPLOYER_TEST_MODULE_LOG: log, BUILDKIT_HOST: '' },
     timeout: 120_000,
   });
-  const modules = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  return { ...result, modules };
+  const loaded = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  return { ...result, modules: await sourcesIn(loaded) };
 }
 
-/** The loaded modules from one package, `@deployer/x` (workspace or installed) or a dependency. */
+/** The loaded sources from one package, `@deployer/x` (workspace or installed) or a dependency. */
 const from = (modules: readonly string[], pkg: string): string[] => {
   const [scope, name] = pkg.startsWith('@deployer/') ? ['@deployer', pkg.slice(10)] : [null, pkg];
-  return modules.filter((url) =>
+  return modules.filter((path) =>
     scope === null
-      ? url.includes(`/node_modules/${name}/`)
-      : url.includes(`/packages/${name}/dist/`) || url.includes(`/node_modules/@deployer/${name}/`),
+      ? path.includes(`/node_modules/${name}/`)
+      : path.includes(`/packages/${name}/dist/`) || path.includes(`/node_modules/@deployer/${name}/`),
   );
 };
 
+/** The CLI's own source `path` (as `cli/main.js`), when loaded. */
 const cliModule = (modules: readonly string[], path: string) =>
-  modules.filter((url) => url.endsWith(`/apps/deployer/dist/${path}`));
+  modules.filter((source) => source === `src/${path.replace(/\.js$/, '.ts')}`);
 
 const heavy = [
   '@deployer/engines',

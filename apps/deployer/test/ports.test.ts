@@ -21,7 +21,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 
 // Every operation of each port, checked exhaustive by the compiler, so the adapters' objects are checked at
 // run time as well as their declared types.
-const engineOperations = { build: true, argv: true } satisfies Record<
+const engineOperations = { build: true, argv: true, warmUp: true } satisfies Record<
   Exclude<keyof BuildEngine, 'name'>,
   true
 >;

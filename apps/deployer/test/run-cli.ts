@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 export const binPath = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+/** esbuild's metafile of the built CLI: which sources each bundle file holds. */
+export const bundleMetaPath = fileURLToPath(new URL('../dist/bundle-meta.json', import.meta.url));
 
 /** Runs the built `deployer` binary as a user would, never throwing on a non-zero exit. */
 export async function runCli(

@@ -42,6 +42,22 @@ const failure = (message: string) =>
   new EngineTestFailure(message, { code: 'STEP_FAILED', kind: 'user', step: 'RUN make' });
 
 describe('buildEnvironment', () => {
+  it('warms the engine up once per service it builds, before asking for the build', async () => {
+    const { plan: environment } = await plan({
+      base: { context: 'base' },
+      web: { context: 'web', dependsOn: ['base'] },
+    });
+    const engine = new ScriptedEngine();
+    const done = buildEnvironment(environment, { engine, concurrency: 2, supersession: new Supersession() });
+    await engine.started(uuid, 'base');
+    expect(engine.warmUps).toEqual([0]);
+    engine.complete(uuid, 'base');
+    await engine.started(uuid, 'web');
+    expect(engine.warmUps).toEqual([0, 1]);
+    engine.complete(uuid, 'web');
+    expect((await done).ok).toBe(true);
+  });
+
   it('builds dependencies first and passes their image refs on', async () => {
     const { plan: environment } = await plan({
       base: { context: 'base' },

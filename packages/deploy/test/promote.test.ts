@@ -1,6 +1,6 @@
 import { runExportTag, runScopedExport } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { decidePromotion } from '../src/cache/promote.js';
+import { decidePromotion, discardRunExport, promoteRunExport } from '../src/cache/promote.js';
 import { collectRunExports, planEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
@@ -18,6 +18,51 @@ describe('decidePromotion', () => {
       reason: 'run run-b started later and writes this cache',
     });
     expect(decidePromotion({ me: newer, superseded: true, holder: null }).promote).toBe(false);
+  });
+});
+
+describe('promoteRunExport and discardRunExport', () => {
+  it('a promotion that found the run tag lets its removal skip looking again; none found, none skipped', async () => {
+    const environment = await shared.environment();
+    const plan = await planEnvironment(environment, { buildUuid: 'pr-2' });
+    const web = plan.services.find((service) => service.service === 'web')!;
+    const client = shared.client();
+    const repository = web.cache.export!.repository.slice(shared.registry().host.length + 1);
+    const layer = await client.uploadBlob(repository, new TextEncoder().encode('layer'));
+    const run = runScopedExport(web.cache, newer)!;
+    const exported = await client.putManifest(repository, run.runRef.tag, {
+      schemaVersion: 2 as const,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size },
+      ],
+    });
+    const port = shared.port();
+    const untags: unknown[] = [];
+    const registry = {
+      ...port,
+      untag: (ref: string, options?: { exists?: boolean }) => {
+        untags.push(options);
+        return port.untag(ref, options);
+      },
+    };
+    const warnings: string[] = [];
+    const warn = (message: string) => warnings.push(message);
+    const input = { registry, leaseRef: undefined, me: newer, superseded: () => false, warn };
+
+    const promoted = await promoteRunExport({ ...input, runExport: run });
+    expect(promoted).toEqual({ promoted: true, digest: exported.digest, runTagSeen: true });
+    await discardRunExport(registry, run, warn, promoted.runTagSeen);
+    expect(untags).toEqual([{ exists: true }]);
+    expect(await client.listTags(repository)).toEqual(['cache']);
+    expect(await client.resolveTag(repository, 'cache')).toBe(exported.digest);
+
+    const missing = runScopedExport(web.cache, older)!;
+    const none = await promoteRunExport({ ...input, runExport: missing });
+    expect(none).toEqual({ promoted: false, reason: 'the engine exported no cache', runTagSeen: false });
+    await discardRunExport(registry, missing, warn, none.runTagSeen);
+    expect(untags).toEqual([{ exists: true }, undefined]);
+    expect(warnings).toEqual([]);
   });
 });
 

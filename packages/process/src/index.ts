@@ -4,6 +4,11 @@ export { type ChildScope, trackChild, untrackChild } from './group/live-children
 export { isAlive } from './group/process-alive.js';
 export { terminate } from './group/terminate.js';
 export type { OutputListeners, OutputStream } from './run/read-output.js';
-export { type ProcessOutcome, type RunProcessOptions, runProcess } from './run/run-process.js';
+export {
+  type ProcessOutcome,
+  type RunProcessOptions,
+  runProcess,
+  warmUpProcessRunner,
+} from './run/run-process.js';
 export { makeOwnedTempDir, removeDeadOwnersTempDirs } from './temp/owned-temp-dir.js';
 export { unmountUnder } from './temp/unmount-under.js';

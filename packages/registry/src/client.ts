@@ -18,7 +18,7 @@ import {
   resolveTag,
 } from './manifests/manifests.js';
 import type { Manifest } from './manifests/types.js';
-import { untag } from './manifests/untag.js';
+import { type UntagOptions, untag } from './manifests/untag.js';
 import { collect, listCatalogPages, listTagPages, type PageOptions } from './tags/tags.js';
 
 export interface RegistryClientOptions {
@@ -126,7 +126,7 @@ export class RegistryClient {
   }
 
   /** Removes exactly this tag, keeping other tags of the same image (see untag.ts); false when absent. */
-  untag(repository: string, tag: string, options?: CallOptions): Promise<boolean> {
+  untag(repository: string, tag: string, options?: UntagOptions): Promise<boolean> {
     return untag(this.#ctx, repository, tag, options);
   }
 

@@ -25,5 +25,6 @@ export {
   isImageIndex,
   type Manifest,
 } from './manifests/types.js';
+export type { UntagOptions } from './manifests/untag.js';
 export { mapLimit } from './map-limit.js';
 export type { PageOptions } from './tags/tags.js';

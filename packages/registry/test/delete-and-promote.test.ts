@@ -50,6 +50,25 @@ describe('delete and promote', () => {
     expect(await client.untag('app/shared', 'pr-4')).toBe(false);
   });
 
+  it('untag of a tag the caller knows exists skips the check: a put and a delete, other tags kept', async () => {
+    const { client, events } = clientFor(registry());
+    const image = await pushImage(client, 'app/known', 'run-1');
+    await client.copyManifest({ repository: 'app/known', reference: 'run-1', toReference: 'cache' });
+    await client.copyManifest({ repository: 'app/known', reference: 'run-1', toReference: 'earlier' });
+    // The repository's first placeholder also uploads the empty config: not what is counted below.
+    expect(await client.untag('app/known', 'earlier')).toBe(true);
+    events.length = 0;
+
+    expect(await client.untag('app/known', 'run-1', { exists: true })).toBe(true);
+    expect(events.map((e) => e.method)).toEqual(['PUT', 'DELETE']);
+    expect(await client.headManifest('app/known', 'run-1')).toBeUndefined();
+    expect(await client.listTags('app/known')).toEqual(['cache']);
+    expect(await client.resolveTag('app/known', 'cache')).toBe(image.digest);
+    // Gone after all (another remover came first): it stays gone.
+    expect(await client.untag('app/known', 'run-1', { exists: true })).toBe(true);
+    expect(await client.listTags('app/known')).toEqual(['cache']);
+  });
+
   it('promotes a manifest to another tag with the same digest', async () => {
     const { client } = clientFor(registry());
     const image = await pushImage(client, 'app/web', 'pr-7');

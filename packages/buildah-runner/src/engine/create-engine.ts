@@ -1,5 +1,6 @@
 import { cacheHitRatio, engineTempPlaceholder } from '@deployer/cache-ref';
 import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import { warmUpProcessRunner } from '@deployer/process';
 import { chooseCacheSource, plannedCacheSource } from '../cache-source/choose.js';
 import { createWorkspace, workspaceLayout } from '../command-line/workspace.js';
 import { retryTransient } from '../failures/retry.js';
@@ -18,6 +19,8 @@ export interface BuildahEngine {
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;
   /** The `buildah build` command line a build runs for this request; asks the registry, builds nothing. */
   argv(request: EngineBuildRequest): Promise<EngineArgv>;
+  /** Loads what starts buildah (see the port's warmUp); starts nothing. */
+  warmUp(): void;
 }
 
 /** The build engine port over `buildah build` and `buildah push`: daemonless, no privileges needed. */
@@ -38,6 +41,7 @@ export function createBuildahEngine(options: BuildahEngineOptions = {}): Buildah
     name: 'buildah',
     build: async (request) => build(new BuildSession(request, options, await storageDriver())),
     argv: async (request) => plannedArgv(new BuildSession(request, options, await storageDriver())),
+    warmUp: warmUpProcessRunner,
   };
 }
 

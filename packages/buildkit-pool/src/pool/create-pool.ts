@@ -1,5 +1,6 @@
 import { type BuildkitEngine, createBuildkitEngine } from '@deployer/buildkit-runner';
 import type { BuildEngine, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import { warmUpProcessRunner } from '@deployer/process';
 import { BuildkitPoolError } from '../errors.js';
 import { createHashRing } from '../routing/hash-ring.js';
 import { lostWithDaemon } from './daemon-lost.js';
@@ -15,6 +16,8 @@ export interface BuildkitPool extends BuildEngine {
    * `NO_DAEMON` when none answers. `build` calls it itself; call it first to fail before planning.
    */
   prepare(): Promise<readonly string[]>;
+  /** Loads what starts buildctl (the port's warmUp); starts nothing, asks no daemon. */
+  warmUp(): void;
 }
 
 /**
@@ -61,6 +64,7 @@ export function createBuildkitPool(options: BuildkitPoolOptions): BuildkitPool {
     async prepare() {
       return (await prepare()).daemons;
     },
+    warmUp: warmUpProcessRunner,
     async argv(request: EngineBuildRequest): Promise<EngineArgv> {
       // What the build would run on the service's own daemon, without asking the daemons anything.
       const daemons = run === undefined ? await listDaemons(settings) : (await run).daemons;

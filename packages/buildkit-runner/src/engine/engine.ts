@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { engineTempPlaceholder } from '@deployer/cache-ref';
 import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import { warmUpProcessRunner } from '@deployer/process';
 import { RetryError, withRetry } from '@deployer/retry';
 import { runAttempt } from '../attempt/attempt.js';
 import { attemptArgs, attemptFiles } from '../command-line/attempt-args.js';
@@ -17,6 +18,8 @@ export interface BuildkitEngine {
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;
   /** The command line a build's first attempt runs for this request; starts nothing. */
   argv(request: EngineBuildRequest): Promise<EngineArgv>;
+  /** Loads what starts buildctl (see the port's warmUp); starts nothing. */
+  warmUp(): void;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createBuildkitEngine(options: BuildkitEngineOptions = {}): Build
     driver: settings.driver,
     build: (request) => build(settings, request),
     argv: async (request) => argv(settings, request),
+    warmUp: warmUpProcessRunner,
   };
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CacheRefError } from '../errors.js';
 import { validateRegistryHost, validateRepositoryPath } from '../grammar/reference.js';
 import { RegistryKindSchema, RegistryProfileOverrideSchema } from './registry-profiles.js';

@@ -15,4 +15,10 @@ export interface BuildEngine {
    * build (it may ask the registry, as the build would, to settle what depends on it).
    */
   argv(request: EngineBuildRequest): Promise<EngineArgv>;
+  /**
+   * Optional: a build is about to follow (deploy calls it as a service's lease is being claimed), so the
+   * engine may load what it runs builds with meanwhile, while the registry answers. Starts nothing, never
+   * throws.
+   */
+  warmUp?(): void;
 }

@@ -13,8 +13,12 @@ export interface ImageRegistry {
    * the environment uses that image.
    */
   tagImage?(sourceRef: string, targetRef: string, options?: { signal?: AbortSignal }): Promise<string>;
-  /** Removes exactly this tag, other tags of the same image staying; false when it did not exist. */
-  untag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
+   * Removes exactly this tag, other tags of the same image staying; false when it did not exist.
+   * `exists`: the caller saw the tag a moment ago and nothing else writes it (a run's own export tag), so
+   * the check before is skipped (one round trip fewer; the answer is then true).
+   */
+  untag(ref: string, options?: { signal?: AbortSignal; exists?: boolean }): Promise<boolean>;
   /** Deletes a tag (resolve, then delete by digest); false when it did not exist. */
   deleteTag(ref: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** Tags of a repository (`host/repository`); none when it does not exist. */

@@ -45,9 +45,13 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
   const me = { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host };
   let seeded: SeedReport | undefined;
+  // Whether the promotion found the run tag: its removal then need not look again.
+  let runTagSeen = false;
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
+    // The engine loads what it builds with while the lease's round trips are under way.
+    context.engine.warmUp?.();
     lease = await leaseFor(service, context, guard.signal);
     if (lease !== undefined) guard.watch(lease.signal);
     guard.signal.throwIfAborted();
@@ -83,7 +87,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
     const healed = await heal(service, result.corruptCacheRefs, context);
     const report = builtResult(service, result, healed, elapsed());
     if (registry !== undefined && runExport !== null) {
-      await promoteRunExport({
+      const promotion = await promoteRunExport({
         registry,
         runExport,
         leaseRef: service.cache.lease?.ref,
@@ -92,6 +96,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
         signal: guard.cancelSignal,
         warn,
       });
+      runTagSeen = promotion.runTagSeen;
     }
     return { ...withSeeding(report, seeded), durationMs: elapsed() };
   } catch (error) {
@@ -110,7 +115,9 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
     // must not promote before this one did). The lease before the claim: a newer run of this process,
     // waiting on the claim, then finds it free.
     await Promise.all([
-      registry !== undefined && runExport !== null ? discardRunExport(registry, runExport, warn) : undefined,
+      registry !== undefined && runExport !== null
+        ? discardRunExport(registry, runExport, warn, runTagSeen)
+        : undefined,
       lease?.release(),
     ]);
     claim.release();

@@ -44,7 +44,10 @@ export interface PromoteInput {
   warn(message: string): void;
 }
 
-export type PromotionOutcome = { promoted: true; digest: string } | { promoted: false; reason: string };
+/** `runTagSeen`: the run tag was there when promoting (discardRunExport then skips checking it again). */
+export type PromotionOutcome = ({ promoted: true; digest: string } | { promoted: false; reason: string }) & {
+  runTagSeen: boolean;
+};
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -70,7 +73,9 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
           ),
     ]);
     // BuildKit exports with ignore-error=true: a failed cache write leaves no run tag, and nothing to promote.
-    if (runDigest === null) return { promoted: false, reason: 'the engine exported no cache' };
+    if (runDigest === null) {
+      return { promoted: false, reason: 'the engine exported no cache', runTagSeen: false };
+    }
     if ('error' in lease) {
       input.warn(`could not read the lease ${leaseRef} before promoting (${describe(lease.error)})`);
     }
@@ -78,13 +83,13 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
     const decision = decidePromotion({ me: input.me, superseded: input.superseded(), holder });
     if (decision.promote) {
       const digest = await registry.promoteCache(runExport.runRef.ref, runExport.cacheRef.ref, call);
-      outcome = { promoted: true, digest };
+      outcome = { promoted: true, digest, runTagSeen: true };
     } else {
-      outcome = { promoted: false, reason: decision.reason };
+      outcome = { promoted: false, reason: decision.reason, runTagSeen: true };
       input.warn(`did not promote ${runExport.runRef.ref} to ${runExport.cacheRef.ref}: ${decision.reason}`);
     }
   } catch (error) {
-    outcome = { promoted: false, reason: describe(error) };
+    outcome = { promoted: false, reason: describe(error), runTagSeen: false };
     input.warn(`could not promote ${runExport.runRef.ref} to ${runExport.cacheRef.ref}: ${describe(error)}`);
   }
   return outcome;
@@ -93,14 +98,17 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
 /**
  * Removes a run tag (untag: never a delete by digest, which would take the cache tag along after a
  * promotion). Never throws; `cache gc` removes what a failed removal or a killed run leaves behind.
+ * `runTagSeen`: the promotion found the tag, which only this run writes and its engine has exited, so
+ * the untag skips checking that it exists (one round trip fewer).
  */
 export async function discardRunExport(
   registry: ImageRegistry,
   runExport: RunExport,
   warn: (message: string) => void,
+  runTagSeen = false,
 ): Promise<void> {
   try {
-    await registry.untag(runExport.runRef.ref);
+    await registry.untag(runExport.runRef.ref, runTagSeen ? { exists: true } : undefined);
   } catch (error) {
     warn(`could not remove the run tag ${runExport.runRef.ref} (${describe(error)}): cache gc will`);
   }

@@ -4,7 +4,7 @@ import {
   validateRegistryHost,
   validateRepositoryPath,
 } from '@deployer/cache-ref';
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildUuidMaxLength, validateBuildUuid } from '../uuid/build-uuid.js';
 
 /** Turns a throwing validator (cache-ref's, ours) into a zod refinement keeping its message. */

@@ -60,6 +60,13 @@ export class ScriptedEngine implements BuildEngine {
   peak = 0;
   #waiters: { service: string; resolve: () => void }[] = [];
 
+  /** For each warmUp, how many builds had been asked for by then. */
+  readonly warmUps: number[] = [];
+
+  warmUp(): void {
+    this.warmUps.push(this.calls.length);
+  }
+
   /** Requests `argv` was asked about: what a plan shows. */
   readonly argvCalls: EngineBuildRequest[] = [];
 

@@ -31,6 +31,24 @@ export interface ProcessOutcome {
   stoppedBy: 'abort' | 'timeout' | null;
 }
 
+let execaModule: Promise<typeof import('execa')> | undefined;
+/**
+ * execa (a quarter of a megabyte of code) loads with the first process, or with warmUpProcessRunner, not
+ * with every command that could start one.
+ */
+const loadExeca = () => {
+  execaModule ??= import('execa');
+  return execaModule;
+};
+
+/**
+ * Loads what runProcess runs with, in the background: for a caller about to wait on something else (the
+ * registry) before its first process. Starts nothing; a load failure surfaces at runProcess.
+ */
+export function warmUpProcessRunner(): void {
+  loadExeca().catch(() => {});
+}
+
 /**
  * Runs a program with an argv array (never a shell) as the leader of its own process group and resolves
  * once nothing of it is left: whatever the program left running in its group is killed when it exits. On
@@ -39,8 +57,7 @@ export interface ProcessOutcome {
  * SIGKILL after `killGraceMs`. A program that cannot be started at all throws a ProcessError.
  */
 export async function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
-  // execa (and its ~130 modules) loads with the first process, not with every command that could start one.
-  const { execa } = await import('execa');
+  const { execa } = await loadExeca();
   if (options.signal?.aborted) return { exitCode: null, signal: null, stoppedBy: 'abort' };
   const extendEnv = options.extendEnv ?? true;
   const env = { ...options.env };

@@ -1,5 +1,6 @@
 import { codeForStatus, parseErrorBody, RegistryError } from '../errors.js';
 import { type SendContext, sendOnce } from '../http/send.js';
+import type { OutgoingRequest } from '../http/transport.js';
 import type { AuthChallenge } from './challenge.js';
 import type { Credentials } from './credentials.js';
 
@@ -36,7 +37,7 @@ export async function requestToken(
     });
   }
   const service = challenge.params.service;
-  let init: RequestInit;
+  let init: OutgoingRequest;
   if (credentials?.kind === 'identity-token') {
     const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: CLIENT_ID });
     form.set('refresh_token', credentials.identityToken);

@@ -1,4 +1,5 @@
 import { RegistryError } from '../errors.js';
+import { exchange, type OutgoingRequest, type ResponseHeaders } from './transport.js';
 
 /** Reported once per HTTP exchange, including token requests and retries. */
 export interface RequestEvent {
@@ -25,23 +26,22 @@ export interface SendContext {
 
 export interface RawResponse {
   status: number;
-  headers: Headers;
+  headers: ResponseHeaders;
   body: Buffer;
   url: string;
 }
 
 function describeFailure(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (typeof cause?.message === 'string') return cause.message;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== 'CONNECTION') return code;
   return error instanceof Error ? error.message : String(error);
 }
 
 /**
- * One fetch, body included, under a per-request timeout combined with the caller's signal. Network
+ * One request (redirects followed), body included, under a per-request timeout combined with the caller's signal. Network
  * failures become RegistryErrors (CONNECTION, TIMEOUT or ABORTED) so callers see one error type.
  */
-export async function sendOnce(url: URL, init: RequestInit, context: SendContext): Promise<RawResponse> {
+export async function sendOnce(url: URL, init: OutgoingRequest, context: SendContext): Promise<RawResponse> {
   const timeout = AbortSignal.timeout(context.timeoutMs);
   const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
   const started = performance.now();
@@ -56,10 +56,9 @@ export async function sendOnce(url: URL, init: RequestInit, context: SendContext
       ...extra,
     });
   try {
-    const response = await fetch(url, { ...init, signal, redirect: 'follow' });
-    const body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(await response.arrayBuffer());
+    const response = await exchange(url, init, signal);
     report({ status: response.status });
-    return { status: response.status, headers: response.headers, body, url: response.url || url.href };
+    return response;
   } catch (error) {
     const where = context.ref ? ` ${context.ref}` : ` ${url.host}`;
     if (context.signal?.aborted) {
