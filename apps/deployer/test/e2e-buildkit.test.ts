@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RegistryClient } from '@deployer/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
-import { buildkitSkipReason, busyboxContext } from './support/buildkit-daemon.js';
+import { buildkitSkipReason, seedBusyboxThroughBuildkit } from './support/buildkit-daemon.js';
 
 // `deployer build` of examples/shop through a real BuildKit daemon. Needs BUILDKIT_HOST (a daemon that may
 // pull from the test registry over plain HTTP) and DEPLOYER_TEST_REGISTRY (host:port, deletes enabled).
@@ -45,24 +44,8 @@ describe.skipIf(skipReason !== undefined)('deployer build with BuildKit', () => 
   }
 
   beforeAll(async () => {
-    // The base image the shop builds FROM, made by deployer itself from the host's static busybox.
-    scratch = await mkdtemp(join(tmpdir(), 'deployer-bk-seed-'));
-    await busyboxContext(
-      scratch,
-      'busybox',
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n',
-    );
-    await writeFile(
-      join(scratch, 'seed.yaml'),
-      `registry: { host: ${registry}, repository: base, insecure: true }\nservices:\n  busybox: { context: busybox, tag: latest }\n`,
-    );
-    const seeded = await runCli(
-      ['build', '-f', join(scratch, 'seed.yaml'), '--uuid', `seed-${run}`, '--force'],
-      {
-        env,
-      },
-    );
-    expect(seeded.exitCode, seeded.stdout + seeded.stderr).toBe(0);
+    // The base image the services build FROM, made by deployer itself from the host's static busybox.
+    scratch = await seedBusyboxThroughBuildkit(registry!, env, run);
   }, 300_000);
 
   afterAll(async () => {

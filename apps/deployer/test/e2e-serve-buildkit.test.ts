@@ -1,11 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { RegistryClient } from '@deployer/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
-import { buildkitSkipReason, busyboxContext } from './support/buildkit-daemon.js';
+import { buildkitSkipReason, seedBusyboxThroughBuildkit } from './support/buildkit-daemon.js';
 import { settled } from './support/serve/environments.js';
 import { createGitRepository, previewFiles } from './support/serve/git-repository.js';
 import { type ServeProcess, startServe, webhookSecret } from './support/serve/serve-process.js';
@@ -35,20 +32,8 @@ describe.skipIf(skipReason !== undefined)('deployer serve with BuildKit', () => 
 
   beforeAll(async () => {
     client = new RegistryClient({ host: registry!, insecure: true, credentials: 'anonymous' });
-    scratch = await mkdtemp(join(tmpdir(), 'deployer-serve-bk-'));
-    await busyboxContext(
-      scratch,
-      'busybox',
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n',
-    );
-    await writeFile(
-      join(scratch, 'seed.yaml'),
-      `registry: { host: ${registry}, repository: base, insecure: true }\nservices:\n  busybox: { context: busybox, tag: latest }\n`,
-    );
-    const seeded = await runCli(['build', '-f', join(scratch, 'seed.yaml'), '--uuid', `seed-${images}`], {
-      env,
-    });
-    expect(seeded.exitCode, seeded.stderr).toBe(0);
+    // The base image the services build FROM, made by deployer itself from the host's static busybox.
+    scratch = await seedBusyboxThroughBuildkit(registry!, env, images);
   }, 180_000);
 
   afterAll(async () => {

@@ -16,3 +16,12 @@ export type { ImageRegistry } from './registry/image-registry.js';
 export type { LeaseHolder } from './registry/lease-holder.js';
 export type { LeaseRegistry } from './registry/lease-registry.js';
 export type { RegistryPort } from './registry/registry-port.js';
+export type {
+  BuildKind,
+  BuildRecord,
+  BuildStatus,
+  EnvironmentDetail,
+  EnvironmentKind,
+  EnvironmentStatus,
+  EnvironmentSummary,
+} from './server/environment-views.js';

@@ -71,6 +71,9 @@ export {
   type ResolveEnvironmentOptions,
   resolveEnvironment,
 } from './spec/load-environment.js';
+// How spec errors name where and why; the server's config errors read the same way.
+export { formatSpecPath } from './spec/spec-path.js';
+export { issueMessage } from './spec/zod-issue-message.js';
 export {
   type GenerateBuildUuidOptions,
   generateBuildUuid,

@@ -2,10 +2,10 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { findFreePort } from '@deployer/local-registry';
 import { makeOwnedTempDir, type ProcessOutcome, runProcess } from '@deployer/process';
 import { findPostgresBinaries } from './binaries.js';
 import { LocalPostgresError } from './errors.js';
-import { findFreePort } from './free-port.js';
 import { initdb, OUTPUT_TAIL_CHARS, POSTGRES_ENV } from './initdb.js';
 import { handOver, POSTGRES_USER, planRunAs, type RunAs } from './run-as.js';
 

@@ -1,9 +1,25 @@
-// The public types of @deployer/state, in one place: what the server passes in and gets back.
+// The public types of @deployer/state, in one place: what the server passes in and gets back. The views of
+// environments and builds are @deployer/contracts' (the status pages render them too).
+import type {
+  BuildKind,
+  BuildRecord,
+  BuildStatus,
+  EnvironmentDetail,
+  EnvironmentKind,
+  EnvironmentStatus,
+  EnvironmentSummary,
+} from '@deployer/contracts';
 
-export type EnvironmentKind = 'pull_request' | 'fallback';
-export type EnvironmentStatus = 'queued' | 'building' | 'built' | 'failed' | 'deleting' | 'deleted';
-export type BuildKind = 'build' | 'down';
-export type BuildStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'superseded' | 'cancelled';
+export type {
+  BuildKind,
+  BuildRecord,
+  BuildStatus,
+  EnvironmentDetail,
+  EnvironmentKind,
+  EnvironmentStatus,
+  EnvironmentSummary,
+};
+
 export type JobState = 'queued' | 'running' | 'done';
 
 /** What a webhook delivery asks for, decided by the server from the event. */
@@ -76,41 +92,6 @@ export interface JobOutcome {
   /** deploy's `reportToJson(report)`, parsed. */
   report?: unknown;
   error?: string;
-}
-
-export interface BuildRecord {
-  id: number;
-  kind: BuildKind;
-  sha: string;
-  generation: number;
-  status: BuildStatus;
-  engine: string | null;
-  report: unknown | null;
-  error: string | null;
-  queuedAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  replica: string | null;
-}
-
-export interface EnvironmentSummary {
-  buildUuid: string;
-  repository: string;
-  kind: EnvironmentKind;
-  pullRequestNumber: number | null;
-  pullRequestTitle: string | null;
-  status: EnvironmentStatus;
-  desiredSha: string;
-  generation: number;
-  createdAt: Date;
-  updatedAt: Date;
-  lastActivityAt: Date;
-  lastBuild?: BuildRecord;
-}
-
-export interface EnvironmentDetail extends EnvironmentSummary {
-  /** Newest first, at most 20. */
-  builds: BuildRecord[];
 }
 
 export interface OpenStateOptions {

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../run-cli.js';
 
 /*
  * What the BuildKit end-to-end suites share: why a suite skips (CI sets both variables, so it never does
@@ -35,4 +37,36 @@ export async function busyboxContext(dir: string, name: string, dockerfile: stri
   await copyFile(busybox, join(context, 'busybox'));
   await writeFile(join(context, 'Dockerfile'), dockerfile);
   return context;
+}
+
+/**
+ * Pushes `<registry>/base/busybox:latest`, built by deployer itself through BuildKit from the host's
+ * static busybox (nothing pulled from the internet): the base image the BuildKit suites build FROM.
+ * Returns the scratch folder it used (the caller removes it).
+ */
+export async function seedBusyboxThroughBuildkit(
+  registry: string,
+  env: Record<string, string>,
+  run: string,
+): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), 'deployer-bk-seed-'));
+  await busyboxContext(
+    scratch,
+    'busybox',
+    'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "--install", "-s", "/bin"]\nENV PATH=/bin\n',
+  );
+  await writeFile(
+    join(scratch, 'seed.yaml'),
+    `registry: { host: ${registry}, repository: base, insecure: true }\nservices:\n  busybox: { context: busybox, tag: latest }\n`,
+  );
+  const seeded = await runCli(
+    ['build', '-f', join(scratch, 'seed.yaml'), '--uuid', `seed-${run}`, '--force'],
+    {
+      env,
+    },
+  );
+  if (seeded.exitCode !== 0) {
+    throw new Error(`seeding busybox through BuildKit failed: ${seeded.stdout}${seeded.stderr}`);
+  }
+  return scratch;
 }

@@ -1,6 +1,7 @@
 import type { State } from '../database/open-state.js';
 import type { RebuildResult } from '../types.js';
 import { enqueueBuild } from './enqueue-build.js';
+import { findEnvironments } from './find-environment.js';
 
 /**
  * Queues a forced build (images rebuilt even when they exist) of an environment at its desired SHA (`POST /api/environments/:buildUuid/rebuild`).
@@ -12,19 +13,7 @@ export async function requestRebuild(
   repository?: string,
 ): Promise<RebuildResult> {
   return state.db.transaction().execute(async (tx) => {
-    let query = tx
-      .selectFrom('environments')
-      .innerJoin('repositories', 'repositories.id', 'environments.repository_id')
-      .select([
-        'environments.repository_id',
-        'environments.kind',
-        'environments.pull_request_number',
-        'environments.status',
-        'environments.desired_sha',
-      ])
-      .where('environments.build_uuid', '=', buildUuid);
-    if (repository !== undefined) query = query.where('repositories.full_name', '=', repository);
-    const matches = await query.execute();
+    const matches = await findEnvironments(tx, buildUuid, repository);
     const [environment] = matches;
     if (environment === undefined) return { error: 'not-found' as const };
     if (matches.length > 1) return { error: 'ambiguous' as const };

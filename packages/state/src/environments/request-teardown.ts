@@ -1,5 +1,6 @@
 import type { State } from '../database/open-state.js';
 import { enqueueBuild } from './enqueue-build.js';
+import { findEnvironments } from './find-environment.js';
 
 /**
  * Queues the teardown (`down`) of an environment that is neither deleted nor being deleted, exactly as a
@@ -11,20 +12,7 @@ export async function requestTeardown(
   repository: string,
 ): Promise<{ buildId: number } | { error: 'not-found' | 'deleted' }> {
   return state.db.transaction().execute(async (tx) => {
-    const environment = await tx
-      .selectFrom('environments')
-      .innerJoin('repositories', 'repositories.id', 'environments.repository_id')
-      .select([
-        'environments.repository_id',
-        'environments.kind',
-        'environments.pull_request_number',
-        'environments.status',
-        'environments.desired_sha',
-      ])
-      .where('environments.build_uuid', '=', buildUuid)
-      .where('repositories.full_name', '=', repository)
-      .forUpdate()
-      .executeTakeFirst();
+    const [environment] = await findEnvironments(tx, buildUuid, repository);
     if (environment === undefined) return { error: 'not-found' as const };
     if (environment.status === 'deleted' || environment.status === 'deleting')
       return { error: 'deleted' as const };
