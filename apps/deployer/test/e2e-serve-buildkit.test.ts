@@ -14,7 +14,7 @@ const registry = process.env.DEPLOYER_TEST_REGISTRY;
 const skipReason = buildkitSkipReason('the deployer serve BuildKit end-to-end suite');
 const repository = 'acme/shop';
 
-describe.skipIf(skipReason !== undefined)('deployer serve with BuildKit', () => {
+describe.skipIf(skipReason !== undefined)('deployer serve with BuildKit', { timeout: 300_000 }, () => {
   const images = `serve-${randomBytes(3).toString('hex')}`;
   let scratch: string;
   let server: ServeProcess;

@@ -13,7 +13,7 @@ import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 const missing = missingBuildTools();
 const repository = 'acme/shop';
 
-describe.skipIf(missing.length > 0)('deployer serve: SIGTERM', () => {
+describe.skipIf(missing.length > 0)('deployer serve: SIGTERM', { timeout: 300_000 }, () => {
   let stack: Stack;
   let git: GitRepository;
   const servers: ServeProcess[] = [];

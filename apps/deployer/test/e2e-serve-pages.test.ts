@@ -16,6 +16,7 @@ const repository = 'acme/pages';
 
 describe.skipIf(missing.length > 0)(
   'deployer serve: status pages, metrics and logs after real builds',
+  { timeout: 300_000 },
   () => {
     let stack: Stack;
     let git: GitRepository;
@@ -182,6 +183,8 @@ describe.skipIf(missing.length > 0)(
       expect(ratio).toBeGreaterThanOrEqual(0);
       expect(ratio).toBeLessThanOrEqual(1);
       expect(metrics.value('deployer_queue_depth')).toBe(0);
+      // The TTL sweep runs once when the server starts (nothing idle yet), and is counted.
+      expect(metrics.value('deployer_ttl_sweeps_total', { result: 'succeeded' })).toBeGreaterThanOrEqual(1);
     });
 
     it('logs JSON lines naming the build uuid, run id, service and delivery, and never a secret', async () => {

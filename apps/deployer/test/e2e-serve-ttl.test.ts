@@ -20,7 +20,7 @@ const missing = missingBuildTools();
 const repository = 'acme/shop';
 const day = 86_400_000;
 
-describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', () => {
+describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_000 }, () => {
   let stack: Stack;
   let git: GitRepository;
   let server: ServeProcess | undefined;

@@ -9,7 +9,7 @@ import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 const missing = missingBuildTools();
 const repository = 'acme/shop';
 
-describe.skipIf(missing.length > 0)('deployer serve: webhook deliveries', () => {
+describe.skipIf(missing.length > 0)('deployer serve: webhook deliveries', { timeout: 300_000 }, () => {
   let stack: Stack;
   let server: ServeProcess;
   let headSha: string;

@@ -63,6 +63,6 @@ export const serveUsage: CommandUsage = {
   path: ['serve'],
   summary: 'preview environments from GitHub pull requests: webhooks in, builds queued in the database',
   usage:
-    'DEPLOYER_WEBHOOK_SECRET=… [DEPLOYER_API_TOKEN=…] deployer serve -c server.yaml [--database-url postgres://…] [--listen host:port]',
+    'deployer serve -c server.yaml [--database-url postgres://…] [--listen host:port]  (with DEPLOYER_WEBHOOK_SECRET, DEPLOYER_API_TOKEN set)',
   flags: serveFlags,
 };

@@ -1,4 +1,3 @@
-import { waitFor } from '../processes.js';
 import type { ServeProcess } from './serve-process.js';
 
 export interface EnvironmentJson {
@@ -47,14 +46,25 @@ export async function environmentOf(
 }
 
 /** Waits until the environment's newest build of `sha` has finished, and its status settled. */
-export function settled(
+export async function settled(
   server: ServeProcess,
   match: { pullRequest: number } | { buildUuid: string },
   until: (environment: EnvironmentJson) => boolean,
-  timeoutMs = 120_000,
+  timeoutMs = 90_000,
 ): Promise<EnvironmentJson> {
-  return waitFor(async () => {
-    const environment = await environmentOf(server, match);
-    return environment && until(environment) ? environment : undefined;
-  }, timeoutMs);
+  const deadline = Date.now() + timeoutMs;
+  let last: EnvironmentJson | undefined;
+  for (;;) {
+    last = await environmentOf(server, match);
+    if (last !== undefined && until(last)) return last;
+    // A failure the test did not wait for ends the wait at once, saying why.
+    const failed = last?.builds.find((build) => build.status === 'failed');
+    if (last?.status === 'failed' && failed !== undefined) {
+      throw new Error(`environment ${last.buildUuid} failed at ${failed.sha}: ${failed.error}`);
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`environment never got there in ${timeoutMs} ms; last seen: ${JSON.stringify(last)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

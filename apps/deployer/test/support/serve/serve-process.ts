@@ -2,8 +2,21 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { afterEach } from 'vitest';
 import { binPath } from '../../run-cli.js';
 import type { Json } from './webhook-payloads.js';
+
+const started = new Set<ServeProcess>();
+
+// A failed test shows what the servers it started logged: the first thing to read when one fails in CI.
+afterEach((context) => {
+  if (context.task.result?.state !== 'fail') return;
+  for (const server of started) {
+    console.log(
+      `--- deployer serve ${server.replica} (last 8000 characters of its log) ---\n${server.log().slice(-8000)}`,
+    );
+  }
+});
 
 export const webhookSecret = 'test-webhook-secret-0123456789';
 export const apiToken = 'test-api-token-0123456789';
@@ -105,7 +118,7 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
     });
     child.then((result) => reject(new Error(`deployer serve exited ${result.exitCode}: ${stderr}${stdout}`)));
   });
-  return {
+  const server: ServeProcess = {
     url,
     dir,
     replica,
@@ -128,4 +141,6 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       await child;
     },
   };
+  started.add(server);
+  return server;
 }

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+// `deployer serve` refuses bad input before it opens a database or listens: exit 2, the flag, variable or
+// config key named with the rule, and nothing created.
+describe('deployer serve: bad input', () => {
+  let dir: string;
+  const secret = { DEPLOYER_WEBHOOK_SECRET: 'a-webhook-secret-of-enough-length' };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'deployer-serve-input-'));
+    await writeFile(
+      join(dir, 'good.yaml'),
+      'repositories:\n  - name: acme/shop\n    cloneUrl: file:///tmp/none.git\n    spec: deploy/env.yaml\n',
+    );
+    await writeFile(
+      join(dir, 'escaping.yaml'),
+      'repositories:\n  - name: acme/shop\n    spec: ../../etc/passwd\n',
+    );
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const cases: Array<[string, string[], Record<string, string>, RegExp]> = [
+    ['no config', [], secret, /-c\/--config <server\.yaml> \(or DEPLOYER_SERVER_CONFIG\) is required/],
+    [
+      'no webhook secret',
+      ['-c', 'good.yaml'],
+      {},
+      /DEPLOYER_WEBHOOK_SECRET must be set .* at least 16 characters/,
+    ],
+    [
+      'a short webhook secret',
+      ['-c', 'good.yaml'],
+      { DEPLOYER_WEBHOOK_SECRET: 'short' },
+      /at least 16 characters/,
+    ],
+    [
+      'a listen address without a port',
+      ['-c', 'good.yaml', '--listen', 'localhost'],
+      secret,
+      /--listen "localhost" must be host:port/,
+    ],
+    [
+      'a database URL that is not Postgres',
+      ['-c', 'good.yaml', '--database-url', 'mysql://db/x'],
+      secret,
+      /--database-url must be a postgres:\/\/ URL/,
+    ],
+    [
+      'zero jobs at once',
+      ['-c', 'good.yaml', '--concurrency', '0'],
+      secret,
+      /--concurrency must be a whole number from 1 to 64/,
+    ],
+    [
+      'a lease too short to renew',
+      ['-c', 'good.yaml', '--lease-seconds', '1'],
+      secret,
+      /--lease-seconds must be a whole number from 2 to 3600/,
+    ],
+    ['a missing config file', ['-c', 'missing.yaml'], secret, /missing\.yaml/],
+    [
+      'a spec path leaving the repository',
+      ['-c', 'escaping.yaml'],
+      secret,
+      /escaping\.yaml: repositories\[0\]\.spec: .*inside the repository/,
+    ],
+  ];
+
+  for (const [name, args, env, message] of cases) {
+    it(`exits 2 on ${name}, naming it, before creating anything`, async () => {
+      const result = await runCli(['serve', ...args, '--state-dir', 'state', '--work-dir', 'work'], {
+        env,
+        cwd: dir,
+      });
+      expect(result.exitCode, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).not.toMatch(/listening/);
+      expect(existsSync(join(dir, 'state'))).toBe(false);
+      expect(existsSync(join(dir, 'work'))).toBe(false);
+    });
+  }
+});
