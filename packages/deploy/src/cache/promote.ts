@@ -61,10 +61,11 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
   const call = input.signal === undefined ? undefined : { signal: input.signal };
   let outcome: PromotionOutcome;
   try {
-    // Both asked at once, one round trip: whether the run tag exists and who holds the lease now.
+    // Both asked at once, one round trip: the run tag's manifest (whether it exists, and the bytes the
+    // promotion then puts) and who holds the lease now.
     const leaseRef = input.leaseRef;
-    const [runDigest, lease] = await Promise.all([
-      registry.imageDigest(runExport.runRef.ref, call),
+    const [runManifest, lease] = await Promise.all([
+      registry.runExportManifest(runExport.runRef.ref, call),
       leaseRef === undefined
         ? { holder: null }
         : registry.leaseHolder(leaseRef, call).then(
@@ -73,7 +74,7 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
           ),
     ]);
     // BuildKit exports with ignore-error=true: a failed cache write leaves no run tag, and nothing to promote.
-    if (runDigest === null) {
+    if (runManifest === null) {
       return { promoted: false, reason: 'the engine exported no cache', runTagSeen: false };
     }
     if ('error' in lease) {
@@ -82,7 +83,11 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
     const holder: LeaseHolder | null = lease.holder;
     const decision = decidePromotion({ me: input.me, superseded: input.superseded(), holder });
     if (decision.promote) {
-      const digest = await registry.promoteCache(runExport.runRef.ref, runExport.cacheRef.ref, call);
+      // The bytes just read: only this run writes its run tag, and its engine has exited.
+      const digest = await registry.promoteCache(runExport.runRef.ref, runExport.cacheRef.ref, {
+        ...call,
+        manifest: runManifest,
+      });
       outcome = { promoted: true, digest, runTagSeen: true };
     } else {
       outcome = { promoted: false, reason: decision.reason, runTagSeen: true };
