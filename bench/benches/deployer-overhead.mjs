@@ -32,7 +32,9 @@ const HELP_RUNS = Number(process.env.BENCH_HELP_RUNS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const TARGET_OVERHEAD_MS = 120;
 const here = dirname(fileURLToPath(import.meta.url));
-const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
+// BENCH_DEPLOYER_BIN: another build's bin/deployer.js (e.g. a copy of an earlier one, to compare).
+const deployerBin =
+  process.env.BENCH_DEPLOYER_BIN ?? join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
 const cpuUsage = join(here, '..', 'support', 'cpu-usage.mjs');
 
 const median = (values) => {

@@ -186,9 +186,9 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository, tag } = locateLease(leaseRef);
       return leaseHolder(client, repository, tag, call);
     },
-    async releaseLease(leaseRef, runId, call) {
+    async releaseLease(leaseRef, holder, call) {
       const { client, repository, tag } = locateLease(leaseRef);
-      return releaseLease(client, repository, tag, runId, call);
+      return releaseLease(client, repository, tag, holder, call);
     },
     client,
   };
