@@ -45,8 +45,8 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
   const me = { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host };
   let seeded: SeedReport | undefined;
-  // Whether the promotion found the run tag: its removal then need not look again.
-  let runTagSeen = false;
+  // The run tag's removal, when the promotion started it (it had read the tag).
+  let runTagRemoval: Promise<void> | undefined;
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
@@ -96,7 +96,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
         signal: guard.cancelSignal,
         warn,
       });
-      runTagSeen = promotion.runTagSeen;
+      runTagRemoval = promotion.runTagRemoval;
     }
     return { ...withSeeding(report, seeded), durationMs: elapsed() };
   } catch (error) {
@@ -111,13 +111,14 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   } finally {
     // The run tag, promoted or not (a failed, cancelled or superseded build's, if the engine got as far as
     // writing it): removing the run's own tag is no write to the environment's cache, so it happens whatever
-    // the guard says, and at the same time as the lease's release (both after any promotion: a newer run
-    // must not promote before this one did). The lease before the claim: a newer run of this process,
+    // the guard says; a promotion that read the tag started its removal already, beside its PUT. The lease
+    // is released after any promotion (a newer run must not promote before this one did). The lease before the claim: a newer run of this process,
     // waiting on the claim, then finds it free.
     await Promise.all([
-      registry !== undefined && runExport !== null
-        ? discardRunExport(registry, runExport, warn, runTagSeen)
-        : undefined,
+      runTagRemoval ??
+        (registry !== undefined && runExport !== null
+          ? discardRunExport(registry, runExport, warn)
+          : undefined),
       lease?.release(),
     ]);
     claim.release();
