@@ -32,9 +32,10 @@ const HELP_RUNS = Number(process.env.BENCH_HELP_RUNS ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const TARGET_OVERHEAD_MS = 120;
 const here = dirname(fileURLToPath(import.meta.url));
-// BENCH_DEPLOYER_BIN: another build's bin/deployer.js (e.g. a copy of an earlier one, to compare).
-const deployerBin =
-  process.env.BENCH_DEPLOYER_BIN ?? join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
+const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
+// BENCH_BASELINE_BIN: another build's bin/deployer.js (e.g. a copy of an earlier one, with its dist/ and a
+// node_modules beside it), run in the same loop as a third arm, so the two builds meet the same load.
+const baselineBin = process.env.BENCH_BASELINE_BIN;
 const cpuUsage = join(here, '..', 'support', 'cpu-usage.mjs');
 
 const median = (values) => {
@@ -130,11 +131,16 @@ if (!process.env.BUILDKIT_HOST) {
     const measured = ['--import', cpuUsage, ...buildArgs];
     const raw = [];
     const deployer = [];
+    const baseline = [];
     for (let run = 0; run < RUNS; run++) {
       raw.push((await timed(engine, freshRunArgs())).elapsed);
       deployer.push(
         (await timed(process.execPath, measured, { env: { ...env, BENCH_CPU_LOG: cpuLog } })).elapsed,
       );
+      if (baselineBin !== undefined) {
+        const args = [baselineBin, ...buildArgs.slice(1)];
+        baseline.push((await timed(process.execPath, args, { env })).elapsed);
+      }
     }
     const cpu = (await readFile(cpuLog, 'utf8')).split('\n').filter(Boolean).map(Number);
     if (cpu.length !== RUNS) problems.push(`CPU time recorded for ${cpu.length} of ${RUNS} builds`);
@@ -144,6 +150,11 @@ if (!process.env.BUILDKIT_HOST) {
       `    engine argv alone  ${ms(median(raw))}   (a fresh run tag per run, as deployer exports to)`,
     );
     console.log(`    deployer build     ${ms(median(deployer))}`);
+    if (baselineBin !== undefined) {
+      console.log(
+        `    baseline build     ${ms(median(baseline))}   overhead ${ms(median(baseline) - median(raw))}   (${baselineBin})`,
+      );
+    }
     console.log(`    deployer's own CPU ${ms(median(cpu))}   (its Node process, the engine not counted)`);
     console.log(
       `    overhead           ${ms(overhead)}   target ≤ ${TARGET_OVERHEAD_MS} ms: ${overhead <= TARGET_OVERHEAD_MS ? 'met' : 'not met'}`,
