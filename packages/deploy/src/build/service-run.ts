@@ -1,7 +1,7 @@
 import { runScopedExport } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from '../cache/heal.js';
 import { discardRunExport, promoteRunExport } from '../cache/promote.js';
-import { seedOwnCache } from '../cache/seed.js';
+import { lookUpOwnCache, seedOwnCache } from '../cache/seed.js';
 import { type HeldLease, holdLease } from '../coordination/lease.js';
 import { WriteGuard } from '../coordination/write-guard.js';
 import { engineRequest } from '../plan/engine-request.js';
@@ -50,8 +50,11 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
-    // The engine loads what it builds with while the lease's round trips are under way.
+    // The engine loads what it builds with while the lease's round trips are under way, and whether the
+    // own cache ref exists (seeding's first question, a read) is asked beside them.
     context.engine.warmUp?.();
+    const ownCache =
+      registry === undefined ? undefined : lookUpOwnCache(registry, service.cache, runExport, guard.signal);
     lease = await leaseFor(service, context, guard.signal);
     if (lease !== undefined) guard.watch(lease.signal);
     guard.signal.throwIfAborted();
@@ -65,6 +68,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
         superseded: () => guard.superseded(),
         signal: guard.signal,
         warn,
+        ...(ownCache !== undefined && { ownCache }),
       });
       if (outcome.seeding.from !== null) {
         context.emit(service.service, { type: 'seeded', seeding: outcome.seeding });
