@@ -4,7 +4,11 @@
 // (b) With BUILDKIT_HOST set: a fully cached one-service `deployer build --force` (same build uuid every
 //     time) against the engine argv `deployer plan --json` gives for that service (`engineArgv`, its
 //     `<temp>` placeholders replaced by a real temp dir), run directly, alternating, BENCH_RUNS times each;
-//     deployer's overhead is the difference of the medians. The images and caches go to a local registry
+//     deployer's overhead is the difference of the medians. Like with like: a plan shows the run tag its
+//     cache export goes to as a stand-in (`…--run-000000000-<hash>`, plannedRun), and deployer exports
+//     to a fresh run tag every run (one writer per ref); so each raw run gets a fresh run tag too, named
+//     as deployer names one (cache-ref's runExportTag: its start time and a random run id), rather than
+//     re-exporting to the tag its previous run left, which the engine finishes faster. The images and caches go to a local registry
 //     (@deployer/local-registry, loopback, plain HTTP), which a BuildKit daemon on this machine reaches
 //     (`registry.insecure=true` per ref). Without BUILDKIT_HOST this part says so and is skipped.
 //
@@ -13,10 +17,14 @@
 //
 // Fails when a run fails or the measured build is not fully cached; the figures are printed beside the
 // targets (overhead ≤ 120 ms), not enforced: wall times on a shared machine vary too much to gate on.
+
+import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runExportTag } from '@deployer/cache-ref';
+import { plannedRun } from '@deployer/deploy';
 import { startLocalRegistry } from '@deployer/local-registry';
 import { execa } from 'execa';
 
@@ -25,6 +33,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const TARGET_OVERHEAD_MS = 120;
 const here = dirname(fileURLToPath(import.meta.url));
 const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
+// BENCH_BASELINE_BIN: another build's bin/deployer.js (e.g. a copy of an earlier one, with its dist/ and a
+// node_modules beside it), run in the same loop as a third arm, so the two builds meet the same load.
+const baselineBin = process.env.BENCH_BASELINE_BIN;
 const cpuUsage = join(here, '..', 'support', 'cpu-usage.mjs');
 
 const median = (values) => {
@@ -102,26 +113,48 @@ if (!process.env.BUILDKIT_HOST) {
     );
     const temp = join(scratch, 'engine-temp');
     await mkdir(temp);
-    const [engine, ...engineArgs] = JSON.parse(plan.result.stdout).services[0].engineArgv.map((arg) =>
+    const [engine, ...plannedArgs] = JSON.parse(plan.result.stdout).services[0].engineArgv.map((arg) =>
       arg.replaceAll('<temp>', temp),
     );
+    // The run tag's part after its head is the same length for every run: replace the plan's stand-in.
+    const runSuffix = (run) => runExportTag('cache', run).slice('cache'.length);
+    const plannedSuffix = runSuffix(plannedRun);
+    if (!plannedArgs.some((arg) => arg.includes(plannedSuffix))) {
+      problems.push(`the planned engine argv has no run tag stand-in (${plannedSuffix})`);
+    }
+    const freshRunArgs = () => {
+      const suffix = runSuffix({ runId: randomUUID(), startedAt: new Date() });
+      return plannedArgs.map((arg) => arg.replaceAll(plannedSuffix, suffix));
+    };
 
     const cpuLog = join(scratch, 'cpu.log');
     const measured = ['--import', cpuUsage, ...buildArgs];
     const raw = [];
     const deployer = [];
+    const baseline = [];
     for (let run = 0; run < RUNS; run++) {
-      raw.push((await timed(engine, engineArgs)).elapsed);
+      raw.push((await timed(engine, freshRunArgs())).elapsed);
       deployer.push(
         (await timed(process.execPath, measured, { env: { ...env, BENCH_CPU_LOG: cpuLog } })).elapsed,
       );
+      if (baselineBin !== undefined) {
+        const args = [baselineBin, ...buildArgs.slice(1)];
+        baseline.push((await timed(process.execPath, args, { env })).elapsed);
+      }
     }
     const cpu = (await readFile(cpuLog, 'utf8')).split('\n').filter(Boolean).map(Number);
     if (cpu.length !== RUNS) problems.push(`CPU time recorded for ${cpu.length} of ${RUNS} builds`);
     const overhead = median(deployer) - median(raw);
     console.log(`    median of ${RUNS} runs each, engine ${engine}`);
-    console.log(`    engine argv alone  ${ms(median(raw))}`);
+    console.log(
+      `    engine argv alone  ${ms(median(raw))}   (a fresh run tag per run, as deployer exports to)`,
+    );
     console.log(`    deployer build     ${ms(median(deployer))}`);
+    if (baselineBin !== undefined) {
+      console.log(
+        `    baseline build     ${ms(median(baseline))}   overhead ${ms(median(baseline) - median(raw))}   (${baselineBin})`,
+      );
+    }
     console.log(`    deployer's own CPU ${ms(median(cpu))}   (its Node process, the engine not counted)`);
     console.log(
       `    overhead           ${ms(overhead)}   target ≤ ${TARGET_OVERHEAD_MS} ms: ${overhead <= TARGET_OVERHEAD_MS ? 'met' : 'not met'}`,

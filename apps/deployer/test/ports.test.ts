@@ -32,6 +32,7 @@ const portOperations = {
     inspectCacheRef: true,
     removeCacheRefs: true,
     deleteRepositoryTags: true,
+    runExportManifest: true,
     promoteCache: true,
     listRunExports: true,
     seedCacheRef: true,

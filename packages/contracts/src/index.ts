@@ -10,7 +10,7 @@ export type {
 export type { EngineArgv, EngineArgvUnresolved } from './engine/engine-argv.js';
 export type { BuildFailureKind, EngineFailure } from './engine/engine-failure.js';
 export type { CacheRefInfo } from './registry/cache-ref-info.js';
-export type { CacheRegistry } from './registry/cache-registry.js';
+export type { CacheRegistry, StoredManifest } from './registry/cache-registry.js';
 export type { CacheSeedRefusal, CacheSeedResult } from './registry/cache-seed.js';
 export type { ImageRegistry } from './registry/image-registry.js';
 export type { LeaseHolder } from './registry/lease-holder.js';

@@ -13,6 +13,7 @@ const portOf = {
   inspectCacheRef: 'caches',
   removeCacheRefs: 'caches',
   deleteRepositoryTags: 'caches',
+  runExportManifest: 'caches',
   promoteCache: 'caches',
   listRunExports: 'caches',
   seedCacheRef: 'caches',

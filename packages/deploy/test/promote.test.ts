@@ -22,7 +22,7 @@ describe('decidePromotion', () => {
 });
 
 describe('promoteRunExport and discardRunExport', () => {
-  it('a promotion that found the run tag lets its removal skip looking again; none found, none skipped', async () => {
+  it('a promotion that read the run tag removes it beside its PUT, without looking again; none found, none removed', async () => {
     const environment = await shared.environment();
     const plan = await planEnvironment(environment, { buildUuid: 'pr-2' });
     const web = plan.services.find((service) => service.service === 'web')!;
@@ -38,30 +38,42 @@ describe('promoteRunExport and discardRunExport', () => {
       ],
     });
     const port = shared.port();
-    const untags: unknown[] = [];
+    // The order the registry port was asked in: the untag must start before the promotion's PUT ends.
+    const calls: string[] = [];
     const registry = {
       ...port,
       untag: (ref: string, options?: { exists?: boolean }) => {
-        untags.push(options);
+        calls.push(`untag ${JSON.stringify(options)}`);
         return port.untag(ref, options);
+      },
+      promoteCache: async (...args: Parameters<typeof port.promoteCache>) => {
+        calls.push(`promote with bytes: ${args[2]?.manifest !== undefined}`);
+        const digest = await port.promoteCache(...args);
+        calls.push('promoted');
+        return digest;
       },
     };
     const warnings: string[] = [];
     const warn = (message: string) => warnings.push(message);
     const input = { registry, leaseRef: undefined, me: newer, superseded: () => false, warn };
 
-    const promoted = await promoteRunExport({ ...input, runExport: run });
-    expect(promoted).toEqual({ promoted: true, digest: exported.digest, runTagSeen: true });
-    await discardRunExport(registry, run, warn, promoted.runTagSeen);
-    expect(untags).toEqual([{ exists: true }]);
+    const { runTagRemoval, ...promoted } = await promoteRunExport({ ...input, runExport: run });
+    expect(promoted).toEqual({ promoted: true, digest: exported.digest });
+    await runTagRemoval;
+    expect(calls).toEqual(['untag {"exists":true}', 'promote with bytes: true', 'promoted']);
     expect(await client.listTags(repository)).toEqual(['cache']);
     expect(await client.resolveTag(repository, 'cache')).toBe(exported.digest);
+    expect((await client.getManifest(repository, 'cache')).manifest).toEqual(
+      (await client.getManifest(repository, exported.digest)).manifest,
+    );
 
+    calls.length = 0;
     const missing = runScopedExport(web.cache, older)!;
     const none = await promoteRunExport({ ...input, runExport: missing });
-    expect(none).toEqual({ promoted: false, reason: 'the engine exported no cache', runTagSeen: false });
-    await discardRunExport(registry, missing, warn, none.runTagSeen);
-    expect(untags).toEqual([{ exists: true }, undefined]);
+    expect(none).toEqual({ promoted: false, reason: 'the engine exported no cache' });
+    expect(calls).toEqual([]);
+    await discardRunExport(registry, missing, warn);
+    expect(calls).toEqual(['untag undefined']);
     expect(warnings).toEqual([]);
   });
 });

@@ -25,13 +25,17 @@ async function webPlan(shared: typeof paths, buildUuid: string) {
 }
 
 /** Builds the plan with an engine that finishes at once; returns the report and every deploy event. */
-async function build(plan: Awaited<ReturnType<typeof webPlan>>['plan'], shared: typeof paths) {
+async function build(
+  plan: Awaited<ReturnType<typeof webPlan>>['plan'],
+  shared: typeof paths,
+  registry = shared.port(),
+) {
   const engine = new ScriptedEngine();
   const events: DeployEvent[] = [];
   const ownAtBuild: (string | null)[] = [];
   const done = buildEnvironment(plan, {
     engine,
-    registry: shared.port(),
+    registry,
     supersession: new Supersession(),
     onEvent: (event) => events.push(event),
   });
@@ -121,6 +125,46 @@ describe('seeding a new environment before its build (real registry)', () => {
       bytes: 0,
     });
     expect(second.events.filter((e) => e.event.type === 'seeded')).toEqual([]);
+  });
+
+  it('asks whether the own ref exists beside the lease claim, not after it; the answer is the same', async () => {
+    const { plan, mainRef, ownRef } = await webPlan(paths, 'pr-early');
+    const mainDigest = await pushCache(paths.client(), mainRef, new Date());
+    const port = paths.port();
+    const calls: string[] = [];
+    const registry = {
+      ...port,
+      imageDigest: async (ref: string, options?: { signal?: AbortSignal }) => {
+        if (ref !== ownRef) return port.imageDigest(ref, options);
+        calls.push('own ref asked');
+        const digest = await port.imageDigest(ref, options);
+        calls.push('own ref answered');
+        return digest;
+      },
+      claimLease: async (...args: Parameters<typeof port.claimLease>) => {
+        calls.push('claim started');
+        const previous = await port.claimLease(...args);
+        calls.push('claim done');
+        return previous;
+      },
+    };
+
+    const first = await build(plan, paths, registry);
+    expect(first.report.services[0]).toMatchObject({ status: 'built', seeding: { status: 'mounted' } });
+    expect(first.ownAtBuild).toEqual([mainDigest]);
+    // At once: the claim starts before the own ref's answer is in, and the question before the claim ends.
+    expect(calls.indexOf('claim started')).toBeLessThan(calls.indexOf('own ref answered'));
+    expect(calls.indexOf('own ref asked')).toBeLessThan(calls.indexOf('claim done'));
+
+    calls.length = 0;
+    const second = await build(plan, paths, registry);
+    expect(second.report.services[0]!.seeding).toMatchObject({
+      status: 'none',
+      reason: 'the own cache ref exists',
+    });
+    // Asked once, before the claim was done; the seeding did not ask again.
+    expect(calls.filter((call) => call === 'own ref asked')).toHaveLength(1);
+    expect(calls.indexOf('own ref asked')).toBeLessThan(calls.indexOf('claim done'));
   });
 
   it('tag strategy: the own tag names main’s manifest in the same repository', async () => {

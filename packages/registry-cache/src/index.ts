@@ -26,6 +26,6 @@ export {
   inspectCacheTag,
   removeCacheTags,
 } from './removal/cache-tag-removal.js';
-export { promoteRunExport } from './run-exports/promote.js';
+export { promoteRunExport, readRunExport } from './run-exports/promote.js';
 export { listRunExportTags, type RunExportTag } from './run-exports/run-exports.js';
 export { type SeedLocation, seedCacheRef } from './seeding/seed-cache-ref.js';

@@ -53,27 +53,53 @@ describe('leases', () => {
     expect(await leaseHolder(client, lease.repository, lease.tag)).toEqual(hostless);
   });
 
-  it('release deletes the lease only for the run that holds it', async () => {
-    const { client } = clientFor(registry());
+  it('release deletes the lease only for the run that holds it, in one request', async () => {
+    const { client, events } = clientFor(registry());
     const { lease } = planFor('releases', 'web', 'pr-2', 'tag');
-    expect(await releaseLease(client, lease.repository, lease.tag, 'run-a')).toBe(false);
+    expect(await releaseLease(client, lease.repository, lease.tag, holder('run-a'))).toBe(false);
 
     await claimLease(client, lease.repository, lease.tag, holder('run-a'));
     await claimLease(client, lease.repository, lease.tag, holder('run-b'));
-    // run-a was superseded: its release leaves run-b's lease alone.
-    expect(await releaseLease(client, lease.repository, lease.tag, 'run-a')).toBe(false);
+    // run-a was superseded: its release deletes its own record (by that record's digest) and leaves
+    // run-b's lease alone.
+    await releaseLease(client, lease.repository, lease.tag, holder('run-a'));
+    expect((await leaseHolder(client, lease.repository, lease.tag))?.runId).toBe('run-b');
+    expect(await client.listTags(lease.repository)).toContain(lease.tag);
+    // Another start time is another run's record, even with the same run id.
+    const later = { ...holder('run-b'), startedAt: new Date('2025-01-02T03:04:06.000Z') };
+    expect(await releaseLease(client, lease.repository, lease.tag, later)).toBe(false);
     expect((await leaseHolder(client, lease.repository, lease.tag))?.runId).toBe('run-b');
 
-    expect(await releaseLease(client, lease.repository, lease.tag, 'run-b')).toBe(true);
+    events.length = 0;
+    expect(await releaseLease(client, lease.repository, lease.tag, holder('run-b'))).toBe(true);
+    expect(events.map((event) => `${event.method} ${event.operation} ${event.status}`)).toEqual([
+      'DELETE manifest.delete 202',
+    ]);
     expect(await leaseHolder(client, lease.repository, lease.tag)).toBeNull();
     expect(await client.listTags(lease.repository)).not.toContain(lease.tag);
+    expect(await releaseLease(client, lease.repository, lease.tag, holder('run-b'))).toBe(false);
+  });
+
+  it("one run's leases of two services in one repository are apart: releasing one keeps the other", async () => {
+    const { client } = clientFor(registry());
+    // The tag strategy keeps every service's lease of an environment in the cache repository.
+    const web = planFor('shared', 'web', 'pr-5', 'tag').lease;
+    const api = planFor('shared', 'api', 'pr-5', 'tag').lease;
+    expect(web.repository).toBe(api.repository);
+    expect(web.tag).not.toBe(api.tag);
+    await claimLease(client, web.repository, web.tag, holder('run-a'));
+    await claimLease(client, api.repository, api.tag, holder('run-a'));
+
+    expect(await releaseLease(client, web.repository, web.tag, holder('run-a'))).toBe(true);
+    expect(await leaseHolder(client, web.repository, web.tag)).toBeNull();
+    expect(await leaseHolder(client, api.repository, api.tag)).toEqual(holder('run-a'));
   });
 
   it('a tag holding something else is no lease', async () => {
     const { client } = clientFor(registry());
     await pushImage(client, 'not-a-lease', 'lease');
     expect(await leaseHolder(client, 'not-a-lease', 'lease')).toBeNull();
-    expect(await releaseLease(client, 'not-a-lease', 'lease', 'run-a')).toBe(false);
+    expect(await releaseLease(client, 'not-a-lease', 'lease', holder('run-a'))).toBe(false);
     expect(await client.listTags('not-a-lease')).toEqual(['lease']);
   });
 
@@ -83,8 +109,9 @@ describe('leases', () => {
     expect(await port.claimLease(lease.ref, holder('run-a'))).toBeNull();
     expect(await port.claimLease(lease.ref, holder('run-b'))).toEqual(holder('run-a'));
     expect(await port.leaseHolder(lease.ref)).toEqual(holder('run-b'));
-    expect(await port.releaseLease(lease.ref, 'run-a')).toBe(false);
-    expect(await port.releaseLease(lease.ref, 'run-b')).toBe(true);
+    await port.releaseLease(lease.ref, holder('run-a'));
+    expect(await port.leaseHolder(lease.ref)).toEqual(holder('run-b'));
+    expect(await port.releaseLease(lease.ref, holder('run-b'))).toBe(true);
     expect(await port.leaseHolder(lease.ref)).toBeNull();
     await expect(port.leaseHolder(`${registry().host}/port/api/pr-3`)).rejects.toThrow(/not a lease ref/);
   });

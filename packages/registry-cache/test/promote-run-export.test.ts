@@ -67,6 +67,35 @@ describe('promoteCache', () => {
     expect((await assertComplete(port, repository, 'cache')).digest).toBe(written.digest);
   });
 
+  it('with the run tag read first (runExportManifest), promotes by one request: the PUT of those bytes', async () => {
+    const { port, events } = portWithEvents();
+    const host = registry().host;
+    const repository = 'shop/read-first/pr-1';
+    const runTag = runExportTag('cache', run);
+    const client = port.client(host);
+    const runRef = `${host}/${repository}:${runTag}`;
+    expect(await port.runExportManifest(runRef)).toBeNull();
+    await exportBuildkitCache(client, { repository, tag: 'cache', layers: [{ size: 64 }] });
+    const written = await exportBuildkitCache(client, {
+      repository,
+      tag: runTag,
+      layers: [{ size: 100 }, { size: 200 }],
+    });
+
+    const manifest = await port.runExportManifest(runRef);
+    expect(manifest?.digest).toBe(written.digest);
+    events.length = 0;
+    const digest = await port.promoteCache(runRef, `${host}/${repository}:cache`, { manifest: manifest! });
+    expect(digest).toBe(written.digest);
+    expect(events.map((event) => [event.method, event.operation, event.status])).toEqual([
+      ['PUT', 'manifest.put', 201],
+    ]);
+    const promoted = await assertComplete(port, repository, 'cache');
+    expect(promoted.digest).toBe(written.digest);
+    expect(promoted.bytes.equals(Buffer.from(manifest!.bytes))).toBe(true);
+    expect(promoted.mediaType).toBe(manifest!.mediaType);
+  });
+
   it('refuses to promote across repositories, writing nothing', async () => {
     const { port, events } = portWithEvents();
     const host = registry().host;

@@ -15,6 +15,7 @@ export {
 export { type CallOptions, formatRef } from './http/context.js';
 export type { RetryOptions } from './http/retry-policy.js';
 export type { RequestEvent } from './http/send.js';
+export { annotationManifestDigest } from './manifests/annotation-manifest.js';
 export type { CopyManifestInput } from './manifests/copy.js';
 export type { FetchedManifest, ManifestHead } from './manifests/manifests.js';
 export { isIndexMediaType, isManifestMediaType, MediaTypes } from './manifests/media-types.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { annotationManifestDigest } from '../src/index.js';
 import { clientFor, useRegistry } from './helpers/registry.js';
 
 const registry = useRegistry();
@@ -32,6 +33,15 @@ describe('annotation manifests', () => {
     expect((await client.getManifest('records/lease', 'other')).manifest.annotations).toEqual({
       'io.test.run': 'b',
     });
+  });
+
+  it('has the digest annotationManifestDigest computes without asking the registry', async () => {
+    const { client } = clientFor(registry());
+    const annotations = { 'io.test.run': 'digest', 'io.test.at': '2024-05-01T12:00:00.000Z' };
+    const put = await client.putAnnotationManifest('records/digest', 'known', annotations);
+    expect(annotationManifestDigest(annotations)).toBe(put.digest);
+    expect((await client.getManifest('records/digest', 'known')).digest).toBe(put.digest);
+    expect(annotationManifestDigest({ 'io.test.run': 'other' })).not.toBe(put.digest);
   });
 
   it('untag of an existing tag takes a look, one manifest PUT and one delete', async () => {

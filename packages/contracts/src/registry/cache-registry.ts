@@ -42,10 +42,21 @@ export interface CacheRegistry {
     options?: { tags?: readonly string[]; signal?: AbortSignal },
   ): Promise<string[]>;
   /**
+   * A run's export tag as stored (its exact bytes), or null when the engine wrote none: read before
+   * promoting, with the lease, so the promotion is then one PUT of these bytes.
+   */
+  runExportManifest(runRef: string, options?: { signal?: AbortSignal }): Promise<StoredManifest | null>;
+  /**
    * Promotes a run's export tag onto the environment's cache tag (same repository): one manifest PUT of the
    * run tag's exact bytes and media type, so readers only ever see complete manifests. Returns the digest.
+   * `options.manifest`: the run tag's bytes as runExportManifest read them (only this run writes its run
+   * tag, and its engine has exited, so they are still the tag's), one round trip fewer.
    */
-  promoteCache(runRef: string, cacheRef: string, options?: { signal?: AbortSignal }): Promise<string>;
+  promoteCache(
+    runRef: string,
+    cacheRef: string,
+    options?: { signal?: AbortSignal; manifest?: StoredManifest },
+  ): Promise<string>;
   /** BuildKit runs' export tags of a service still in the registry (`cache gc` removes dead runs' ones). */
   listRunExports(
     cacheRepository: string,
@@ -58,4 +69,11 @@ export interface CacheRegistry {
    * repository), then the manifest's exact bytes. No blob is downloaded or uploaded. Writes only `toRef`.
    */
   seedCacheRef(fromRef: string, toRef: string, options?: { signal?: AbortSignal }): Promise<CacheSeedResult>;
+}
+
+/** A manifest's exact stored bytes: re-serialising them would change the digest. */
+export interface StoredManifest {
+  digest: string;
+  mediaType: string;
+  bytes: Uint8Array;
 }

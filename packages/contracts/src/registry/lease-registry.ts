@@ -16,6 +16,9 @@ export interface LeaseRegistry {
   ): Promise<LeaseHolder | null>;
   /** Who holds the lease at `leaseRef`; null when nobody does. */
   leaseHolder(leaseRef: string, options?: { signal?: AbortSignal }): Promise<LeaseHolder | null>;
-  /** Deletes the lease if `runId` still holds it; false when another run or nobody does. */
-  releaseLease(leaseRef: string, runId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
+   * Releases `holder`'s lease: deletes the record its claim wrote (by digest, one request), so a lease
+   * another run has claimed since stays. False when that record is not stored (never claimed, or released).
+   */
+  releaseLease(leaseRef: string, holder: LeaseHolder, options?: { signal?: AbortSignal }): Promise<boolean>;
 }

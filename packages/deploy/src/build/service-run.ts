@@ -1,7 +1,7 @@
 import { runScopedExport } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from '../cache/heal.js';
 import { discardRunExport, promoteRunExport } from '../cache/promote.js';
-import { seedOwnCache } from '../cache/seed.js';
+import { lookUpOwnCache, seedOwnCache } from '../cache/seed.js';
 import { type HeldLease, holdLease } from '../coordination/lease.js';
 import { WriteGuard } from '../coordination/write-guard.js';
 import { engineRequest } from '../plan/engine-request.js';
@@ -45,13 +45,16 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
   const me = { runId: leaseRun.runId, startedAt: leaseRun.startedAt, host: leaseRun.host };
   let seeded: SeedReport | undefined;
-  // Whether the promotion found the run tag: its removal then need not look again.
-  let runTagSeen = false;
+  // The run tag's removal, when the promotion started it (it had read the tag).
+  let runTagRemoval: Promise<void> | undefined;
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
-    // The engine loads what it builds with while the lease's round trips are under way.
+    // The engine loads what it builds with while the lease's round trips are under way, and whether the
+    // own cache ref exists (seeding's first question, a read) is asked beside them.
     context.engine.warmUp?.();
+    const ownCache =
+      registry === undefined ? undefined : lookUpOwnCache(registry, service.cache, runExport, guard.signal);
     lease = await leaseFor(service, context, guard.signal);
     if (lease !== undefined) guard.watch(lease.signal);
     guard.signal.throwIfAborted();
@@ -65,6 +68,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
         superseded: () => guard.superseded(),
         signal: guard.signal,
         warn,
+        ...(ownCache !== undefined && { ownCache }),
       });
       if (outcome.seeding.from !== null) {
         context.emit(service.service, { type: 'seeded', seeding: outcome.seeding });
@@ -96,7 +100,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
         signal: guard.cancelSignal,
         warn,
       });
-      runTagSeen = promotion.runTagSeen;
+      runTagRemoval = promotion.runTagRemoval;
     }
     return { ...withSeeding(report, seeded), durationMs: elapsed() };
   } catch (error) {
@@ -111,13 +115,14 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   } finally {
     // The run tag, promoted or not (a failed, cancelled or superseded build's, if the engine got as far as
     // writing it): removing the run's own tag is no write to the environment's cache, so it happens whatever
-    // the guard says, and at the same time as the lease's release (both after any promotion: a newer run
-    // must not promote before this one did). The lease before the claim: a newer run of this process,
+    // the guard says; a promotion that read the tag started its removal already, beside its PUT. The lease
+    // is released after any promotion (a newer run must not promote before this one did). The lease before the claim: a newer run of this process,
     // waiting on the claim, then finds it free.
     await Promise.all([
-      registry !== undefined && runExport !== null
-        ? discardRunExport(registry, runExport, warn, runTagSeen)
-        : undefined,
+      runTagRemoval ??
+        (registry !== undefined && runExport !== null
+          ? discardRunExport(registry, runExport, warn)
+          : undefined),
       lease?.release(),
     ]);
     claim.release();

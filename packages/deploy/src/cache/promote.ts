@@ -44,27 +44,33 @@ export interface PromoteInput {
   warn(message: string): void;
 }
 
-/** `runTagSeen`: the run tag was there when promoting (discardRunExport then skips checking it again). */
+/**
+ * `runTagRemoval`: the run tag's removal (discardRunExport), started as soon as its manifest was read, so
+ * it runs alongside the promotion's PUT; none when the run tag was not found (the caller removes it then).
+ */
 export type PromotionOutcome = ({ promoted: true; digest: string } | { promoted: false; reason: string }) & {
-  runTagSeen: boolean;
+  runTagRemoval?: Promise<void>;
 };
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Promotes the run tag onto the cache tag if this run is still the newest. Never throws: a cache that could
- * not be written must not fail a build whose image was pushed. The run tag stays: the caller removes it
- * either way (discardRunExport), together with releasing the lease, which must wait for the promotion.
+ * not be written must not fail a build whose image was pushed. Once the run tag's manifest is read, its
+ * bytes are all the promotion needs, so the run tag's removal starts then, beside the promotion's PUT
+ * (`runTagRemoval`); releasing the lease is the caller's, and must wait for the promotion.
  */
 export async function promoteRunExport(input: PromoteInput): Promise<PromotionOutcome> {
   const { registry, runExport } = input;
   const call = input.signal === undefined ? undefined : { signal: input.signal };
   let outcome: PromotionOutcome;
+  let runTagRemoval: Promise<void> | undefined;
   try {
-    // Both asked at once, one round trip: whether the run tag exists and who holds the lease now.
+    // Both asked at once, one round trip: the run tag's manifest (whether it exists, and the bytes the
+    // promotion then puts) and who holds the lease now.
     const leaseRef = input.leaseRef;
-    const [runDigest, lease] = await Promise.all([
-      registry.imageDigest(runExport.runRef.ref, call),
+    const [runManifest, lease] = await Promise.all([
+      registry.runExportManifest(runExport.runRef.ref, call),
       leaseRef === undefined
         ? { holder: null }
         : registry.leaseHolder(leaseRef, call).then(
@@ -73,32 +79,36 @@ export async function promoteRunExport(input: PromoteInput): Promise<PromotionOu
           ),
     ]);
     // BuildKit exports with ignore-error=true: a failed cache write leaves no run tag, and nothing to promote.
-    if (runDigest === null) {
-      return { promoted: false, reason: 'the engine exported no cache', runTagSeen: false };
-    }
+    if (runManifest === null) return { promoted: false, reason: 'the engine exported no cache' };
+    // Only this run writes its run tag and its engine has exited: the tag was seen, no need to look again.
+    runTagRemoval = discardRunExport(registry, runExport, input.warn, true);
     if ('error' in lease) {
       input.warn(`could not read the lease ${leaseRef} before promoting (${describe(lease.error)})`);
     }
     const holder: LeaseHolder | null = lease.holder;
     const decision = decidePromotion({ me: input.me, superseded: input.superseded(), holder });
     if (decision.promote) {
-      const digest = await registry.promoteCache(runExport.runRef.ref, runExport.cacheRef.ref, call);
-      outcome = { promoted: true, digest, runTagSeen: true };
+      // The bytes just read: only this run writes its run tag, and its engine has exited.
+      const digest = await registry.promoteCache(runExport.runRef.ref, runExport.cacheRef.ref, {
+        ...call,
+        manifest: runManifest,
+      });
+      outcome = { promoted: true, digest };
     } else {
-      outcome = { promoted: false, reason: decision.reason, runTagSeen: true };
+      outcome = { promoted: false, reason: decision.reason };
       input.warn(`did not promote ${runExport.runRef.ref} to ${runExport.cacheRef.ref}: ${decision.reason}`);
     }
   } catch (error) {
-    outcome = { promoted: false, reason: describe(error), runTagSeen: false };
+    outcome = { promoted: false, reason: describe(error) };
     input.warn(`could not promote ${runExport.runRef.ref} to ${runExport.cacheRef.ref}: ${describe(error)}`);
   }
-  return outcome;
+  return runTagRemoval === undefined ? outcome : { ...outcome, runTagRemoval };
 }
 
 /**
  * Removes a run tag (untag: never a delete by digest, which would take the cache tag along after a
  * promotion). Never throws; `cache gc` removes what a failed removal or a killed run leaves behind.
- * `runTagSeen`: the promotion found the tag, which only this run writes and its engine has exited, so
+ * `runTagSeen`: the promotion read the tag, which only this run writes and its engine has exited, so
  * the untag skips checking that it exists (one round trip fewer).
  */
 export async function discardRunExport(

@@ -9,6 +9,32 @@ import {
   triesNextFallback,
 } from './seed-decision.js';
 
+/** Whether the own cache ref exists (its digest, null when absent), or why that could not be read. */
+export type OwnCacheLookup = Promise<{ digest: string | null } | { error: unknown }>;
+
+/**
+ * Asks whether the own cache ref exists, when seeding may follow (else undefined, no request). Only a
+ * read, and a seed is promoted only while the own ref is still absent (decideSeedPromotion asks again), so
+ * the build asks it beside the lease's round trips rather than after them: one round trip fewer before
+ * the engine starts, the same outcome. Never rejects.
+ */
+export function lookUpOwnCache(
+  registry: RegistryPort,
+  cache: CachePlan,
+  runExport: RunExport | null,
+  signal?: AbortSignal,
+): OwnCacheLookup | undefined {
+  const plan = planSeeding(cache, runExport);
+  return plan.seed ? askOwnCache(registry, plan.own.ref, signal) : undefined;
+}
+
+function askOwnCache(registry: RegistryPort, ownRef: string, signal?: AbortSignal): OwnCacheLookup {
+  return registry.imageDigest(ownRef, signal === undefined ? undefined : { signal }).then(
+    (digest) => ({ digest }),
+    (error: unknown) => ({ error }),
+  );
+}
+
 export interface SeedOwnCacheInput {
   registry: RegistryPort;
   cache: CachePlan;
@@ -19,6 +45,8 @@ export interface SeedOwnCacheInput {
   superseded: () => boolean;
   signal?: AbortSignal;
   warn(message: string): void;
+  /** lookUpOwnCache's answer, asked earlier; without it seedOwnCache asks itself. */
+  ownCache?: OwnCacheLookup;
 }
 
 export interface SeedOwnCacheOutcome {
@@ -41,9 +69,9 @@ export async function seedOwnCache(input: SeedOwnCacheInput): Promise<SeedOwnCac
   if (!plan.seed) return nothing(plan.reason);
   const call = input.signal === undefined ? undefined : { signal: input.signal };
   try {
-    if ((await input.registry.imageDigest(plan.own.ref, call)) !== null) {
-      return nothing('the own cache ref exists');
-    }
+    const own = await (input.ownCache ?? askOwnCache(input.registry, plan.own.ref, input.signal));
+    if ('error' in own) throw own.error;
+    if (own.digest !== null) return nothing('the own cache ref exists');
     let last: { from: string; result: CacheSeedResult } | undefined;
     for (const fallback of plan.fallbacks) {
       const result = await input.registry.seedCacheRef(fallback.ref, plan.runRef.ref, call);

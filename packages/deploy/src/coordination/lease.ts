@@ -130,7 +130,8 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
     await polling;
     if (lost.signal.aborted) return; // another run holds it now
     try {
-      await registry.releaseLease(leaseRef, runId);
+      // By the digest of the record this run's claim wrote: one request, and a newer claim's record stays.
+      await registry.releaseLease(leaseRef, me);
     } catch (error) {
       input.warn(
         `could not release the lease ${leaseRef} (${describe(error)}): the next run may wait briefly`,

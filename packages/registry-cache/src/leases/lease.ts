@@ -1,10 +1,18 @@
 import type { LeaseHolder } from '@deployer/contracts';
-import { type CallOptions, isRegistryError, type RegistryClient } from '@deployer/registry';
+import {
+  annotationManifestDigest,
+  type CallOptions,
+  isRegistryError,
+  type RegistryClient,
+} from '@deployer/registry';
 
 /*
  * A lease is a tiny manifest at a tag (cache-ref's `leaseLocation`): an empty config, no layers, and the
- * holder in its annotations. Each run's manifest differs (its run id), so its digest is the run's own and
- * deleting it by digest never removes a newer holder's tag. The registry offers no compare-and-swap, so a
+ * holder and the lease's own `repository:tag` in its annotations. Each run's record of each lease differs
+ * (its run id; the lease, as under the tag strategy one repository holds every service's lease of an
+ * environment), so its digest is that run's own for that lease, and deleting it by digest never removes a
+ * newer holder's tag, nor the same run's lease of another service. The digest follows from the record, so
+ * a release deletes by it without reading the lease first. The registry offers no compare-and-swap, so a
  * claim is read-then-write: of two claims at the same moment the later write wins, and the loser learns
  * it from `leaseHolder` on its next look.
  */
@@ -13,11 +21,17 @@ const annotations = {
   runId: 'io.deployer.lease.run-id',
   startedAt: 'io.deployer.lease.started-at',
   host: 'io.deployer.lease.host',
+  lease: 'io.deployer.lease.ref',
 } as const;
 
-interface StoredLease {
-  holder: LeaseHolder;
-  digest: string;
+/** The record `holder`'s claim of the lease at `repository:tag` writes; the same holder, the same bytes. */
+function leaseRecord(repository: string, tag: string, holder: LeaseHolder): Record<string, string> {
+  return {
+    [annotations.runId]: holder.runId,
+    [annotations.startedAt]: holder.startedAt.toISOString(),
+    ...(holder.host !== undefined && { [annotations.host]: holder.host }),
+    [annotations.lease]: `${repository}:${tag}`,
+  };
 }
 
 const isAbsent = (error: unknown) =>
@@ -31,22 +45,6 @@ function parseHolder(found: Record<string, string> | undefined): LeaseHolder | n
   return { runId, startedAt, ...(host && { host }) };
 }
 
-async function readLease(
-  client: RegistryClient,
-  repository: string,
-  tag: string,
-  options: CallOptions,
-): Promise<StoredLease | null> {
-  try {
-    const fetched = await client.getManifest(repository, tag, options);
-    const holder = parseHolder(fetched.manifest.annotations);
-    return holder === null ? null : { holder, digest: fetched.digest };
-  } catch (error) {
-    if (isAbsent(error)) return null;
-    throw error;
-  }
-}
-
 /** Who holds the lease at `repository:tag`; null when nobody does (no tag, or not a lease manifest). */
 export async function leaseHolder(
   client: RegistryClient,
@@ -54,7 +52,13 @@ export async function leaseHolder(
   tag: string,
   options: CallOptions = {},
 ): Promise<LeaseHolder | null> {
-  return (await readLease(client, repository, tag, options))?.holder ?? null;
+  try {
+    const fetched = await client.getManifest(repository, tag, options);
+    return parseHolder(fetched.manifest.annotations);
+  } catch (error) {
+    if (isAbsent(error)) return null;
+    throw error;
+  }
 }
 
 /** Makes `holder` the lease's holder, returning who held it before (read first), or null. */
@@ -66,34 +70,26 @@ export async function claimLease(
   options: CallOptions = {},
 ): Promise<LeaseHolder | null> {
   const previous = await leaseHolder(client, repository, tag, options);
-  await client.putAnnotationManifest(
-    repository,
-    tag,
-    {
-      [annotations.runId]: holder.runId,
-      [annotations.startedAt]: holder.startedAt.toISOString(),
-      ...(holder.host !== undefined && { [annotations.host]: holder.host }),
-    },
-    options,
-  );
+  await client.putAnnotationManifest(repository, tag, leaseRecord(repository, tag, holder), options);
   return previous;
 }
 
 /**
- * Deletes the lease if `runId` still holds it; false when another run (or nobody) does. Deleting by the
- * digest read keeps a claim that lands in between: the tag then points elsewhere and stays.
+ * Releases `holder`'s lease in one request: deletes the record its claim wrote, by that record's digest
+ * (known without reading the lease). Where the tag still points at it, the lease is free; where another
+ * run has claimed since, the tag points at that run's record and stays. Returns false when the record is
+ * not stored (never claimed, or released already); true does not say the tag pointed at it.
  */
 export async function releaseLease(
   client: RegistryClient,
   repository: string,
   tag: string,
-  runId: string,
+  holder: LeaseHolder,
   options: CallOptions = {},
 ): Promise<boolean> {
-  const stored = await readLease(client, repository, tag, options);
-  if (stored?.holder.runId !== runId) return false;
+  const digest = annotationManifestDigest(leaseRecord(repository, tag, holder));
   try {
-    await client.deleteManifest(repository, stored.digest, options);
+    await client.deleteManifest(repository, digest, options);
     return true;
   } catch (error) {
     if (isAbsent(error)) return false;

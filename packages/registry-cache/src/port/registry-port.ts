@@ -6,7 +6,7 @@ import { listCacheRefs } from '../inventory/inventory.js';
 import { claimLease, leaseHolder, releaseLease } from '../leases/lease.js';
 import { deleteRepositoryTags } from '../removal/cache-delete.js';
 import { inspectCacheTag, removeCacheTags } from '../removal/cache-tag-removal.js';
-import { promoteRunExport } from '../run-exports/promote.js';
+import { promoteRunExport, readRunExport } from '../run-exports/promote.js';
 import { listRunExportTags } from '../run-exports/run-exports.js';
 import { seedCacheRef } from '../seeding/seed-cache-ref.js';
 
@@ -131,6 +131,10 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository } = locateRepository(repositoryRef);
       return existingTags(client, repository, call);
     },
+    async runExportManifest(runRef, call) {
+      const { client, repository, reference } = locate(runRef);
+      return readRunExport(client, repository, reference, call);
+    },
     async promoteCache(runRef, cacheRef, call) {
       const run = locate(runRef);
       const cache = locate(cacheRef);
@@ -182,9 +186,9 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository, tag } = locateLease(leaseRef);
       return leaseHolder(client, repository, tag, call);
     },
-    async releaseLease(leaseRef, runId, call) {
+    async releaseLease(leaseRef, holder, call) {
       const { client, repository, tag } = locateLease(leaseRef);
-      return releaseLease(client, repository, tag, runId, call);
+      return releaseLease(client, repository, tag, holder, call);
     },
     client,
   };

@@ -32,19 +32,7 @@ export async function putAnnotationManifest(
   options: CallOptions = {},
 ): Promise<ManifestHead> {
   const put = () =>
-    putManifest(
-      ctx,
-      repository,
-      tag,
-      {
-        schemaVersion: 2,
-        mediaType: MediaTypes.ociManifest,
-        config: emptyImageConfigDescriptor,
-        layers: [],
-        annotations,
-      },
-      options,
-    );
+    putManifest(ctx, repository, tag, annotationManifestBytes(annotations), putOptions(options));
   try {
     return await put();
   } catch (error) {
@@ -53,4 +41,26 @@ export async function putAnnotationManifest(
   }
   await uploadBlob(ctx, repository, emptyImageConfig, options);
   return put();
+}
+
+const putOptions = (options: CallOptions) => ({ ...options, mediaType: MediaTypes.ociManifest });
+
+/** The exact bytes putAnnotationManifest stores for `annotations` (the same annotations, the same bytes). */
+function annotationManifestBytes(annotations: Record<string, string>): Uint8Array {
+  const manifest = {
+    schemaVersion: 2,
+    mediaType: MediaTypes.ociManifest,
+    config: emptyImageConfigDescriptor,
+    layers: [],
+    annotations,
+  };
+  return new TextEncoder().encode(JSON.stringify(manifest));
+}
+
+/**
+ * The digest putAnnotationManifest's manifest for `annotations` has, known without asking the registry:
+ * a record can be deleted by the digest its writer knows it wrote, in one request.
+ */
+export function annotationManifestDigest(annotations: Record<string, string>): string {
+  return sha256Digest(annotationManifestBytes(annotations));
 }
