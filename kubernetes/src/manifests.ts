@@ -1,12 +1,14 @@
 import { stringify } from 'yaml';
 import { buildkitdService, buildkitdStatefulSet } from './buildkitd.js';
 import { buildJob, cacheGcCronJob } from './jobs.js';
+import { serveConfig, serveDeployment, serveDisruptionBudget, serveService } from './serve.js';
 
 /** Every rendered file (`kubernetes/<name>`) and the typed objects it holds, in order. */
 export const manifests: Record<string, readonly object[]> = {
   'buildkitd.yaml': [buildkitdService, buildkitdStatefulSet],
   'build-job.yaml': [buildJob],
   'cache-gc-cronjob.yaml': [cacheGcCronJob],
+  'serve.yaml': [serveConfig, serveDeployment, serveService, serveDisruptionBudget],
 };
 
 const header =

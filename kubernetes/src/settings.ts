@@ -15,3 +15,10 @@ export const clientTlsSecret = 'buildkitd-client-tls';
 /** Registry credentials (a docker config.json), mounted where DOCKER_CONFIG points. */
 export const registryCredentialsSecret = 'deployer-registry-credentials';
 export const tlsMountPath = '/certs';
+/** `deployer serve`: its port, its config (a ConfigMap holding server.yaml) and its secrets. */
+export const servePort = 8080;
+export const serveConfigMap = 'deployer-serve-config';
+/** Keys `webhook-secret`, `api-token` and `database-url` (a Postgres URL: replicas share one database). */
+export const serveSecret = 'deployer-serve';
+/** How long a running build may finish on SIGTERM; the pod's grace period leaves room beyond it. */
+export const serveDrainSeconds = 120;
