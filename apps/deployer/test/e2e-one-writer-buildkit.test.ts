@@ -97,7 +97,10 @@ describe.skipIf(skipReason !== undefined)('one writer per ref with BuildKit', ()
       ).toBe(true);
 
       const tags = await client.listTags(cacheRepository);
-      expect(tags.filter(isRunExportTag), `tags left after iteration ${iteration}`).toEqual([]);
+      expect(
+        tags.filter(isRunExportTag),
+        `tags left after iteration ${iteration}; the runs said:\n${results.map((r) => r.stdout + r.stderr).join('\n')}`,
+      ).toEqual([]);
       expect(tags).toContain('cache');
       const cache = await client.getManifest(cacheRepository, 'cache');
       const descriptors = 'manifests' in cache.manifest ? cache.manifest.manifests : [];

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runScopedExport } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from '../cache/heal.js';
 import { discardRunExport, promoteRunExport } from '../cache/promote.js';
@@ -19,6 +20,9 @@ import {
   supersededResult,
   withSeeding,
 } from './service-result.js';
+
+/** How long a stopped engine's daemon gets to finish a push it had under way before the run tag is looked for again. */
+const lateExportMs = 1500;
 
 /**
  * One service's run: claim its export ref (in this process, then its lease in the registry), seed a new
@@ -47,6 +51,8 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   let seeded: SeedReport | undefined;
   // The run tag's removal, when the promotion started it (it had read the tag).
   let runTagRemoval: Promise<void> | undefined;
+  // Whether the engine was asked to build (and so may have begun writing the run tag).
+  let engineStarted = false;
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
@@ -78,6 +84,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
       seeded = { ...outcome, healed };
       guard.signal.throwIfAborted();
     }
+    engineStarted = true;
     const result = await context.engine.build({
       ...engineRequest(context.plan, service, {
         ...(context.labels !== undefined && { labels: context.labels }),
@@ -125,6 +132,19 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
           : undefined),
       lease?.release(),
     ]);
+    // An engine stopped mid-build (superseded, cancelled) may still have its daemon finish pushing the
+    // export it had under way: BuildKit completes a manifest PUT already sent after its client is gone.
+    // One more look once that had time to land leaves no run tag behind.
+    if (
+      engineStarted &&
+      guard.signal.aborted &&
+      runTagRemoval === undefined &&
+      registry !== undefined &&
+      runExport !== null
+    ) {
+      await sleep(lateExportMs);
+      await discardRunExport(registry, runExport, warn);
+    }
     claim.release();
   }
 }
