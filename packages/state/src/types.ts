@@ -1,14 +1,6 @@
 // The public types of @deployer/state, in one place: what the server passes in and gets back. The views of
 // environments and builds are @deployer/contracts' (the status pages render them too).
-import type {
-  BuildKind,
-  BuildRecord,
-  BuildStatus,
-  EnvironmentDetail,
-  EnvironmentKind,
-  EnvironmentStatus,
-  EnvironmentSummary,
-} from '@deployer/contracts';
+import type { BuildKind, EnvironmentKind } from '@deployer/contracts';
 
 export type {
   BuildKind,
@@ -18,7 +10,7 @@ export type {
   EnvironmentKind,
   EnvironmentStatus,
   EnvironmentSummary,
-};
+} from '@deployer/contracts';
 
 export type JobState = 'queued' | 'running' | 'done';
 

@@ -1,40 +1,25 @@
 import type { BuildRecord, EnvironmentDetail, EnvironmentSummary } from '@deployer/state';
+import { readBuildReport } from '@deployer/status-page';
 
-/** One service of an environment as its last finished build left it. */
-export interface ServiceView {
-  service: string;
-  status: string;
-  image: string;
-  digest: string | null;
-  cacheHitRatio: number;
-  durationMs: number;
-}
-
-interface ReportLike {
-  services?: Array<{
-    service: string;
-    status: string;
-    image: string;
-    digest: string | null;
-    cacheHitRatio: number;
-    durationMs: number;
-  }>;
-}
-
-/** The services of the newest build that has a build report (a teardown's result has none). */
-export function servicesOf(builds: readonly BuildRecord[]): ServiceView[] {
-  const withReport = builds.find(
-    (build) => build.kind === 'build' && Array.isArray((build.report as ReportLike | null)?.services),
-  );
-  const report = withReport?.report as ReportLike | undefined;
-  return (report?.services ?? []).map((service) => ({
-    service: service.service,
-    status: service.status,
-    image: service.image,
-    digest: service.digest,
-    cacheHitRatio: service.cacheHitRatio,
-    durationMs: service.durationMs,
-  }));
+/**
+ * The services of the newest build with a build report (a teardown's result has none), read as the
+ * status pages read it: each field only when it has the expected type.
+ */
+export function servicesOf(builds: readonly BuildRecord[]) {
+  for (const build of builds) {
+    if (build.kind !== 'build') continue;
+    const report = readBuildReport(build.report);
+    if (report === null || report.services.length === 0) continue;
+    return report.services.map(({ service, status, image, digest, cacheHitRatio, durationMs }) => ({
+      service,
+      status,
+      image,
+      digest,
+      cacheHitRatio,
+      durationMs,
+    }));
+  }
+  return [];
 }
 
 /** An environment as the API shows it in a list. */

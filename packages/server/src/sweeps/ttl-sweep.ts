@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { collectGarbage, type Environment, loadEnvironment, overridesFromEnv } from '@deployer/deploy';
-import { checkoutCommit } from '@deployer/git-checkout';
+import { collectGarbage } from '@deployer/deploy';
 import {
   expiredEnvironments,
   getEnvironment,
@@ -10,6 +9,7 @@ import {
   type State,
 } from '@deployer/state';
 import type { RepositoryConfig, ServerConfig } from '../config/server-config-schema.js';
+import { checkoutEnvironment } from '../worker/checkout-environment.js';
 import type { ServerPorts } from '../worker/ports.js';
 
 export interface TtlSweepOptions {
@@ -81,16 +81,7 @@ async function collectRepositoryGarbage(
   }
   const dir = await mkdtemp(join(options.workDir, 'sweep-'));
   try {
-    await checkoutCommit({
-      cloneUrl: repository.cloneUrl,
-      sha,
-      into: dir,
-      ...(options.signal && { signal: options.signal }),
-    });
-    const environment: Environment = await loadEnvironment(join(dir, repository.spec), {
-      root: dir,
-      overrides: overridesFromEnv(options.env),
-    });
+    const environment = await checkoutEnvironment(repository, sha, dir, options.env, options.signal);
     // Every live environment (the ones just handed to teardown included: their own job deletes them)
     // is protected like a fallback; what remains past the cutoff belongs to no environment.
     const live = await liveBuildUuids(options.state, repository.name);

@@ -1,15 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   buildEnvironment,
   type DeployEvent,
   downEnvironment,
   type Environment,
-  loadEnvironment,
-  overridesFromEnv,
   planEnvironment,
 } from '@deployer/deploy';
-import { checkoutCommit } from '@deployer/git-checkout';
 import {
   type ClaimedJob,
   finishJob,
@@ -20,6 +16,7 @@ import {
 } from '@deployer/state';
 import type { RepositoryConfig } from '../config/server-config-schema.js';
 import { checkoutDir } from './checkout-dir.js';
+import { checkoutEnvironment } from './checkout-environment.js';
 import type { JobOutcome } from './job-outcome.js';
 import { keepLease } from './lease-keeper.js';
 import type { ServerPorts } from './ports.js';
@@ -95,11 +92,7 @@ async function work(
       error: `repository ${job.environment.repository} is no longer in the server config`,
     };
   }
-  await checkoutCommit({ cloneUrl: repository.cloneUrl, sha: job.sha, into: dir, signal });
-  const environment = await loadEnvironment(join(dir, repository.spec), {
-    root: dir,
-    overrides: overridesFromEnv(options.env),
-  });
+  const environment = await checkoutEnvironment(repository, job.sha, dir, options.env, signal);
   const registry = options.ports.registryFor(environment);
   const buildUuid = job.environment.buildUuid;
   if (job.kind === 'down') {
