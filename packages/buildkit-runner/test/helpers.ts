@@ -5,8 +5,11 @@ import type { BuildEvent } from '@deployer/contracts';
 import { ProgressTracker } from '../src/progress/progress-tracker.js';
 import { readSolveStatus } from '../src/progress/read-solve-status.js';
 
-/** The real BuildKit recordings (see their README). */
-export const fixtureDir = fileURLToPath(new URL('../../../../shared/fixtures/buildkit/', import.meta.url));
+/**
+ * The real BuildKit recordings (see their README), kept in the repository as received in
+ * shared/fixtures/buildkit, so the tests need nothing beside the checkout.
+ */
+export const fixtureDir = fileURLToPath(new URL('./fixtures/reference/', import.meta.url));
 export const fakesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 export const fixtureCases = [
