@@ -18,7 +18,7 @@ import { unmountUnder } from '@deployer/process';
 import { execa } from 'execa';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '..', '..', 'apps', 'deployer', 'dist', 'bin.js');
+const bin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.cjs');
 const scratch = await mkdtemp(join(tmpdir(), 'deployer-bench-buildah-'));
 const registry = await startLocalRegistry();
 const failures = [];

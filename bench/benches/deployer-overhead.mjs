@@ -12,7 +12,7 @@
 //     (@deployer/local-registry, loopback, plain HTTP), which a BuildKit daemon on this machine reaches
 //     (`registry.insecure=true` per ref). Without BUILDKIT_HOST this part says so and is skipped.
 //
-// Also the median CPU time of deployer's own Node process in those builds (support/cpu-usage.mjs; the
+// Also the median CPU time of deployer's own Node process in those builds (support/cpu-usage.cjs, preloaded with --require; the
 // engine's process not counted): steadier than wall time when the machine is loaded.
 //
 // Fails when a run fails or the measured build is not fully cached; the figures are printed beside the
@@ -29,14 +29,14 @@ import { startLocalRegistry } from '@deployer/local-registry';
 import { execa } from 'execa';
 
 const HELP_RUNS = Number(process.env.BENCH_HELP_RUNS ?? 20);
-const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const TARGET_OVERHEAD_MS = 120;
 const here = dirname(fileURLToPath(import.meta.url));
-const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.js');
-// BENCH_BASELINE_BIN: another build's bin/deployer.js (e.g. a copy of an earlier one, with its dist/ and a
+const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.cjs');
+// BENCH_BASELINE_BIN: another build's bin/deployer.cjs (e.g. a copy of an earlier one, with its dist/ and a
 // node_modules beside it), run in the same loop as a third arm, so the two builds meet the same load.
 const baselineBin = process.env.BENCH_BASELINE_BIN;
-const cpuUsage = join(here, '..', 'support', 'cpu-usage.mjs');
+const cpuUsage = join(here, '..', 'support', 'cpu-usage.cjs');
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -69,6 +69,19 @@ for (let run = 0; run < HELP_RUNS; run++) {
 }
 console.log(`(a) median of ${HELP_RUNS} runs`);
 console.log(`    node -e 0          ${ms(median(nodeStart))}`);
+// Node before 23 reads and parses NODE_EXTRA_CA_CERTS at every start, before any of deployer runs: part of
+// deployer's cost on such a machine, as of every Node program's; shown so the figures below can be read.
+if (process.env.NODE_EXTRA_CA_CERTS) {
+  const { NODE_EXTRA_CA_CERTS: _certificates, ...withoutCertificates } = process.env;
+  const bare = [];
+  for (let run = 0; run < HELP_RUNS; run++) {
+    const options = { env: withoutCertificates, extendEnv: false };
+    bare.push((await timed(process.execPath, ['-e', '0'], options)).elapsed);
+  }
+  console.log(
+    `    node -e 0          ${ms(median(bare))}   without NODE_EXTRA_CA_CERTS (set here: ${process.version} loads it at start)`,
+  );
+}
 console.log(`    deployer --help    ${ms(median(help))}`);
 console.log(`    difference         ${ms(median(help) - median(nodeStart))}`);
 
@@ -128,7 +141,7 @@ if (!process.env.BUILDKIT_HOST) {
     };
 
     const cpuLog = join(scratch, 'cpu.log');
-    const measured = ['--import', cpuUsage, ...buildArgs];
+    const measured = ['--require', cpuUsage, ...buildArgs];
     const raw = [];
     const deployer = [];
     const baseline = [];

@@ -1,16 +1,14 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@deployer/local-registry';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { binPath, bundleMetaPath } from './run-cli.js';
+import { binPath, bundleMetaPath, bundlePath } from './run-cli.js';
 
-// deployer's fixed cost is mostly module loading: each command loads only what it needs. Checked on the
-// bundle files a real run of the built CLI loads, recorded by a module hook (support/module-recorder.mjs),
-// and the sources the bundle's metafile says they hold.
-const recorder = fileURLToPath(new URL('./support/module-recorder.mjs', import.meta.url));
+// deployer's fixed cost is mostly loading code: each command evaluates only the modules it needs. Checked
+// on a real run of the built CLI (through its bin, with its compile cache in a temp directory): V8's
+// coverage says which of the bundle's module initialisers ran (see sourcesEvaluated).
 
 let scratch: string;
 let spec: string;
@@ -39,33 +37,56 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+interface Coverage {
+  result: { url: string; functions: { functionName: string; ranges: { count: number }[] }[] }[];
+}
+
 /**
- * The sources inside the bundle files a run loaded: the built CLI is an esbuild bundle (scripts/bundle.mjs),
- * whose metafile says which sources each output file holds, as paths from apps/deployer (`src/cli/main.ts`,
- * `../../packages/registry/dist/client.js`, `../../node_modules/.pnpm/zod@…/node_modules/zod/…`). A source
- * counts as loaded when the file holding it was: that file was read and compiled whole.
+ * The sources a run evaluated. The bundle (scripts/bundle.mjs) keeps each module behind a lazy initialiser
+ * named after its source path (esbuild's `__esm({"src/cli/args.ts"() {…}})`), run when the module is first
+ * reached; the coverage V8 wrote (NODE_V8_COVERAGE) says which ran. A source with no initialiser is
+ * evaluated by every run. Paths as in the bundle's metafile: from apps/deployer (`src/cli/main.ts`,
+ * `../../packages/registry/dist/client.js`, `../../node_modules/.pnpm/zod@…/node_modules/zod/…`).
  */
-async function sourcesIn(loadedUrls: readonly string[]): Promise<string[]> {
+async function sourcesEvaluated(coverageDir: string) {
+  const bundle = await readFile(bundlePath, 'utf8');
+  const lazy = new Set(
+    [...bundle.matchAll(/(?:__esm|__commonJS)\(\{"([^"]+)"\(/g)].map((match) => match[1] ?? ''),
+  );
   const meta = JSON.parse(await readFile(bundleMetaPath, 'utf8')) as {
     outputs: Record<string, { inputs: Record<string, unknown> }>;
   };
-  return loadedUrls.flatMap((url) => {
-    const output = /\/apps\/deployer\/(dist\/.+)$/.exec(url)?.[1];
-    const inputs = output === undefined ? undefined : meta.outputs[output]?.inputs;
-    return inputs === undefined ? [url] : Object.keys(inputs);
-  });
+  const inputs = Object.keys(meta.outputs['dist/deployer.cjs']?.inputs ?? {});
+  const initialisersRan: string[] = [];
+  for (const file of await readdir(coverageDir)) {
+    const coverage = JSON.parse(await readFile(join(coverageDir, file), 'utf8')) as Coverage;
+    for (const script of coverage.result.filter(({ url }) => url.endsWith('/dist/deployer.cjs'))) {
+      for (const { functionName, ranges } of script.functions) {
+        if (lazy.has(functionName) && (ranges[0]?.count ?? 0) > 0) initialisersRan.push(functionName);
+      }
+    }
+  }
+  return {
+    lazy,
+    initialisersRan,
+    modules: [...inputs.filter((input) => !lazy.has(input)), ...initialisersRan],
+  };
 }
 
-/** Runs the built CLI and returns what it printed and the sources it loaded (see sourcesIn). */
+/** Runs the built CLI and returns what it printed and the sources it evaluated (see sourcesEvaluated). */
 async function modulesLoadedBy(args: readonly string[]) {
-  const log = join(scratch, `modules-${Math.random().toString(36).slice(2)}.log`);
-  const result = await execa('node', ['--import', recorder, binPath, ...args], {
+  const coverageDir = await mkdtemp(join(scratch, 'coverage-'));
+  const result = await execa('node', [binPath, ...args], {
     reject: false,
-    env: { NO_COLOR: '1', DEPLOYER_TEST_MODULE_LOG: log, BUILDKIT_HOST: '' },
+    env: {
+      NO_COLOR: '1',
+      NODE_V8_COVERAGE: coverageDir,
+      DEPLOYER_COMPILE_CACHE: join(scratch, 'compile-cache'),
+      BUILDKIT_HOST: '',
+    },
     timeout: 120_000,
   });
-  const loaded = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
-  return { ...result, modules: await sourcesIn(loaded) };
+  return { ...result, ...(await sourcesEvaluated(coverageDir)) };
 }
 
 /** The loaded sources from one package, `@deployer/x` (workspace or installed) or a dependency. */
@@ -100,11 +121,15 @@ describe('module loading', () => {
   it.each([[['--help']], [['build', '--help']], [['plan', '--help']], [[]]])(
     'deployer %j loads no engine, registry, spec or progress module',
     async (args) => {
-      const { exitCode, stdout, modules } = await modulesLoadedBy(args);
+      const { exitCode, stdout, modules, lazy, initialisersRan } = await modulesLoadedBy(args);
       expect(exitCode).toBe(0);
       expect(stdout).toContain('deployer');
-      // The recorder saw the CLI itself, so an empty list below means none was loaded, not none recorded.
+      // The coverage saw the CLI's own initialisers run, and the heavy packages sit behind initialisers
+      // too: an empty list below means none was evaluated, not none recorded.
+      expect(initialisersRan).toContain('src/cli/args.ts');
       expect(cliModule(modules, 'cli/main.js')).toHaveLength(1);
+      for (const pkg of heavy)
+        expect({ pkg, lazy: from([...lazy], pkg).length > 0 }).toEqual({ pkg, lazy: true });
       for (const pkg of heavy) expect({ pkg, loaded: from(modules, pkg) }).toEqual({ pkg, loaded: [] });
       expect(cliModule(modules, 'output/progress.js')).toEqual([]);
       expect(cliModule(modules, 'commands/build.js')).toEqual([]);

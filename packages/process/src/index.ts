@@ -10,5 +10,9 @@ export {
   runProcess,
   warmUpProcessRunner,
 } from './run/run-process.js';
-export { makeOwnedTempDir, removeDeadOwnersTempDirs } from './temp/owned-temp-dir.js';
+export {
+  makeOwnedTempDir,
+  removeDeadOwnersTempDirs,
+  sweepDeadOwnersTempDirs,
+} from './temp/owned-temp-dir.js';
 export { unmountUnder } from './temp/unmount-under.js';

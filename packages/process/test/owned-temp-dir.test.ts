@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { currentOwner, makeOwnedTempDir, removeDeadOwnersTempDirs } from '../src/temp/owned-temp-dir.js';
+import {
+  currentOwner,
+  makeOwnedTempDir,
+  removeDeadOwnersTempDirs,
+  sweepDeadOwnersTempDirs,
+} from '../src/temp/owned-temp-dir.js';
 import { ownedTempDirPrefix } from '../src/temp/temp-owner.js';
 
 /** The pid of a real process that has exited (and been reaped) by the time this returns. */
@@ -49,5 +54,23 @@ describe('temporary directories owned by a pid', () => {
     await mkdir(join(parent, name));
     expect(await removeDeadOwnersTempDirs(parent, 'build')).toEqual([name]);
     expect(await readdir(parent)).toEqual([]);
+  });
+
+  it('sweeps once per process and kind: started early, the directory it makes waits for that sweep', async () => {
+    const dead = { ...currentOwner(), pid: await deadPid() };
+    const first = `${ownedTempDirPrefix('early', dead)}aaa111`;
+    await mkdir(join(parent, first, 'inside'), { recursive: true });
+
+    const sweep = sweepDeadOwnersTempDirs(parent, 'early');
+    expect(sweepDeadOwnersTempDirs(parent, 'early')).toBe(sweep);
+    const dir = await makeOwnedTempDir(parent, 'early');
+    expect(await sweep).toEqual([first]);
+    expect(await readdir(parent)).toEqual([basename(dir)]);
+
+    // A dead owner's directory appearing later waits for the next process.
+    const later = `${ownedTempDirPrefix('early', dead)}bbb222`;
+    await mkdir(join(parent, later));
+    await makeOwnedTempDir(parent, 'early');
+    expect(await readdir(parent)).toContain(later);
   });
 });

@@ -10,6 +10,7 @@ import type { ParsedFlags } from './args.js';
 import type { CommandContext } from './command.js';
 import type { environmentFlags } from './environment-flags.js';
 import { UsageError } from './errors.js';
+import { useZodWithoutJit } from './zod-without-jit.js';
 
 type EnvironmentFlagValues = ParsedFlags<typeof environmentFlags> & { engine?: string | undefined };
 
@@ -20,6 +21,7 @@ export async function loadEnvironmentFromFlags(
   context: CommandContext,
 ): Promise<Environment> {
   if (flags.file === undefined) throw new UsageError('-f/--file <env.yaml> is required', command);
+  useZodWithoutJit();
   const fromEnv = overridesFromEnv(context.env);
   const overrides: EnvironmentOverrides = {
     ...fromEnv,

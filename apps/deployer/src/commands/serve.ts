@@ -1,7 +1,6 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { SecretMasker } from '@deployer/deploy';
-import { createLogger, loadServerConfig, startServer } from '@deployer/server';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
@@ -49,6 +48,8 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     min: 1,
     max: 10_080,
   });
+  // The server loads as its own ES module package (not bundled: see scripts/bundle.mjs), once serving.
+  const { createLogger, loadServerConfig, startServer } = await import('@deployer/server');
   const config = await loadServerConfig(resolve(context.cwd, configPath));
   const replica = flags.replica ?? `${hostname()}-${process.pid}`;
   const apiToken = env.DEPLOYER_API_TOKEN || undefined;

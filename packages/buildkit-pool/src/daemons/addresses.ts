@@ -1,4 +1,3 @@
-import { Resolver } from 'node:dns/promises';
 import { BuildkitError, parseBuildkitAddress } from '@deployer/buildkit-runner';
 import { BuildkitPoolError } from '../errors.js';
 
@@ -65,6 +64,8 @@ async function resolveDnsEntry(
   entry: Extract<DaemonEntry, { kind: 'dns' }>,
   dns: DnsOptions,
 ): Promise<string[]> {
+  // node:dns loads only for a dns:// entry (a plain address list, the common case, never resolves).
+  const { Resolver } = process.getBuiltinModule('node:dns/promises');
   const resolver = new Resolver({ timeout: dns.timeoutMs ?? 5_000, tries: 2 });
   if (dns.servers !== undefined && dns.servers.length > 0) resolver.setServers([...dns.servers]);
   const lookups = await Promise.allSettled([resolver.resolve4(entry.name), resolver.resolve6(entry.name)]);

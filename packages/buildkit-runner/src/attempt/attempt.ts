@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { makeOwnedTempDir, ProcessError, runProcess } from '@deployer/process';
@@ -11,6 +11,9 @@ import { SolveStatusReader } from '../progress/read-solve-status.js';
 import { tailFile } from '../progress/tail-file.js';
 import { readBuildMetadata } from './metadata.js';
 import { OutputTail } from './output-tail.js';
+
+/** The kind of an attempt's owned temporary directory (see @deployer/process's makeOwnedTempDir). */
+export const attemptDirKind = 'buildkit';
 
 export interface AttemptInput {
   request: EngineBuildRequest;
@@ -29,7 +32,7 @@ export type AttemptOutcome =
 /** One run of buildctl (or buildx): progress streamed to `emit`, the outcome classified. */
 export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
   const { request, settings } = input;
-  const workDir = await makeOwnedTempDir(settings.tempDir ?? tmpdir(), 'buildkit');
+  const workDir = await makeOwnedTempDir(settings.tempDir ?? tmpdir(), attemptDirKind);
   const files = attemptFiles(workDir);
   const tracker = new ProgressTracker();
   const output = new OutputTail();
@@ -109,6 +112,26 @@ export async function runAttempt(input: AttemptInput): Promise<AttemptOutcome> {
     };
   } finally {
     await trace?.stop();
-    await rm(workDir, { recursive: true, force: true });
+    removeWorkDir(workDir, files);
+  }
+}
+
+/**
+ * The attempt's files, then its directory: on the way from the engine to the promotion, so the files it
+ * knows go one call each (a recursive removal first loads Node's rimraf and walks the directory); anything
+ * else found there falls back to the recursive removal.
+ */
+function removeWorkDir(workDir: string, files: { traceFile: string; metadataFile: string }): void {
+  for (const file of [files.traceFile, files.metadataFile]) {
+    try {
+      unlinkSync(file);
+    } catch {
+      // Never written (the engine did not start, or wrote no metadata): nothing to remove.
+    }
+  }
+  try {
+    rmdirSync(workDir);
+  } catch {
+    rmSync(workDir, { recursive: true, force: true });
   }
 }

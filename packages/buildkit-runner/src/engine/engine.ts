@@ -1,9 +1,10 @@
 import { access } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { engineTempPlaceholder } from '@deployer/cache-ref';
 import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
-import { warmUpProcessRunner } from '@deployer/process';
+import { sweepDeadOwnersTempDirs, warmUpProcessRunner } from '@deployer/process';
 import { RetryError, withRetry } from '@deployer/retry';
-import { runAttempt } from '../attempt/attempt.js';
+import { attemptDirKind, runAttempt } from '../attempt/attempt.js';
 import { attemptArgs, attemptFiles } from '../command-line/attempt-args.js';
 import { validateBuildRequest } from '../command-line/validate-request.js';
 import { missingBlobDigest } from '../failures/classify.js';
@@ -18,7 +19,10 @@ export interface BuildkitEngine {
   build(request: EngineBuildRequest): Promise<EngineBuildResult>;
   /** The command line a build's first attempt runs for this request; starts nothing. */
   argv(request: EngineBuildRequest): Promise<EngineArgv>;
-  /** Loads what starts buildctl (see the port's warmUp); starts nothing. */
+  /**
+   * Loads what starts buildctl and looks for dead runs' attempt directories (see the port's warmUp);
+   * starts nothing.
+   */
   warmUp(): void;
 }
 
@@ -38,7 +42,11 @@ export function createBuildkitEngine(options: BuildkitEngineOptions = {}): Build
     driver: settings.driver,
     build: (request) => build(settings, request),
     argv: async (request) => argv(settings, request),
-    warmUp: warmUpProcessRunner,
+    warmUp: () => {
+      warmUpProcessRunner();
+      // The first attempt's directory waits for this sweep: started now, it runs beside the caller's wait.
+      sweepDeadOwnersTempDirs(settings.tempDir ?? tmpdir(), attemptDirKind).catch(() => {});
+    },
   };
 }
 

@@ -7,12 +7,13 @@ import type { LeaseHolder } from './lease-holder.js';
 export interface LeaseRegistry {
   /**
    * Makes `holder` the holder of the lease at `leaseRef`, returning who held it before, or null. Last write
-   * wins: the registry has no compare-and-swap.
+   * wins: the registry has no compare-and-swap. `whileWriting` is called once the claim's write is on its
+   * way, for work to do while the registry stores it (a write takes the registry longest).
    */
   claimLease(
     leaseRef: string,
     holder: LeaseHolder,
-    options?: { signal?: AbortSignal },
+    options?: { signal?: AbortSignal; whileWriting?: () => void },
   ): Promise<LeaseHolder | null>;
   /** Who holds the lease at `leaseRef`; null when nobody does. */
   leaseHolder(leaseRef: string, options?: { signal?: AbortSignal }): Promise<LeaseHolder | null>;

@@ -56,12 +56,13 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   try {
     await claim.ready;
     guard.signal.throwIfAborted();
-    // The engine loads what it builds with while the lease's round trips are under way, and whether the
-    // own cache ref exists (seeding's first question, a read) is asked beside them.
-    context.engine.warmUp?.();
+    // Whether the own cache ref exists (seeding's first question, a read) is asked beside the lease's
+    // round trips; the engine loads what it builds with while the registry stores the lease's claim (its
+    // longest wait), or now where no lease is claimed (warming up twice loads once).
     const ownCache =
       registry === undefined ? undefined : lookUpOwnCache(registry, service.cache, runExport, guard.signal);
     lease = await leaseFor(service, context, guard.signal);
+    context.engine.warmUp?.();
     if (lease !== undefined) guard.watch(lease.signal);
     guard.signal.throwIfAborted();
     if (registry !== undefined) {
@@ -174,6 +175,7 @@ async function leaseFor(
     warn: (message) => emit({ type: 'warning', message }),
     tookOver: (previous, waitMs) =>
       emit({ type: 'took-over', runId: previous.runId, host: previous.host ?? null, waitMs }),
+    whileClaiming: () => context.engine.warmUp?.(),
   });
 }
 

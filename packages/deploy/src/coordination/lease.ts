@@ -75,6 +75,8 @@ export interface HoldLeaseInput {
   warn(message: string): void;
   /** Another run held the lease; this one waits `waitMs` (0 for a stale lease) before building. */
   tookOver(previous: LeaseHolder, waitMs: number): void;
+  /** Work to do while the registry stores this run's claim (the engine's warm-up), once at most. */
+  whileClaiming?: () => void;
 }
 
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -99,7 +101,10 @@ export async function holdLease(input: HoldLeaseInput): Promise<HeldLease> {
   // between this run's write and its check.
   let takenFrom: LeaseHolder | null;
   try {
-    const previous = await registry.claimLease(leaseRef, me, { signal: input.signal });
+    const previous = await registry.claimLease(leaseRef, me, {
+      signal: input.signal,
+      ...(input.whileClaiming !== undefined && { whileWriting: input.whileClaiming }),
+    });
     if (previous !== null && previous.runId !== runId && isNewerRun(previous, me)) {
       // Read free, then claimed over a newer run that claimed in between: give it back, stand down.
       await registry.claimLease(leaseRef, previous, { signal: input.signal });

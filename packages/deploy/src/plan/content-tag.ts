@@ -52,9 +52,13 @@ export async function contextFiles(contextDir: string, ignore: DockerIgnore): Pr
   return files.sort();
 }
 
-async function fileDigest(path: string): Promise<string> {
+/** Files up to this size are hashed from one read; larger ones stream, never held whole. */
+const wholeReadLimit = 1024 * 1024;
+
+async function fileDigest(path: string, size?: number): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  if (size !== undefined && size <= wholeReadLimit) hash.update(await readFile(path));
+  else for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -73,7 +77,7 @@ export async function contentDigest(input: ContentTagInput): Promise<string> {
     const absolute = join(input.contextDir, path);
     const stats = await lstat(absolute);
     if (stats.isSymbolicLink()) field('link', path, await readlink(absolute));
-    else field('file', path, (stats.mode & 0o111) !== 0 ? 'x' : '-', await fileDigest(absolute));
+    else field('file', path, (stats.mode & 0o111) !== 0 ? 'x' : '-', await fileDigest(absolute, stats.size));
   }
   field('dockerfile', await fileDigest(resolve(input.contextDir, input.dockerfile)));
   field('target', input.target ?? '');

@@ -43,10 +43,15 @@ const loadExeca = () => {
 
 /**
  * Loads what runProcess runs with, in the background: for a caller about to wait on something else (the
- * registry) before its first process. Starts nothing; a load failure surfaces at runProcess.
+ * registry) before its first process. Starts nothing; a load failure surfaces at runProcess. Loading is
+ * work on this thread (execa's modules evaluate synchronously once bundled), so it starts once the
+ * caller's own I/O is under way (setImmediate: after the event loop's next poll), not before its first
+ * request has gone out.
  */
 export function warmUpProcessRunner(): void {
-  loadExeca().catch(() => {});
+  setImmediate(() => {
+    loadExeca().catch(() => {});
+  });
 }
 
 /**

@@ -11,17 +11,27 @@ import { unmountUnder } from './unmount-under.js';
  * is gone.
  */
 
-const swept = new Set<string>();
+const sweeps = new Map<string, Promise<unknown>>();
 
-/** Makes `<parent>/deployer-<kind>-<ns>-<pid>-XXXXXX`, first removing (once per process) dead owners' ones. */
-export async function makeOwnedTempDir(parent: string, kind: string): Promise<string> {
-  const owner = currentOwner();
+/**
+ * Removes dead owners' directories of `kind` in `parent`, once per process: every call returns that one
+ * sweep. A caller about to make such a directory may start it early (an engine's warm-up, beside the
+ * registry's round trips), so makeOwnedTempDir finds it done.
+ */
+export function sweepDeadOwnersTempDirs(parent: string, kind: string): Promise<unknown> {
   const key = `${kind}\0${parent}`;
-  if (!swept.has(key)) {
-    swept.add(key);
-    await removeDeadOwnersTempDirs(parent, kind, owner);
+  let sweep = sweeps.get(key);
+  if (sweep === undefined) {
+    sweep = removeDeadOwnersTempDirs(parent, kind);
+    sweeps.set(key, sweep);
   }
-  return mkdtemp(join(parent, ownedTempDirPrefix(kind, owner)));
+  return sweep;
+}
+
+/** Makes `<parent>/deployer-<kind>-<ns>-<pid>-XXXXXX`, once dead owners' ones are removed (see above). */
+export async function makeOwnedTempDir(parent: string, kind: string): Promise<string> {
+  await sweepDeadOwnersTempDirs(parent, kind);
+  return mkdtemp(join(parent, ownedTempDirPrefix(kind, currentOwner())));
 }
 
 /** Removes the directories of `kind` in `parent` whose owner no longer runs; returns their names. */

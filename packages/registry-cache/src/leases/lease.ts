@@ -61,16 +61,22 @@ export async function leaseHolder(
   }
 }
 
-/** Makes `holder` the lease's holder, returning who held it before (read first), or null. */
+/**
+ * Makes `holder` the lease's holder, returning who held it before (read first), or null. `whileWriting`
+ * runs once the write has been started, while the registry stores it.
+ */
 export async function claimLease(
   client: RegistryClient,
   repository: string,
   tag: string,
   holder: LeaseHolder,
-  options: CallOptions = {},
+  options: CallOptions & { whileWriting?: () => void } = {},
 ): Promise<LeaseHolder | null> {
-  const previous = await leaseHolder(client, repository, tag, options);
-  await client.putAnnotationManifest(repository, tag, leaseRecord(repository, tag, holder), options);
+  const { whileWriting, ...call } = options;
+  const previous = await leaseHolder(client, repository, tag, call);
+  const writing = client.putAnnotationManifest(repository, tag, leaseRecord(repository, tag, holder), call);
+  whileWriting?.();
+  await writing;
   return previous;
 }
 

@@ -108,7 +108,9 @@ async function exchangeOnce(
   signal: AbortSignal,
 ): Promise<Omit<TransportResponse, 'url'>> {
   signal.throwIfAborted();
-  const send = url.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
+  // node:https (TLS) loads only for an https registry; getBuiltinModule, not import(), so that code run
+  // as a script (the deployer command's cached bundle) needs no ES module loader for it.
+  const send = url.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest;
   const payload = typeof body === 'string' ? Buffer.from(body) : body;
   const outgoing =
     payload !== undefined || BODY_METHODS.has(method)
