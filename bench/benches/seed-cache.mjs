@@ -8,7 +8,7 @@
 // files). The daemon is pruned before every build, so every cache hit comes from the registry.
 // Without BUILDKIT_HOST only the registry part runs (seeding a 64 MB cache: bytes moved, requests).
 //
-// Environment: BUILDKIT_HOST (a dedicated daemon: this bench prunes it), BENCH_REPEATS (default 3),
+// Environment: BUILDKIT_HOST (a dedicated daemon: this bench prunes it), BENCH_REPEATS (default 5),
 // BENCH_BIG_MB (48), BENCH_MEDIUM_MB (16).
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import { createRegistryPort } from '@deployer/registry-cache';
 import { execa } from 'execa';
 import { startCountingProxy } from '../support/counting-proxy.mjs';
 
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
 const BIG = Number(process.env.BENCH_BIG_MB ?? 48) * 1024 * 1024;
 const MEDIUM = Number(process.env.BENCH_MEDIUM_MB ?? 16) * 1024 * 1024;
 const BYTES_TARGET = 0.01; // of the cache's size

@@ -10,12 +10,13 @@ export type {
 export type { EngineArgv, EngineArgvUnresolved } from './engine/engine-argv.js';
 export type { BuildFailureKind, EngineFailure } from './engine/engine-failure.js';
 export type { CacheRefInfo } from './registry/cache-ref-info.js';
-export type { CacheRegistry, StoredManifest } from './registry/cache-registry.js';
+export type { CacheRegistry } from './registry/cache-registry.js';
 export type { CacheSeedRefusal, CacheSeedResult } from './registry/cache-seed.js';
 export type { ImageRegistry } from './registry/image-registry.js';
 export type { LeaseHolder } from './registry/lease-holder.js';
 export type { LeaseRegistry } from './registry/lease-registry.js';
 export type { RegistryPort } from './registry/registry-port.js';
+export type { StoredManifest } from './registry/stored-manifest.js';
 export type {
   BuildKind,
   BuildRecord,

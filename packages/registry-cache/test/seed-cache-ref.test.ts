@@ -1,5 +1,5 @@
 import { runExportTag } from '@deployer/cache-ref';
-import type { RequestEvent } from '@deployer/registry';
+import { type RequestEvent, sha256Digest } from '@deployer/registry';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRegistryPort } from '../src/index.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
@@ -61,7 +61,10 @@ describe('seedCacheRef (path strategy: across repositories)', () => {
       blobs: 4,
       bytes: main.blobBytes,
       mounts: 4,
+      manifest: { digest: main.digest, mediaType: expect.any(String), bytes: expect.any(Uint8Array) },
     });
+    // The bytes to promote from are the ones written: the source's, byte for byte.
+    expect(result.status === 'mounted' && sha256Digest(result.manifest!.bytes)).toBe(main.digest);
     expect(summary(events).sort()).toEqual(
       [
         'GET manifest.get 200',
@@ -153,6 +156,7 @@ describe('seedCacheRef (tag strategy: one repository)', () => {
       blobs: 3,
       bytes: main.blobBytes,
       mounts: 0,
+      manifest: { digest: main.digest, mediaType: expect.any(String), bytes: expect.any(Uint8Array) },
     });
     expect(summary(events).sort()).toEqual(
       [

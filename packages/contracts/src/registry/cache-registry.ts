@@ -1,5 +1,6 @@
 import type { CacheRefInfo } from './cache-ref-info.js';
 import type { CacheSeedResult } from './cache-seed.js';
+import type { StoredManifest } from './stored-manifest.js';
 
 /**
  * deployer's caches in a registry: inventory, inspection, deletion of caches only, buildah's per-environment
@@ -69,11 +70,4 @@ export interface CacheRegistry {
    * repository), then the manifest's exact bytes. No blob is downloaded or uploaded. Writes only `toRef`.
    */
   seedCacheRef(fromRef: string, toRef: string, options?: { signal?: AbortSignal }): Promise<CacheSeedResult>;
-}
-
-/** A manifest's exact stored bytes: re-serialising them would change the digest. */
-export interface StoredManifest {
-  digest: string;
-  mediaType: string;
-  bytes: Uint8Array;
 }

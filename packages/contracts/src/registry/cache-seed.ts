@@ -1,3 +1,5 @@
+import type { StoredManifest } from './stored-manifest.js';
+
 /**
  * Why a cache ref was not seeded from another: the source is absent; it holds no BuildKit cache (an image
  * at a cache-shaped ref); the registry answered a cross-repository mount with 202 (it does not mount, e.g.
@@ -19,6 +21,8 @@ export type CacheSeedResult =
       bytes: number;
       /** Cross-repository mounts made (0 within one repository: every blob is already there). */
       mounts: number;
+      /** What was written at the target ref, to promote it from without reading it back. */
+      manifest?: StoredManifest;
     }
   | {
       status: 'none';

@@ -104,23 +104,32 @@ async function promoteSeed(
   const call = input.signal === undefined ? undefined : { signal: input.signal };
   const size = sizeOf(result);
   try {
-    let holder: LeaseHolder | null = null;
-    if (input.leaseRef !== undefined) holder = await input.registry.leaseHolder(input.leaseRef, call);
+    // Both asked at once, one round trip: who holds the lease now, and whether the own ref appeared.
+    const [holder, ownDigest] = await Promise.all([
+      input.leaseRef === undefined ? null : input.registry.leaseHolder(input.leaseRef, call),
+      input.registry.imageDigest(plan.own.ref, call),
+    ]);
     const decision = decideSeedPromotion({
-      ownExists: (await input.registry.imageDigest(plan.own.ref, call)) !== null,
+      ownExists: ownDigest !== null,
       me: input.me,
       superseded: input.superseded(),
       holder,
     });
     if (!decision.promote) return { status: 'none', reason: decision.reason, from, ...size };
-    await input.registry.promoteCache(plan.runRef.ref, plan.own.ref, call);
+    // The bytes the seed just wrote: only this run writes its run tag, and its engine has not started.
+    await input.registry.promoteCache(plan.runRef.ref, plan.own.ref, {
+      ...call,
+      ...(result.manifest !== undefined && { manifest: result.manifest }),
+    });
     const how =
       result.mounts > 0
         ? `mounted ${result.mounts} blobs from ${from}`
         : `the blobs of ${from} are in its repository`;
     return { status: 'mounted', reason: `${how}; no blob downloaded or uploaded`, from, ...size };
   } finally {
-    if (input.runExport !== null) await discardRunExport(input.registry, input.runExport, input.warn);
+    // The seed wrote the run tag (only this run writes it, and its engine has not started): no need to
+    // look for it before removing it.
+    if (input.runExport !== null) await discardRunExport(input.registry, input.runExport, input.warn, true);
   }
 }
 

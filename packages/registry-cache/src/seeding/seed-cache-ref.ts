@@ -102,6 +102,7 @@ export async function seedCacheRef(
     blobs: blobs.length,
     bytes: totalBytes(blobs),
     mounts: sameRepository ? 0 : blobs.length,
+    manifest: { digest: head.digest, mediaType: source.mediaType, bytes: source.bytes },
   };
 }
 

@@ -63,18 +63,20 @@ export interface UploadedBlob {
 
 /**
  * Monolithic upload: POST opens a session, one PUT with `?digest=` sends the bytes and closes it.
- * Skips the upload when the blob already exists. Not retried as a whole on failure: an upload session
- * cannot be replayed; calling again starts a new one.
+ * Skips the upload when the blob already exists (`knownAbsent`: the caller just learnt it does not, so
+ * the check is skipped). Not retried as a whole on failure: an upload session cannot be replayed; calling
+ * again starts a new one.
  */
 export async function uploadBlob(
   ctx: RegistryContext,
   repository: string,
   data: Uint8Array,
-  options: CallOptions = {},
+  options: CallOptions & { knownAbsent?: boolean } = {},
 ): Promise<UploadedBlob> {
+  const { knownAbsent, ...call } = options;
   const digest = sha256Digest(data);
   const ref = formatRef(ctx.host, repository, digest);
-  if ((await headBlob(ctx, repository, digest, options)) !== undefined) {
+  if (knownAbsent !== true && (await headBlob(ctx, repository, digest, call)) !== undefined) {
     return { digest, size: data.byteLength, uploaded: false };
   }
   const started = await ctx.http.request({
@@ -85,7 +87,7 @@ export async function uploadBlob(
     headers: { 'content-length': '0' },
     scopes: [pushScope(repository)],
     ok: [202],
-    signal: options.signal,
+    signal: call.signal,
   });
   const location = started.headers.get('location');
   if (!location) {
@@ -108,7 +110,7 @@ export async function uploadBlob(
     scopes: [pushScope(repository)],
     ok: [201, 204],
     idempotent: false,
-    signal: options.signal,
+    signal: call.signal,
   });
   return { digest, size: data.byteLength, uploaded: true };
 }

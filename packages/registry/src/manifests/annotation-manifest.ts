@@ -39,7 +39,8 @@ export async function putAnnotationManifest(
     if (!isRegistryError(error, 'MANIFEST_BLOB_UNKNOWN') && !isRegistryError(error, 'BLOB_UNKNOWN'))
       throw error;
   }
-  await uploadBlob(ctx, repository, emptyImageConfig, options);
+  // The registry just said the repository lacks the empty config: no need to ask again before uploading.
+  await uploadBlob(ctx, repository, emptyImageConfig, { ...options, knownAbsent: true });
   return put();
 }
 
