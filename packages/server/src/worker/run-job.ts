@@ -45,7 +45,8 @@ export async function runJob(job: ClaimedJob, options: RunJobOptions): Promise<J
   const started = Date.now();
   const lease = keepLease(options.state, job, options.leaseSeconds);
   const signal = AbortSignal.any([lease.signal, options.signal]);
-  const dir = checkoutDir(options.workDir, job.environment.repository, job.environment.buildUuid, job.sha);
+  const { repository, buildUuid } = job.environment;
+  const dir = checkoutDir(options.workDir, repository, buildUuid, job.sha, job.leaseToken);
   let outcome: Omit<JobOutcome, 'durationMs'>;
   try {
     outcome = await work(job, options, dir, signal);
