@@ -3,6 +3,7 @@ export { ProcessError, type ProcessErrorCode } from './errors.js';
 export { type ChildScope, trackChild, untrackChild } from './group/live-children.js';
 export { isAlive } from './group/process-alive.js';
 export { terminate } from './group/terminate.js';
+export { deployerCacheDir } from './machine/deployer-cache-dir.js';
 export type { OutputListeners, OutputStream } from './run/read-output.js';
 export {
   type ProcessOutcome,

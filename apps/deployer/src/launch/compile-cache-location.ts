@@ -1,5 +1,6 @@
 import { lstatSync, mkdirSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { deployerCacheDir } from '@deployer/process';
 
 /** A variable that turns the cache off: set to anything but empty or `0`. */
 const turnsOff = (value: string | undefined) => value !== undefined && value !== '' && value !== '0';
@@ -13,9 +14,8 @@ const turnsOff = (value: string | undefined) => value !== undefined && value !==
 export function compileCacheDirectory(env: NodeJS.ProcessEnv, home: string): string | null {
   if (turnsOff(env.DEPLOYER_DISABLE_COMPILE_CACHE) || turnsOff(env.NODE_DISABLE_COMPILE_CACHE)) return null;
   if (env.DEPLOYER_COMPILE_CACHE) return resolve(env.DEPLOYER_COMPILE_CACHE);
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg !== undefined && isAbsolute(xdg)) return join(xdg, 'deployer', 'compile-cache');
-  return home === '' ? null : join(home, '.cache', 'deployer', 'compile-cache');
+  const cacheDir = deployerCacheDir(env, home);
+  return cacheDir === null ? null : join(cacheDir, 'compile-cache');
 }
 
 /**
