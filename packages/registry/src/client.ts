@@ -2,6 +2,7 @@ import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
 import { getBlob, headBlob, mountBlob, type UploadedBlob, uploadBlob } from './blobs/blobs.js';
+import { isRegistryError } from './errors.js';
 import type { CallOptions, RegistryContext } from './http/context.js';
 import { HttpClient } from './http/http-client.js';
 import { type RetryOptions, resolveRetryOptions } from './http/retry-policy.js';
@@ -149,11 +150,17 @@ export class RegistryClient {
 
   /**
    * Resolves the tag, then deletes its manifest by digest. Note: the registry removes every tag that
-   * points at the same digest in this repository.
+   * points at the same digest in this repository. A delete the registry left half done (the manifest gone,
+   * the tag still listed: see untag.ts) is finished by untagging the tag.
    */
   async deleteTag(repository: string, tag: string, options?: CallOptions): Promise<string> {
     const digest = await resolveTag(this.#ctx, repository, tag, options);
-    await deleteManifest(this.#ctx, repository, digest, options);
+    try {
+      await deleteManifest(this.#ctx, repository, digest, options);
+    } catch (error) {
+      if (!isRegistryError(error, 'MANIFEST_UNKNOWN')) throw error;
+      await untag(this.#ctx, repository, tag, { ...options, exists: true });
+    }
     return digest;
   }
 

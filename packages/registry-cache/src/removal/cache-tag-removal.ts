@@ -74,6 +74,9 @@ export async function removeCacheTags(
         await client.deleteManifest(repository, digest, call);
       } catch (error) {
         if (!isRegistryError(error, 'MANIFEST_UNKNOWN')) throw error;
+        // Gone already, or a delete the registry left half done, the tags still listed (see
+        // @deployer/registry's untag): untagging finishes it either way.
+        for (const tag of ownTags) await client.untag(repository, tag, { ...call, exists: true });
       }
       removed.push(...ownTags);
       continue;

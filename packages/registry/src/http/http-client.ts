@@ -59,6 +59,11 @@ export class HttpClient {
     return this.#options.baseUrl;
   }
 
+  /** The retry policy requests get; for operations of several requests that retry as a whole (untag). */
+  get retry(): ResolvedRetryOptions {
+    return this.#options.retry;
+  }
+
   #url(spec: RequestSpec): URL {
     const url = new URL(spec.path, this.#options.baseUrl);
     for (const [key, value] of Object.entries(spec.query ?? {})) {

@@ -148,10 +148,12 @@ export async function deleteManifest(
   ctx: RegistryContext,
   repository: string,
   digest: string,
-  options: CallOptions = {},
+  options: CallOptions & { once?: boolean } = {},
 ): Promise<void> {
   if (!isDigest(digest)) throw new TypeError(`deleteManifest needs a digest, got ${JSON.stringify(digest)}`);
   await ctx.http.request({
+    // `once`: the caller repeats more than this request after a failure (see untag.ts).
+    ...(options.once === true && { idempotent: false }),
     operation: 'manifest.delete',
     ref: formatRef(ctx.host, repository, digest),
     method: 'DELETE',
