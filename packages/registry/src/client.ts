@@ -2,13 +2,13 @@ import { Authenticator } from './auth/authenticator.js';
 import type { Credentials } from './auth/credentials.js';
 import { type DockerConfigOptions, resolveDockerCredentials } from './auth/docker-config.js';
 import { getBlob, headBlob, mountBlob, type UploadedBlob, uploadBlob } from './blobs/blobs.js';
-import { isRegistryError } from './errors.js';
 import type { CallOptions, RegistryContext } from './http/context.js';
 import { HttpClient } from './http/http-client.js';
 import { type RetryOptions, resolveRetryOptions } from './http/retry-policy.js';
 import type { RequestEvent } from './http/send.js';
 import { putAnnotationManifest } from './manifests/annotation-manifest.js';
 import { type CopyManifestInput, copyManifest } from './manifests/copy.js';
+import { deleteTaggedManifest } from './manifests/delete-tagged-manifest.js';
 import {
   deleteManifest,
   type FetchedManifest,
@@ -149,19 +149,26 @@ export class RegistryClient {
   }
 
   /**
-   * Resolves the tag, then deletes its manifest by digest. Note: the registry removes every tag that
-   * points at the same digest in this repository. A delete the registry left half done (the manifest gone,
-   * the tag still listed: see untag.ts) is finished by untagging the tag.
+   * Resolves the tag, then deletes its manifest by digest (deleteTaggedManifest: never left half done).
+   * Note: the registry removes every tag that points at the same digest in this repository.
    */
   async deleteTag(repository: string, tag: string, options?: CallOptions): Promise<string> {
     const digest = await resolveTag(this.#ctx, repository, tag, options);
-    try {
-      await deleteManifest(this.#ctx, repository, digest, options);
-    } catch (error) {
-      if (!isRegistryError(error, 'MANIFEST_UNKNOWN')) throw error;
-      await untag(this.#ctx, repository, tag, { ...options, exists: true });
-    }
+    await deleteTaggedManifest(this.#ctx, repository, digest, [tag], options);
     return digest;
+  }
+
+  /**
+   * Deletes the manifest `digest` that `tags` point at, leaving those tags gone even where the registry
+   * left the delete half done (see delete-tagged-manifest.ts). Other tags of that manifest go with it.
+   */
+  deleteTaggedManifest(
+    repository: string,
+    digest: string,
+    tags: readonly string[],
+    options?: CallOptions,
+  ): Promise<void> {
+    return deleteTaggedManifest(this.#ctx, repository, digest, tags, options);
   }
 
   /** Copies (promotes) a manifest to another tag, optionally in another repository of this registry. */

@@ -82,7 +82,7 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository, reference } = locate(ref);
       const head = await client.headManifest(repository, reference, call);
       if (head === undefined) return false;
-      await client.deleteManifest(repository, head.digest, call);
+      await client.deleteTaggedManifest(repository, head.digest, [reference], call);
       return true;
     },
     async untag(ref, call) {

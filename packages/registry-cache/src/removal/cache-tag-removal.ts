@@ -70,14 +70,8 @@ export async function removeCacheTags(
   for (const [digest, ownTags] of removing) {
     const kept = [...current].filter(([tag, at]) => at === digest && !ownTags.includes(tag));
     if (kept.length === 0) {
-      try {
-        await client.deleteManifest(repository, digest, call);
-      } catch (error) {
-        if (!isRegistryError(error, 'MANIFEST_UNKNOWN')) throw error;
-        // Gone already, or a delete the registry left half done, the tags still listed (see
-        // @deployer/registry's untag): untagging finishes it either way.
-        for (const tag of ownTags) await client.untag(repository, tag, { ...call, exists: true });
-      }
+      // Gone already (another remover came first) counts as removed.
+      await client.deleteTaggedManifest(repository, digest, ownTags, call);
       removed.push(...ownTags);
       continue;
     }
