@@ -27,6 +27,9 @@ export const buildJob: Job = {
         'main',
         '--concurrency',
         '12',
+        // The checkout is the Job's own: its files' mtimes may follow their content, so a daemon that built
+        // another context never mistakes a same-named, same-sized file for this one's (see buildkit-runner).
+        '--content-mtimes',
       ]),
     },
   },

@@ -7,7 +7,10 @@ export const buildkitdHosts = `dns://${buildkitdName}.${namespace}.svc.cluster.l
 /** The name in the daemons' server certificate; deployer dials them by address, so it verifies this. */
 export const buildkitdServerName = buildkitdName;
 export const buildkitImage = 'moby/buildkit:v0.11.6-rootless';
-/** An image holding `deployer` and `buildctl` (build it from this repository). */
+/**
+ * An image whose entrypoint is `deployer` (build it from this repository), holding on its PATH Node.js,
+ * `buildctl`, `git` (serve checks out commits) and `setpriv` (util-linux): see the README.
+ */
 export const deployerImage = 'registry.example/deployer/deployer:latest';
 /** Secrets: the daemons' server certificate and the client certificate deployer presents (ca.pem, cert.pem, key.pem). */
 export const serverTlsSecret = 'buildkitd-server-tls';

@@ -1,18 +1,23 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 import { processesMatching } from './support/processes.js';
 
 // Every command refuses bad input with one message naming the flag or the path into the spec, exit 2,
-// before anything starts. The registry named here does not exist: reaching it would be a bug.
-const registry = '127.0.0.1:9';
+// before anything starts. The specs name this registry, written as a placeholder and replaced by a
+// listener that counts connections and drops them: reaching it at all would be a bug.
+const registry = 'registry.placeholder:9';
 let dir: string;
+let listener: Server;
+let listening: string;
+let connections = 0;
 
 async function spec(name: string, text: string): Promise<string> {
   const file = join(dir, name);
-  await writeFile(file, text);
+  await writeFile(file, text.replaceAll(registry, listening));
   return file;
 }
 
@@ -20,10 +25,31 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'deployer-bad-input-'));
   await mkdir(join(dir, 'web'));
   await writeFile(join(dir, 'web', 'Dockerfile'), 'FROM scratch\n');
+  listener = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const address = listener.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  listening = `127.0.0.1:${address.port}`;
+});
+afterEach(() => {
+  expect(connections, 'connections to the registry').toBe(0);
 });
 afterAll(async () => {
+  await new Promise((resolve) => listener?.close(resolve));
   await rm(dir, { recursive: true, force: true });
 });
+
+/** "Billion laughs": nine levels of aliases, each repeating the one before ten times. */
+const aliasBomb = [
+  'a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+  ...'bcdefghi'.split('').map((name, index) => {
+    const previous = 'abcdefghi'[index]!;
+    return `${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`;
+  }),
+].join('\n');
 
 const good = `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web }\n`;
 
@@ -58,12 +84,12 @@ describe('bad input', () => {
     [
       'a context outside the spec root',
       `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: ../../../etc }\n`,
-      /services\.web\.context: \/etc must stay inside the spec's root/,
+      /services\.web\.context: (\.\.\/)+etc must stay inside the spec's root/,
     ],
     [
       'a host file as its Dockerfile',
       `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, dockerfile: /etc/passwd }\n`,
-      /services\.web\.dockerfile: \/etc\/passwd must stay inside the spec's root/,
+      /services\.web\.dockerfile: (\.\.\/)+etc\/passwd must stay inside the spec's root/,
     ],
     [
       'a service named __proto__',
@@ -80,11 +106,37 @@ describe('bad input', () => {
       `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, secrets: [{ id: npm, file: "a,src=/etc/shadow" }] }\n`,
       /services\.web\.secrets\[0\]\.file: secret file paths cannot contain a comma/,
     ],
-  ])('build refuses a spec with %s, naming where', async (_, text, where) => {
+    [
+      'a YAML alias bomb',
+      `${aliasBomb}\nregistry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web }\n`,
+      /: \(root\): YAML aliases would be expanded more than 100 times/,
+    ],
+    [
+      'a secret id used twice in one service',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, secrets: [{ id: a, env: X }, { id: a, env: Y }] }\n`,
+      /services\.web\.secrets\[1\]\.id: secret id "a" is already used by secrets\[0\]/,
+    ],
+    [
+      'a target that reads as a flag',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, target: "--output=type=local,dest=/tmp/out" }\n`,
+      /services\.web\.target: stage names are letters, digits/,
+    ],
+    [
+      'a build argument name with "=" and a flag',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web, args: { "A=B --output x": "1" } }\n`,
+      /services\.web\.args\["A=B --output x"\]: key "A=B --output x" is not allowed: build argument names are ARG names/,
+    ],
+    [
+      'a missing context, named relative to the root',
+      `registry: { host: ${registry}, repository: shop }\nservices:\n  web: { context: web }\n  api: { context: api }\n`,
+      /services\.api\.context: build context \.\/api is not a directory/,
+    ],
+  ])('build refuses a spec with %s, naming the file and where', async (_, text, where) => {
     const file = await spec(`spec-${Math.random().toString(36).slice(2)}.yaml`, text);
     const result = await runCli(['build', '-f', file, '--engine', 'buildah']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(where);
+    expect(result.stderr).toContain(`${file}: `);
     expect(result.stderr).not.toContain('hunter2');
     expect(result.stderr).not.toContain('root:x:0:0');
     expect(result.stdout).toBe('');
@@ -118,6 +170,10 @@ describe('bad input', () => {
     [['down'], /--uuid is required/],
     [['cache', 'gc'], /--older-than <age> is required/],
     [['cache', 'gc', '--older-than', 'fortnight'], /--older-than/],
+    [
+      ['cache', 'gc', '--older-than', '0s'],
+      /--older-than "0s": must be .*at least 1s: a positive duration such as 14d, 12h or 30m/,
+    ],
     [['cache', 'ls', '--uuid', '../etc'], /--uuid/],
   ])('%j is refused naming the flag', async (args, message) => {
     const file = await spec('good.yaml', good);
@@ -161,7 +217,7 @@ describe('bad input', () => {
       const result = await runCli([...command, '-f', file, ...flags]);
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain('services.cache');
-      expect(result.stderr).toContain(`${registry}/shop/cache is the cache repository`);
+      expect(result.stderr).toContain(`${listening}/shop/cache is the cache repository`);
       expect(result.stderr).toContain('images and caches never share a repository');
     },
   );

@@ -119,7 +119,23 @@ describe.skipIf(missing.length > 0)('deployer with buildah and a real registry',
     expect(before.get('shop/cache/web/parallel-env-1')!.length).toBeGreaterThan(0);
     expect(after.get('shop/cache/web/parallel-env-1') ?? []).toEqual([]);
     expect(before.get('shop/web')).toContain('parallel-env-1');
-    expect(after.get('shop/web')).toEqual(before.get('shop/web')!.filter((tag) => tag !== 'parallel-env-1'));
+    // Its environment tag and ownership tags go, and a content tag only with an image no other tag uses.
+    const actions = (
+      JSON.parse(result.stdout) as { actions: { kind: string; ref: string; deleted: boolean }[] }
+    ).actions;
+    const removed = actions
+      .filter((action) => action.kind === 'image' && action.deleted)
+      .map((action) => action.ref.split(':').at(-1)!);
+    expect(removed).toContain('parallel-env-1');
+    expect(removed.some((tag) => tag.startsWith('parallel-env-1.'))).toBe(true);
+    for (const tag of removed)
+      expect(tag).toMatch(/^(parallel-env-1|parallel-env-1\.[0-9a-f]{64}|[0-9a-f]{64})$/);
+    expect(after.get('shop/web')).toEqual(before.get('shop/web')!.filter((tag) => !removed.includes(tag)));
+    // No environment that stays lost a content tag it recorded.
+    for (const tag of after.get('shop/web')!) {
+      const content = /^[a-z0-9-]+\.([0-9a-f]{64})$/.exec(tag)?.[1];
+      if (content !== undefined) expect(after.get('shop/web')).toContain(content);
+    }
     for (const [repository, tags] of before) {
       if (repository === 'shop/cache/web/parallel-env-1' || repository === 'shop/web') continue;
       expect(after.get(repository) ?? [], repository).toEqual(tags);

@@ -64,7 +64,7 @@ describe('deployer plan with the registry unreachable', () => {
       const warnings = text.stderr.split('\n').filter((line) => line !== '');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(new RegExp(`warning: could not ask registry ${host} .*ECONNREFUSED`));
-      expect(text.stdout).toMatch(/^app +unknown +127\.0\.0\.1:\d+\/plan\/app:[0-9a-f]{12} /m);
+      expect(text.stdout).toMatch(/^app +unknown +127\.0\.0\.1:\d+\/plan\/app:[0-9a-f]{64} /m);
       expect(text.stdout).toContain(`  run    ${engine === 'buildkit' ? 'buildctl' : 'buildah'} `);
 
       const json = await runCli(['plan', '-f', spec, '--uuid', 'pr-7', '--json'], { env });

@@ -57,6 +57,11 @@ describe.skipIf(missing.length > 0)(
       expect(main.kind).toBe('fallback');
       const mainTags = await allTags();
       expect(mainTags.some((tag) => tag.includes('/cache') && tag.includes('main'))).toBe(true);
+      // main's image: its content tag, its environment tag and its ownership tag `main.<content>`.
+      const webTags = async () => (await client.listTags('preview/web')).sort();
+      const mainWebTags = await webTags();
+      const mainContent = main.services[0]!.image.split(':').at(-1)!;
+      expect(mainWebTags).toEqual([mainContent, 'main', `main.${mainContent}`]);
 
       const first = await git.commit('feature', previewFiles(stack.registry.host, 'first'), 'first');
       const opened = await send(
@@ -105,6 +110,14 @@ describe.skipIf(missing.length > 0)(
         (found) => found.builds[0]?.id === rebuild.body.buildId && found.builds[0]?.status === 'succeeded',
       );
 
+      // Every push that built left its image: its content tag and the environment's ownership tag of it.
+      const beforeClose = await webTags();
+      const contents = beforeClose.filter((tag) => /^[0-9a-f]{64}$/.test(tag));
+      expect(contents.length).toBeGreaterThanOrEqual(3);
+      for (const content of contents.filter((tag) => tag !== mainContent)) {
+        expect(beforeClose).toContain(`${buildUuid}.${content}`);
+      }
+
       // Close: the environment's images and cache refs go; main's stay, untouched.
       await send(
         'pull_request',
@@ -115,6 +128,8 @@ describe.skipIf(missing.length > 0)(
       const after = await allTags();
       expect(after.filter((tag) => tag.includes(buildUuid))).toEqual([]);
       for (const tag of mainTags.filter((tag) => tag.includes('main'))) expect(after).toContain(tag);
+      // Not one image of the pull request's pushes is left: the web repository holds main's tags alone.
+      expect(await webTags()).toEqual(mainWebTags);
     });
   },
 );

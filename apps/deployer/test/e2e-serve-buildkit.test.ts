@@ -43,7 +43,12 @@ describe.skipIf(skipReason !== undefined)('deployer serve with BuildKit', { time
 
   it('builds main and a pull request warm from it, and removes only the pull request on close', async () => {
     const git = await createGitRepository();
-    server = await startServe({ repositories: [{ name: repository, cloneUrl: git.cloneUrl }], env });
+    server = await startServe({
+      repositories: [
+        { name: repository, cloneUrl: git.cloneUrl, registry: { host: registry!, repository: images } },
+      ],
+      env,
+    });
     const files = (marker: string) => previewFiles(registry!, marker, { repository: images });
     const mainSha = await git.commit('main', files('main'), 'main');
     await deliver(server.url, 'push', pushPayload({ repository, branch: 'main', after: mainSha }), {

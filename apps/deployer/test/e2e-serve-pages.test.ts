@@ -43,6 +43,16 @@ describe.skipIf(missing.length > 0)(
       });
     }
 
+    /** A page of a new browser context, signed in through the sign-in form. */
+    async function signedInPage(): Promise<Page> {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${server.url}/sign-in`);
+      await page.getByLabel('API token (DEPLOYER_API_TOKEN)').fill(apiToken);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL(`${server.url}/`);
+      return page;
+    }
+
     /** The builds of an environment as the API lists them, newest first. */
     async function buildsOf(buildUuid: string): Promise<EnvironmentJson['builds']> {
       return (await environmentOf(server, { buildUuid }))?.builds ?? [];
@@ -86,13 +96,21 @@ describe.skipIf(missing.length > 0)(
       await page.close();
     });
 
-    it("shows a failed build's step and log tail on its environment page, reached from /", async () => {
+    it("shows a failed build's step and log tail on its environment page, reached from /, signed in only", async () => {
       const failed = await settled(server, { pullRequest: 2 }, (found) => found.status === 'failed');
       failedUuid = failed.buildUuid;
       expect(failed.builds[0]?.status).toBe('failed');
 
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/`);
+      // Anyone who can open a pull request may read the pages: what failed, not why.
+      const stranger = await browser.newPage();
+      await stranger.goto(`${server.url}/environments/${failedUuid}?repository=acme%2Fpages`);
+      const hidden = stranger.locator(`#build-${failed.builds[0]!.id} .failure[data-service="web"]`);
+      expect(await hidden.locator('.failure-hidden').textContent()).toBe('Sign in to see why it failed.');
+      expect(await hidden.locator('.failure-step, pre.log-tail').count()).toBe(0);
+      expect(await stranger.content()).not.toContain('broken step');
+      await stranger.close();
+
+      const page = await signedInPage();
       await page.getByRole('link', { name: '#2 pull request 2' }).click();
       await page.waitForURL(`${server.url}/environments/${failedUuid}?repository=acme%2Fpages`);
       expect(await page.locator('main code.build-uuid').textContent()).toBe(failedUuid);
@@ -104,7 +122,7 @@ describe.skipIf(missing.length > 0)(
       const logTail = failure.locator('pre.log-tail');
       expect(await logTail.isVisible()).toBe(true);
       expect(await logTail.textContent()).toContain('broken step');
-      await page.close();
+      await page.context().close();
     });
 
     it('rebuilds from the page only when signed in', async () => {

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { assembleEngines } from '@deployer/engines';
 import { RegistryClient } from '@deployer/registry';
 import { loadServerConfig, sweepExpiredEnvironments } from '@deployer/server';
 import { listEnvironments, openState } from '@deployer/state';
@@ -15,7 +16,8 @@ import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
 // The TTL sweep against a real registry, with its clock moved forward: it tears down exactly the pull
 // request environments idle past the repository's TTL (not one with the keep label, never the fallback),
-// and `cache gc` on the same sweep removes refs no environment owns, nothing else.
+// and `cache gc` on the same sweep removes refs no environment owns and the older images of an environment
+// the server does not know, nothing else.
 const missing = missingBuildTools();
 const repository = 'acme/shop';
 const day = 86_400_000;
@@ -58,7 +60,7 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
     await stack?.stop();
   });
 
-  it('tears down idle pull requests past the TTL, keeps labelled and recent ones, and collects orphaned caches', async () => {
+  it('tears down idle pull requests past the TTL, keeps labelled and recent ones, and collects orphaned caches and images', async () => {
     const first = await serve();
     const send = (event: string, payload: unknown) =>
       deliver(first.url, event, payload, { secret: webhookSecret });
@@ -67,9 +69,9 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
     await settled(first, { buildUuid: 'main' }, (found) => found.status === 'built');
     // Caches of an environment the server never knew (a pipeline's, a lost teardown's): nobody owns them.
     // Built before pull request 2, so they are older than the sweep's cutoff.
-    const buildStray = async () => {
+    const buildStray = async (marker: string) => {
       const stray = await mkdtemp(join(tmpdir(), 'deployer-stray-'));
-      for (const [path, content] of Object.entries(previewFiles(stack.registry.host, 'stray'))) {
+      for (const [path, content] of Object.entries(previewFiles(stack.registry.host, marker))) {
         await mkdir(dirname(join(stray, path)), { recursive: true });
         await writeFile(join(stray, path), content);
       }
@@ -98,7 +100,8 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
       );
       uuids[number] = opened.body.buildUuid;
       await settled(first, { pullRequest: number }, (found) => found.status === 'built');
-      if (number === 1) await buildStray();
+      // Two pushes: the first one's image is no longer the environment's current one.
+      if (number === 1) for (const marker of ['stray', 'stray-2']) await buildStray(marker);
     }
     const before = {
       main: await tagsOf('main'),
@@ -106,6 +109,10 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
       recent: await tagsOf(uuids[3]!),
     };
     expect((await tagsOf('stray-env')).length).toBeGreaterThan(0);
+    const strayOwnership = async () =>
+      (await client.listTags('preview/web')).filter((tag) => tag.startsWith('stray-env.'));
+    const strayImages = await strayOwnership();
+    expect(strayImages).toHaveLength(2);
     expect((await tagsOf(uuids[1]!)).length).toBeGreaterThan(0);
     await first.stop();
 
@@ -122,8 +129,9 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
     const results = await sweepExpiredEnvironments({
       state,
       config: await loadServerConfig(join(first.dir, 'server.yaml')),
-      ports: serverPorts(env),
-      workDir: join(first.dir, 'work'),
+      ports: serverPorts(await assembleEngines({ env })),
+      // A new replica's: its work folder does not exist yet (a fresh pod's first sweep).
+      workDir: join(first.dir, 'work-of-a-new-replica'),
       env,
       now: new Date(cutoff + 14 * day),
     });
@@ -132,7 +140,22 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
     expect(results[0]).not.toHaveProperty('error');
     expect(results[0]).not.toHaveProperty('gcSkipped');
     expect(results[0]!.collected.length).toBeGreaterThan(0);
-    expect(results[0]!.collected.every((ref) => ref.includes('stray-env'))).toBe(true);
+    // The stray environment's older image goes with its ownership tag and content tag; its current one
+    // (its own tag) stays for a teardown to remove.
+    const [current] = await strayOwnership();
+    const older = strayImages.find((tag) => tag !== current)!;
+    const olderContent = older.slice('stray-env.'.length);
+    const images = `${stack.registry.host}/preview/web`;
+    expect(results[0]!.collected).toEqual(
+      expect.arrayContaining([`${images}:${older}`, `${images}:${olderContent}`]),
+    );
+    expect(
+      results[0]!.collected.every((ref) => ref.includes('stray-env') || ref === `${images}:${olderContent}`),
+    ).toBe(true);
+    expect(await client.listTags('preview/web')).not.toContain(olderContent);
+    expect((await client.headManifest('preview/web', current!))?.digest).toBe(
+      (await client.headManifest('preview/web', 'stray-env'))?.digest,
+    );
 
     // The teardown runs as a job, as a close would: restart the server on the same state.
     const second = await serve(first.dir);

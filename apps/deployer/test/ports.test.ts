@@ -26,7 +26,16 @@ const engineOperations = { build: true, argv: true, warmUp: true } satisfies Rec
   true
 >;
 const portOperations = {
-  images: { imageDigest: true, tagImage: true, untag: true, deleteTag: true, listTags: true },
+  images: {
+    imageDigest: true,
+    imageCreatedAt: true,
+    tagImage: true,
+    untag: true,
+    deleteTag: true,
+    listTags: true,
+    listTagDigests: true,
+    removeImageTags: true,
+  },
   caches: {
     listCacheRefs: true,
     inspectCacheRef: true,
@@ -37,7 +46,7 @@ const portOperations = {
     listRunExports: true,
     seedCacheRef: true,
   },
-  leases: { claimLease: true, leaseHolder: true, releaseLease: true },
+  leases: { claimLease: true, leaseHolder: true, releaseLease: true, listLeases: true },
 } satisfies {
   images: Record<keyof ImageRegistry, true>;
   caches: Record<keyof CacheRegistry, true>;

@@ -42,6 +42,12 @@ describe('deployer serve: bad input', () => {
       /at least 16 characters/,
     ],
     [
+      'a short API token',
+      ['-c', 'good.yaml'],
+      { ...secret, DEPLOYER_API_TOKEN: 'fifteen-chars-x' },
+      /DEPLOYER_API_TOKEN must be at least 16 characters \(or unset: no API and no sign-in\)/,
+    ],
+    [
       'a listen address without a port',
       ['-c', 'good.yaml', '--listen', 'localhost'],
       secret,

@@ -52,8 +52,9 @@ describe.skipIf(missing.length > 0)('a context that escapes the spec root', () =
   it('is refused with exit 2 naming the key and the rule; nothing is built or pushed', async () => {
     const result = await runCli(['build', '-f', specFile, '--json'], { env: env() });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(
-      /services\.web\.context: .*\/repo\/web \(really .*\/host\) must stay inside/,
+    // Named relative to the root: the message shows no absolute path of the machine.
+    expect(result.stderr).toContain(
+      "services.web.context: ./web (really ../host) must stay inside the spec's root",
     );
     expect(result.stdout).toBe('');
     expect(await client.listCatalog()).toEqual([]);

@@ -87,6 +87,20 @@ export async function serviceContext(baseRef: string): Promise<string> {
   return context;
 }
 
+/**
+ * A two-step service whose steps no daemon has run before: its one file holds `nonce`, so a cache hit
+ * can only come from a cache this run exported.
+ */
+export async function nonceContext(baseRef: string, nonce: string): Promise<string> {
+  const context = await mkdtemp(join(tmpdir(), 'deployer-e2e-nonce-'));
+  await writeFile(join(context, 'nonce.txt'), `${nonce}\n`);
+  await writeFile(
+    join(context, 'Dockerfile'),
+    [`FROM ${baseRef}`, 'COPY nonce.txt /nonce.txt', 'RUN cat /nonce.txt > /copied.txt', ''].join('\n'),
+  );
+  return context;
+}
+
 /** Empties the daemon's local cache, so that cache hits can only come from registry imports. */
 export async function pruneDaemon(env: E2eEnvironment): Promise<void> {
   await execa(env.buildctl, [...env.globalArgs, 'prune', '--all']);

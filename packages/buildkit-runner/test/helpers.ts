@@ -39,7 +39,10 @@ export function plainLog(name: FixtureCase): string[] {
   return readFileSync(fixturePath(name, 'plain.log'), 'utf8').split('\n');
 }
 
-/** This package's own recordings (test/fixtures/recorded, see its README): registry 127.0.0.1:41347. */
+/**
+ * This package's own recordings (test/fixtures/recorded, see its README): registry 127.0.0.1:41347, except
+ * the build-context collision cases 15–17 (`collisionRegistry`).
+ */
 export const recordedCases = [
   '11-own-ref-missing-cold',
   '12-own-ref-missing-fallback-hit',
@@ -47,9 +50,24 @@ export const recordedCases = [
   '13-concurrent-cold-b',
   '14-concurrent-fallback-a',
   '14-concurrent-fallback-b',
+  '16-collision-after-worker',
+  '17-collision-concurrent-web',
+  '17-collision-concurrent-api',
 ] as const;
 export type RecordedCase = (typeof recordedCases)[number];
 export const recordedRegistry = '127.0.0.1:41347';
+/** The build-context collision recordings (15–17) were made against another registry. */
+export const collisionRegistry = '127.0.0.1:34363';
+
+/** What a recording's `--metadata-file` says was pushed: the image and the cache manifest digests. */
+export function recordedDigests(name: string): { image: string; cache: string } {
+  const metadata = JSON.parse(readFileSync(`${fakesDir}recorded/${name}.metadata.json`, 'utf8')) as Record<
+    string,
+    string
+  >;
+  const cache = JSON.parse(metadata['cache.manifest'] ?? '{}') as { digest?: string };
+  return { image: metadata['containerimage.digest'] ?? '', cache: cache.digest ?? '' };
+}
 
 function tracePath(name: FixtureCase | RecordedCase): string {
   return (recordedCases as readonly string[]).includes(name)

@@ -65,6 +65,9 @@ export {
   type CacheLocations,
   cacheLocation,
   cacheLocations,
+  type LeaseLocations,
+  leaseLocation,
+  leaseLocations,
 } from './plan/cache-location.js';
 export {
   type CacheEndpoint,

@@ -4,6 +4,8 @@ import {
   buildctlCacheArgs,
   type CacheConfigInput,
   CacheRefError,
+  leaseLocation,
+  leaseLocations,
   parseCacheConfig,
   planCache,
   renderBuildkitCache,
@@ -133,6 +135,46 @@ describe('planCache', () => {
       buildUuid: `feature/${'x'.repeat(200)}`,
     });
     expect(long.lease?.tag.replace(/^lease-/, '')).toBe(long.export?.tag.replace(/^cache-/, ''));
+  });
+
+  it('finds every environment’s lease where planCache puts it (leaseLocations, both strategies)', () => {
+    for (const [service, buildUuid] of [
+      ['web', uuid],
+      ['Web-API', `feature/${'x'.repeat(200)}`],
+      ['web', 'lease'],
+    ] as const) {
+      const locations = leaseLocations({ repository: 'next-web', service });
+      const path = planCache({
+        config: parseCacheConfig({ registry: 'r.example', strategy: 'path' }),
+        repository: 'next-web',
+        service,
+        buildUuid: 'pr-1',
+      }).lease!;
+      const [, below] = /^r\.example\/(.*)$/.exec(path.repository)!;
+      expect(below!.startsWith(locations.path.repositoryPrefix)).toBe(true);
+      expect(below!.endsWith(locations.path.repositorySuffix)).toBe(true);
+      expect(path.tag).toBe(locations.path.tag);
+      const tag = planCache({
+        config: parseCacheConfig({ registry: 'r.example', strategy: 'tag' }),
+        repository: 'next-web',
+        service,
+        buildUuid,
+      }).lease!;
+      expect(tag.repository).toBe(`r.example/${locations.tag.repository}`);
+      expect(tag.tag.startsWith(locations.tag.tagPrefix)).toBe(true);
+      const lease = leaseLocation({
+        registry: 'r.example',
+        repository: 'next-web',
+        service,
+        buildUuid,
+        strategy: 'tag',
+      });
+      expect(`r.example/${lease.repository}:${lease.tag}`).toBe(tag.ref);
+    }
+    // A service's prefix is never another's: the tag's service component holds no "-".
+    expect(leaseLocations({ repository: 'r', service: 'web' }).tag.tagPrefix).toBe('lease-web-');
+    const admin = leaseLocations({ repository: 'r', service: 'web-admin' }).tag.tagPrefix;
+    expect(admin).toMatch(/^lease-web_admin_[0-9a-f]+-$/);
   });
 
   it('has no lease without a build uuid, even when sharing the export', () => {

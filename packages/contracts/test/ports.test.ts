@@ -5,10 +5,13 @@ import type { CacheRegistry, ImageRegistry, LeaseRegistry, RegistryPort } from '
 // Each registry operation belongs to exactly one port, and the whole registry is nothing but the three.
 const portOf = {
   imageDigest: 'images',
+  imageCreatedAt: 'images',
   tagImage: 'images',
   untag: 'images',
   deleteTag: 'images',
   listTags: 'images',
+  listTagDigests: 'images',
+  removeImageTags: 'images',
   listCacheRefs: 'caches',
   inspectCacheRef: 'caches',
   removeCacheRefs: 'caches',
@@ -20,6 +23,7 @@ const portOf = {
   claimLease: 'leases',
   leaseHolder: 'leases',
   releaseLease: 'leases',
+  listLeases: 'leases',
 } as const satisfies Record<keyof RegistryPort, 'images' | 'caches' | 'leases'>;
 
 type Operations<Port extends string> = {

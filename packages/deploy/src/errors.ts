@@ -24,7 +24,9 @@ export type SpecErrorCode =
   | 'DEPENDENCY_CYCLE'
   | 'UNKNOWN_SERVICE'
   | 'INVALID_REFERENCE'
-  | 'CACHE_OVERLAPS_IMAGES';
+  | 'CACHE_OVERLAPS_IMAGES'
+  | 'FIXED_BY_OPERATOR'
+  | 'SECRET_NOT_PROVIDED';
 
 /** Something wrong in an environment spec, named by its path in the spec (`services.api.dependsOn[0]`). */
 export class SpecError extends Error implements InputError {
@@ -71,15 +73,22 @@ export class BuildUuidError extends Error implements InputError {
   }
 }
 
-/** A duration such as `--older-than` that is not `<number><d|h|m|s>`. */
+/** A duration such as `--older-than` that is not `<number><d|h|m|s>` with a number of at least 1. */
 export class DurationError extends Error implements InputError {
   override readonly name = 'DurationError';
   readonly kind = 'input' as const;
   readonly code = 'INVALID_DURATION';
   readonly value: string;
+  /** The flag or field it came from, e.g. `--older-than`. */
+  readonly source: string;
 
   constructor(value: string, source = 'duration') {
-    super(`${source} ${JSON.stringify(value)}: must be a whole number followed by d, h, m or s, e.g. 14d`);
+    // Zero is refused too (`cache gc --older-than 0s` would delete every cache but a fallback's), so
+    // the rule says "positive" and the minimum rather than only the shape.
+    super(
+      `${source} ${JSON.stringify(value)}: must be a whole number followed by d, h, m or s, at least 1s: a positive duration such as 14d, 12h or 30m`,
+    );
     this.value = value;
+    this.source = source;
   }
 }

@@ -2,6 +2,14 @@
 // (tests import it from its file). The ports (BuildEngine, ImageRegistry, CacheRegistry, LeaseRegistry,
 // RegistryPort) come from @deployer/contracts.
 export { buildEnvironment } from './build/build-environment.js';
+export {
+  type ContentMtime,
+  contentMtime,
+  contentMtimeNs,
+  type StampContentMtimesOptions,
+  type StampedContext,
+  stampContentMtimes,
+} from './build/content-mtimes.js';
 export type { DeployEvent, DeployEventBody } from './build/events.js';
 export type { BuildEnvironmentOptions } from './build/options.js';
 export {
@@ -23,6 +31,8 @@ export {
   type GcOptions,
   type GcResult,
 } from './cleanup/collect-garbage.js';
+export type { ImageGcEntry } from './cleanup/collect-images.js';
+export type { LeaseGcEntry } from './cleanup/collect-leases.js';
 export {
   collectRunExports,
   type RunExportGcEntry,
@@ -48,6 +58,12 @@ export {
 } from './errors.js';
 export { engineArgvs, plannedRun } from './plan/engine-request.js';
 export {
+  isOwnershipTag,
+  type Ownership,
+  ownershipTag,
+  parseOwnershipTag,
+} from './plan/ownership-tag.js';
+export {
   type EnvironmentPlan,
   type PlanOptions,
   planEnvironment,
@@ -58,9 +74,12 @@ export { SecretMasker } from './secrets/secret-masker.js';
 export { environmentJsonSchema } from './spec/environment-json-schema.js';
 export { type EnvironmentOverrides, overridesFromEnv } from './spec/environment-overrides.js';
 export {
+  CacheSpecSchema,
   type EnvironmentSpec,
   type EnvironmentSpecInput,
   EnvironmentSpecSchema,
+  RegistrySpecSchema,
+  SecretSchema,
 } from './spec/environment-schema.js';
 export { insecureRegistries } from './spec/insecure-registries.js';
 export {
@@ -71,6 +90,7 @@ export {
   type ResolveEnvironmentOptions,
   resolveEnvironment,
 } from './spec/load-environment.js';
+export type { OperatorSettings } from './spec/operator-settings.js';
 // How spec errors name where and why; the server's config errors read the same way.
 export { formatSpecPath } from './spec/spec-path.js';
 export { issueMessage } from './spec/zod-issue-message.js';

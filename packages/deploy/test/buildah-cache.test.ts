@@ -11,6 +11,7 @@ import {
   parseDuration,
 } from '../src/index.js';
 import { imageRef } from '../src/plan/image-refs.js';
+import { ownershipTag } from '../src/plan/ownership-tag.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushBuildahCache, pushCache, pushImage, snapshotRegistry } from './support/seed.js';
 
@@ -50,7 +51,10 @@ describe('down with buildah caches', () => {
     await pushCache(client, pathRef, new Date());
     await pushCache(client, tagRef, new Date());
     const webImage = imageRef(env.registry, 'web', 'pr-5');
-    await pushImage(client, [imageRef(env.registry, 'web', 'abcdef012345'), webImage], 'web of pr-5');
+    const content = 'abcdef0123456789'.repeat(4);
+    const webOwnership = imageRef(env.registry, 'web', ownershipTag('pr-5', content));
+    const webContent = imageRef(env.registry, 'web', content);
+    await pushImage(client, [webOwnership, webContent, webImage], 'web of pr-5');
     // Neighbours: another environment whose uuid extends pr-5, a service whose name extends web, the
     // fallback, and a tag-strategy ref of pr-5-2.
     await pushBuildahCache(client, cacheRepositoryOf(env, 'web', 'pr-5-2'), [new Date()]);
@@ -66,6 +70,8 @@ describe('down with buildah caches', () => {
       ['web', tagRef, undefined],
       ['web', ownWeb, 3],
       ['web', webImage, undefined],
+      ['web', webOwnership, undefined],
+      ['web', webContent, undefined],
       ['api', ownApi, 2],
     ]);
     expect(planned.find((action) => action.ref === ownWeb)).toMatchObject({

@@ -43,6 +43,8 @@ async function refused(web: Record<string, unknown>, options?: { root?: string; 
   expect(specError.code).toBe('OUTSIDE_ROOT');
   expect(specError.message).toContain('must stay inside');
   expect(specError.message).not.toContain(hostSecret);
+  // Paths are named relative to the root: where the checkout, or the host's files, are stays unsaid.
+  expect(specError.detail).not.toContain(dir);
   return specError;
 }
 
@@ -51,14 +53,14 @@ describe('spec paths stay inside the root', () => {
     expect((await refused({ context: '../outside' })).path).toBe('services.web.context');
     const absolute = await refused({ context: outside });
     expect(absolute.path).toBe('services.web.context');
-    expect(absolute.detail).toContain(`inside the spec's root ${repo}`);
+    expect(absolute.detail).toBe("../outside must stay inside the spec's root");
   });
 
   it('refuses a context symlink inside the checkout that points out', async () => {
     await symlink(outside, join(repo, 'vendor'));
     const error = await refused({ context: 'vendor' });
     expect(error.path).toBe('services.web.context');
-    expect(error.detail).toContain(`really ${outside}`);
+    expect(error.detail).toBe("./vendor (really ../outside) must stay inside the spec's root");
   });
 
   it('refuses a path under a symlinked parent, existing or not', async () => {
@@ -111,5 +113,31 @@ describe('spec paths stay inside the root', () => {
       { specDir: join(dir, 'checkout'), root: join(dir, 'checkout') },
     );
     expect(env.services[0]!.contextDir).toBe(join(repo, 'web'));
+  });
+
+  it('names paths relative to the root, and the spec file too when a root is given', async () => {
+    const specDir = join(repo, 'deploy');
+    const missing = async (web: Record<string, unknown>) => {
+      const error = await load(web, { specDir, root: repo }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SpecError);
+      const specError = error as SpecError;
+      expect(specError.message).not.toContain(dir);
+      expect(specError.file).toBe('deploy/env.yaml');
+      expect(specError.message.startsWith('deploy/env.yaml: services.web')).toBe(true);
+      return specError.detail;
+    };
+    expect(await missing({ context: 'nowhere' })).toBe('build context ./deploy/nowhere is not a directory');
+    expect(await missing({ context: '../web', dockerfile: 'Dockerfile.prod' })).toBe(
+      'Dockerfile ./web/Dockerfile.prod does not exist',
+    );
+    expect(await missing({ context: '../web', secrets: [{ id: 'npm', file: '../npmrc' }] })).toBe(
+      'secret file ./npmrc does not exist',
+    );
+    expect(await missing({ context: '../../outside' })).toBe("../outside must stay inside the spec's root");
+
+    // Without a root, the spec's directory is the root; the file is named as given.
+    const error = (await load({ context: 'nowhere' }).catch((caught: unknown) => caught)) as SpecError;
+    expect(error.detail).toBe('build context ./nowhere is not a directory');
+    expect(error.file).toBe(join(repo, 'env.yaml'));
   });
 });

@@ -2,7 +2,9 @@ import { chmod, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contentTag, contextFiles, loadDockerIgnore } from '../src/plan/content-tag.js';
+import { isContentTag } from '../src/plan/content-tag-shape.js';
 import { parseDockerIgnore } from '../src/plan/dockerignore.js';
+import { isBuildUuid } from '../src/uuid/build-uuid.js';
 import { createFixture, type Fixture } from './support/fixture.js';
 
 describe('parseDockerIgnore', () => {
@@ -57,15 +59,34 @@ describe('contentTag', () => {
     'app/.dockerignore': 'docs\n!docs/keep.md\n*.tmp\n',
   };
 
-  async function tag(overrides: { target?: string; args?: Record<string, string> } = {}) {
+  async function tag(overrides: { target?: string; args?: Record<string, string>; secrets?: string[] } = {}) {
     return contentTag({ contextDir: join(fixture.dir, 'app'), dockerfile: 'Dockerfile', ...overrides });
   }
 
-  it('is 12 hex digits, stable for unchanged input', async () => {
+  it('is the 64 hex digits of a sha256, stable for unchanged input, never a build uuid', async () => {
     fixture = await createFixture(base);
     const first = await tag();
-    expect(first).toMatch(/^[0-9a-f]{12}$/);
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
     expect(await tag()).toBe(first);
+    expect(isBuildUuid(first)).toBe(false);
+    expect(isContentTag(first)).toBe(true);
+    expect(isContentTag(first.slice(0, 12))).toBe(false);
+  });
+
+  it('changes with the secrets the build is given (ids, in any order), not with their sources', async () => {
+    fixture = await createFixture(base);
+    const none = await tag();
+    const both = await tag({ secrets: ['npm', 'git'] });
+    expect(both).not.toBe(none);
+    expect(await tag({ secrets: ['git', 'npm'] })).toBe(both);
+    expect(await tag({ secrets: ['npm'] })).not.toBe(both);
+  });
+
+  it('keeps fields apart: a line break or NUL in a value never reads as another field', async () => {
+    fixture = await createFixture(base);
+    // Under v1's `a\0b\n` fields these two inputs hashed the same lines.
+    const forged = await tag({ args: { A: '1\narg\u0000B\u00002' } });
+    expect(forged).not.toBe(await tag({ args: { A: '1', B: '2' } }));
   });
 
   it('changes when a context file, the Dockerfile, the target or an argument changes', async () => {

@@ -25,4 +25,19 @@ describe('environment JSON Schema', () => {
       expect.arrayContaining(['context', 'dockerfile', 'target', 'args', 'secrets', 'dependsOn']),
     );
   });
+
+  it('carries the rules for what an engine reads: a target is a stage name, build arguments ARG names', () => {
+    const schema = environmentJsonSchema() as {
+      properties: {
+        services: { additionalProperties: { properties: Record<string, Record<string, unknown>> } };
+      };
+    };
+    const service = schema.properties.services.additionalProperties.properties;
+    const target = new RegExp(service.target!.pattern as string);
+    expect(['runtime', 'build-2'].every((name) => target.test(name))).toBe(true);
+    expect(['--output=type=local,dest=/x', '.x', 'a b'].some((name) => target.test(name))).toBe(false);
+    const argName = new RegExp((service.args!.propertyNames as { pattern: string }).pattern);
+    expect(argName.test('NODE_ENV')).toBe(true);
+    expect(['A=B --output x', '1A', 'a-b'].some((name) => argName.test(name))).toBe(false);
+  });
 });

@@ -93,10 +93,15 @@ describe('buildEnvironment', () => {
     const base = environment.services[0]!;
     const apiRequest = engine.calls.find((call) => call.service === 'api')!;
     expect(apiRequest.buildArgs).toEqual({ BASE: base.image });
+    // The ownership tag first (an engine pushing one name after another never leaves the content tag
+    // without it), then the content tag and the environment tag.
+    const apiContent = environment.services.find((service) => service.service === 'api')!.tag;
     expect(apiRequest.images).toEqual([
-      expect.stringMatching(/^registry\.example\.test\/shop\/api:[0-9a-f]{12}$/),
+      `registry.example.test/shop/api:${uuid}.${apiContent}`,
+      `registry.example.test/shop/api:${apiContent}`,
       `registry.example.test/shop/api:${uuid}`,
     ]);
+    expect(apiContent).toMatch(/^[0-9a-f]{64}$/);
     expect(apiRequest.cache.export?.ref).toBe(`registry.example.test/shop/cache/api/${uuid}:cache`);
     expect(apiRequest.cache.imports.map((endpoint) => endpoint.buildUuid)).toEqual([uuid, 'main']);
     expect(apiRequest.buildUuid).toBe(uuid);

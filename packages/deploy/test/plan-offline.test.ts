@@ -68,7 +68,7 @@ describe('planEnvironment when the registry cannot be asked', () => {
       ['web', 'unknown', 'registry not reachable'],
       ['api', 'unknown', 'registry not reachable'],
     ]);
-    expect(plan.services[0]!.image).toMatch(new RegExp(`^${host}/shop/web:[0-9a-f]{12}$`));
+    expect(plan.services[0]!.image).toMatch(new RegExp(`^${host}/shop/web:[0-9a-f]{64}$`));
     expect(plan.registryProblem?.registry).toBe(host);
     expect(plan.registryProblem?.message).toContain(host);
   });

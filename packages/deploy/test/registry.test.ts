@@ -115,7 +115,7 @@ describe('healing corrupt cache refs', () => {
 });
 
 describe('down', () => {
-  it("deletes an environment's cache refs and image tags, only untagging images other tags still use", async () => {
+  it("deletes an environment's cache refs and images, only untagging images other tags still use", async () => {
     const env = await environment();
     const plan = await planEnvironment(env, { buildUuid: 'pr-3' });
     const [web, api] = plan.services as [(typeof plan.services)[0], (typeof plan.services)[0]];
@@ -125,11 +125,13 @@ describe('down', () => {
     await pushCache(client, webCache, new Date());
     await pushCache(client, apiCache, new Date());
     await pushCache(client, mainCache, new Date());
-    await pushImage(client, [web.image, web.environmentImage], 'web only in pr-3');
+    // As a build pushes them: ownership tag, content tag, environment tag.
+    await pushImage(client, [web.ownershipImage!, web.image, web.environmentImage], 'web only in pr-3');
     const apiMain = api.environmentImage.replace(/:pr-3$/, ':main');
+    const apiMainOwnership = api.ownershipImage!.replace(/:pr-3\./, ':main.');
     const shared = await pushImage(
       client,
-      [api.image, api.environmentImage, apiMain],
+      [api.ownershipImage!, api.image, api.environmentImage, apiMain, apiMainOwnership],
       'api shared with main',
     );
 
@@ -137,6 +139,8 @@ describe('down', () => {
     expect(dry.actions.filter((action) => action.action === 'delete').map((action) => action.ref)).toEqual([
       webCache,
       web.environmentImage,
+      web.ownershipImage,
+      web.image,
       apiCache,
     ]);
     expect(dry.actions.some((action) => action.deleted)).toBe(false);
@@ -145,25 +149,37 @@ describe('down', () => {
     const result = await downEnvironment(env, { registry: port, buildUuid: 'pr-3' });
     const apiImage = result.actions.find((action) => action.kind === 'image' && action.service === 'api')!;
     expect(apiImage).toMatchObject({
+      ref: api.environmentImage,
       action: 'untag',
-      reason: 'image shared with tags main: only this tag goes',
+      reason: `image shared with tags ${api.tag}, main, main.${api.tag}: only this tag goes`,
       deleted: true,
+    });
+    expect(result.actions.find((action) => action.ref === api.image)).toMatchObject({
+      action: 'keep',
+      reason: `content tag also recorded by main.${api.tag}: kept`,
+      deleted: false,
     });
     expect(result.actions.filter((action) => action.deleted).map((action) => action.ref)).toEqual([
       webCache,
       web.environmentImage,
+      web.ownershipImage,
+      web.image,
       apiCache,
       api.environmentImage,
+      api.ownershipImage,
     ]);
     expect(await port.imageDigest(webCache)).toBeNull();
     expect(await port.imageDigest(apiCache)).toBeNull();
     expect(await port.imageDigest(web.environmentImage)).toBeNull();
     expect(await port.imageDigest(web.image)).toBeNull();
+    expect(await port.listTags(web.image.replace(/:[^:/]+$/, ''))).toEqual([]);
     expect(await port.imageDigest(mainCache)).not.toBeNull();
     expect(await port.imageDigest(apiMain)).toBe(shared);
     expect(await port.imageDigest(api.image)).toBe(shared);
     expect(await port.imageDigest(api.environmentImage)).toBeNull();
-    expect(await port.listTags(api.image.replace(/:[^:/]+$/, ''))).not.toContain('pr-3');
+    expect((await port.listTags(api.image.replace(/:[^:/]+$/, ''))).sort()).toEqual(
+      [api.tag, 'main', `main.${api.tag}`].sort(),
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import type { EngineChoice, EngineName } from '@deployer/cache-ref';
+import type { BuildkitDaemons } from './assembly/buildkit-daemons.js';
 import { type CommandProbe, commandProbe } from './command-probe.js';
 
 /** `auto` found no engine on this machine: names what to install. */
@@ -16,15 +17,20 @@ export interface EngineSelection {
 }
 
 /**
- * `auto`: BuildKit when BUILDKIT_HOST (or DEPLOYER_BUILDKIT_HOSTS) names a daemon, else `docker buildx` when docker with buildx
- * answers (its daemon included), else buildah when installed.
+ * `auto`: BuildKit when a daemon is named (`daemons`: `--buildkit-host`, DEPLOYER_BUILDKIT_HOSTS or
+ * BUILDKIT_HOST, see `assembleEngines`; without it, the environment's two variables), else `docker buildx`
+ * when docker with buildx answers (its daemon included), else buildah when installed.
  */
 export async function selectEngine(
   choice: EngineChoice,
   env: NodeJS.ProcessEnv,
   probe: CommandProbe = commandProbe(env),
+  daemons?: BuildkitDaemons,
 ): Promise<EngineSelection> {
   if (choice !== 'auto') return { engine: choice, reason: `engine ${choice} was asked for` };
+  if (daemons !== undefined && daemons.hosts.length > 0) {
+    return { engine: 'buildkit', reason: `${daemons.source} is ${daemons.hosts.join(', ')}` };
+  }
   if (env.BUILDKIT_HOST) return { engine: 'buildkit', reason: `BUILDKIT_HOST is ${env.BUILDKIT_HOST}` };
   if (env.DEPLOYER_BUILDKIT_HOSTS?.trim()) {
     return { engine: 'buildkit', reason: `DEPLOYER_BUILDKIT_HOSTS is ${env.DEPLOYER_BUILDKIT_HOSTS}` };

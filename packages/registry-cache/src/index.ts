@@ -1,3 +1,6 @@
+export { imageCreatedAt } from './images/image-created.js';
+export { removeImageTags } from './images/image-tag-removal.js';
+export { listTagDigests } from './images/tag-digests.js';
 export { isBuildkitCacheManifest } from './inventory/cache-manifest.js';
 export {
   type CacheInventoryEntry,
@@ -6,7 +9,8 @@ export {
   type CacheTagEntry,
   listCacheRefs,
 } from './inventory/inventory.js';
-export { claimLease, leaseHolder, releaseLease } from './leases/lease.js';
+export { claimLease, leaseHolder, readLease, releaseLease } from './leases/lease.js';
+export { type LeaseTag, listLeaseTags } from './leases/lease-listing.js';
 export {
   createRegistryPort,
   type RegistryPortAdapter,

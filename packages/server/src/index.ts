@@ -3,6 +3,7 @@
 // pieces for those who assemble their own.
 
 export { loadServerConfig, parseServerConfig } from './config/load-server-config.js';
+export { serverSecretVariables } from './config/operator-settings-schema.js';
 export { ServerConfigError, type ServerConfigErrorCode } from './config/server-config-error.js';
 export { serverConfigJsonSchema } from './config/server-config-json-schema.js';
 export {

@@ -27,12 +27,24 @@ describe('server config JSON Schema', () => {
     expect(schema.required).toEqual(['repositories']);
     expect(schema.additionalProperties).toBe(false);
     const repository = schema.properties.repositories.items;
-    expect(repository.required).toEqual(['name', 'spec']);
+    expect(repository.required).toEqual(['name', 'spec', 'registry']);
     expect(repository.additionalProperties).toBe(false);
     expect(Object.keys(repository.properties).sort()).toEqual(
-      ['cloneUrl', 'fallback', 'keepLabel', 'label', 'name', 'spec', 'ttl'].sort(),
+      [
+        'cloneUrl',
+        'fallback',
+        'keepLabel',
+        'label',
+        'name',
+        'spec',
+        'ttl',
+        'registry',
+        'cache',
+        'secrets',
+      ].sort(),
     );
     expect(repository.properties.fallback?.default).toBe('main');
     expect(repository.properties.ttl?.default).toBe('14d');
+    expect(repository.properties.secrets?.default).toEqual([]);
   });
 });

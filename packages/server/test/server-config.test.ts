@@ -43,8 +43,16 @@ repositories:
     label: preview
     ttl: 14d
     keepLabel: keep-preview
+    registry: { host: registry.example.test:5000, repository: previews/shop, insecure: true }
+    cache: { repository: previews/shop/cache, strategy: path }
+    secrets:
+      - { id: npm, env: NPM_TOKEN, pullRequests: true }
+      - { id: deploy-key, file: /etc/deployer/deploy-key }
+pages:
+  public: true
 `);
     expect(await loadServerConfig(file)).toEqual({
+      pages: { public: true },
       repositories: [
         {
           name: 'acme/shop',
@@ -55,13 +63,21 @@ repositories:
           ttl: '14d',
           ttlMs: 14 * 86_400_000,
           keepLabel: 'keep-preview',
+          registry: { host: 'registry.example.test:5000', repository: 'previews/shop', insecure: true },
+          cache: { repository: 'previews/shop/cache', strategy: 'path', mode: 'max' },
+          secrets: [
+            { id: 'npm', env: 'NPM_TOKEN', pullRequests: true },
+            { id: 'deploy-key', file: '/etc/deployer/deploy-key', pullRequests: false },
+          ],
         },
       ],
     });
   });
 
   it('fills in the defaults: GitHub clone URL, fallback main, ttl 14d', async () => {
-    const file = await configFile('repositories:\n  - name: acme/web\n    spec: env.yaml\n');
+    const file = await configFile(
+      'repositories:\n  - name: acme/web\n    spec: env.yaml\n    registry: { host: r.test, repository: web }\n',
+    );
     const [repository] = (await loadServerConfig(file)).repositories;
     expect(repository).toEqual({
       name: 'acme/web',
@@ -70,6 +86,8 @@ repositories:
       fallback: 'main',
       ttl: '14d',
       ttlMs: 14 * 86_400_000,
+      registry: { host: 'r.test', repository: 'web', insecure: false },
+      secrets: [],
     });
   });
 
@@ -87,9 +105,20 @@ repositories:
     ['cloneUrl: https://user:token@github.com/acme/shop.git', 'repositories[0].cloneUrl', 'credentials'],
     ['label: ""', 'repositories[0].label', 'must not be empty'],
     ['branch: main', 'repositories[0]', 'unknown key "branch"'],
+    ['registry: { host: "-x", repository: a }', 'repositories[0].registry.host', ''],
+    ['registry: { host: r.test, repository: "../x" }', 'repositories[0].registry.repository', ''],
+    ['cache: { sharedExport: true }', 'repositories[0].cache', 'unknown key "sharedExport"'],
+    ['secrets: [{ id: tok, env: DEPLOYER_API_TOKEN }]', 'repositories[0].secrets[0].env', "server's own"],
+    ['secrets: [{ id: tok, env: DATABASE_URL }]', 'repositories[0].secrets[0].env', "server's own"],
+    ['secrets: [{ id: tok, file: relative/path }]', 'repositories[0].secrets[0].file', 'absolute'],
+    ['secrets: [{ id: tok, file: "/a,b" }]', 'repositories[0].secrets[0].file', 'comma'],
+    ['secrets: [{ id: tok }]', 'repositories[0].secrets[0]', 'exactly one source'],
+    ['secrets: [{ id: tok, value: x }]', 'repositories[0].secrets[0]', 'unknown key "value"'],
+    ['secrets: [{ id: a, env: A }, { id: a, env: B }]', 'repositories[0].secrets[1].id', 'listed twice'],
   ])('refuses %j at %s', async (line, path, rule) => {
     const spec = line.startsWith('spec:') ? '' : '    spec: env.yaml\n';
-    const error = await loadError(`repositories:\n  - name: acme/shop\n${spec}    ${line}\n`);
+    const registry = line.startsWith('registry:') ? '' : '    registry: { host: r.test, repository: shop }\n';
+    const error = await loadError(`repositories:\n  - name: acme/shop\n${spec}${registry}    ${line}\n`);
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.path).toBe(path);
     expect(error.detail).toContain(rule);
@@ -106,7 +135,8 @@ repositories:
 
   it('accepts names with dots, dashes and underscores', async () => {
     const file = await configFile(
-      'repositories:\n  - name: acme-co/.github\n    spec: env.yaml\n  - name: a/my_repo.js\n    spec: env.yaml\n',
+      'repositories:\n  - name: acme-co/.github\n    spec: env.yaml\n    registry: { host: r.test, repository: a }\n' +
+        '  - name: a/my_repo.js\n    spec: env.yaml\n    registry: { host: r.test, repository: b }\n',
     );
     expect((await loadServerConfig(file)).repositories.map((r) => r.name)).toEqual([
       'acme-co/.github',
@@ -118,13 +148,31 @@ repositories:
     const error = await loadError(`repositories:
   - name: acme/shop
     spec: env.yaml
+    registry: { host: r.test, repository: a }
   - name: acme/web
     spec: env.yaml
+    registry: { host: r.test, repository: b }
   - name: Acme/Shop
     spec: env.yaml
+    registry: { host: r.test, repository: c }
 `);
     expect(error.path).toBe('repositories[2].name');
     expect(error.detail).toContain('listed twice (first at repositories[0])');
+  });
+
+  it('requires a registry and refuses two repositories sharing one image repository', async () => {
+    const missing = await loadError('repositories:\n  - name: acme/shop\n    spec: env.yaml\n');
+    expect(missing.path).toBe('repositories[0].registry');
+    const shared = await loadError(`repositories:
+  - name: acme/shop
+    spec: env.yaml
+    registry: { host: r.test, repository: previews }
+  - name: acme/web
+    spec: env.yaml
+    registry: { host: R.test, repository: previews }
+`);
+    expect(shared.path).toBe('repositories[1].registry.repository');
+    expect(shared.detail).toContain("is repositories[0]'s too");
   });
 
   it('refuses an empty file and an empty list', async () => {
@@ -151,6 +199,6 @@ repositories:
 
   it('counts the other problems', async () => {
     const error = await loadError('repositories:\n  - name: shop\n    spec: /x\n    ttl: soon\n');
-    expect(error.detail).toContain('(and 2 more problems)');
+    expect(error.detail).toContain('(and 3 more problems)');
   });
 });

@@ -16,6 +16,9 @@ export { BUILDS_SHOWN, getEnvironment } from './queries/get-environment.js';
 export { listEnvironments } from './queries/list-environments.js';
 export { liveBuildUuids } from './queries/live-build-uuids.js';
 export { syncRepositories } from './repositories/sync-repositories.js';
+export { type CreateSessionOptions, createSession } from './sessions/create-session.js';
+export { findSession, type SessionRecord } from './sessions/find-session.js';
+export { revokeAllSessions, revokeSession } from './sessions/revoke-sessions.js';
 export { type ClaimSweepOptions, claimSweep } from './sweeps/claim-sweep.js';
 export type {
   AcceptedDelivery,

@@ -145,3 +145,24 @@ forEachBackend((open) => {
     expect(failed?.lastBuild?.finishedAt).toBeInstanceOf(Date);
   });
 });
+
+forEachBackend((open) => {
+  it('records a build whose output holds NUL bytes (a step that printed a binary file), NUL shown as U+FFFD', async () => {
+    const state = await open();
+    const delivered = await deliver(state, repo, openPullRequest(9, 'n1'));
+    const job = await claimOrFail(state, 'replica-a');
+    const output = 'cat /proc/self/environ\0PATH=/bin\0HOME=/root';
+    expect(
+      await finishJob(state, job, {
+        status: 'failed',
+        error: `web: ${output}`,
+        report: { services: [{ service: 'web', status: 'failed', reason: output }] },
+      }),
+    ).toBe(true);
+    const [environment] = await getEnvironment(state, delivered.buildUuid!, repo);
+    const build = environment!.builds[0]!;
+    expect(build.status).toBe('failed');
+    expect(build.error).toBe('web: cat /proc/self/environ\uFFFDPATH=/bin\uFFFDHOME=/root');
+    expect(JSON.stringify(build.report)).toContain('environ\uFFFDPATH=/bin');
+  });
+});

@@ -125,7 +125,11 @@ describe('openState', () => {
         .selectFrom('kysely_migration' as never)
         .select('name' as never)
         .execute();
-      expect(migrations).toEqual([{ name: '001-initial' }, { name: '002-sweeps-and-build-deliveries' }]);
+      expect(migrations).toEqual([
+        { name: '001-initial' },
+        { name: '002-sweeps-and-build-deliveries' },
+        { name: '003-sessions' },
+      ]);
     } finally {
       await second.close();
     }

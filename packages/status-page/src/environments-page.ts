@@ -6,15 +6,15 @@ import {
   statusBadge,
   timeAgo,
 } from './environment-parts.js';
+import { withoutFailureText } from './failure-text.js';
 import { formatRatio } from './format.js';
 import { html, type SafeHtml } from './html.js';
 import { refreshSeconds, renderLayout } from './layout.js';
+import type { PageAccess } from './page-access.js';
 import { readBuildReport } from './report-view.js';
 import type { EnvironmentSummary } from './view-types.js';
 
-export interface EnvironmentsPageOptions {
-  /** Signed in with the API token (the session cookie): shows what only operators may do. */
-  signedIn: boolean;
+export interface EnvironmentsPageOptions extends PageAccess {
   /** The time ages are counted from (the server's "now"). */
   now: Date;
 }
@@ -55,9 +55,11 @@ ${servicesTable(environment)}
 
 /** `GET /`: every environment, grouped by repository, then fallback and pull request. */
 export function renderEnvironmentsPage(
-  environments: readonly EnvironmentSummary[],
+  all: readonly EnvironmentSummary[],
   options: EnvironmentsPageOptions,
 ): string {
+  // The list shows no failure text today; rendering from the stripped copy keeps it so.
+  const environments = options.showFailureText === true ? all : all.map(withoutFailureText);
   const byRepository = new Map<string, EnvironmentSummary[]>();
   for (const environment of environments) {
     const group = byRepository.get(environment.repository) ?? [];
@@ -79,6 +81,7 @@ ${[...group].sort(byKindThenNumber).map((environment) => environmentCard(environ
   return renderLayout({
     title: 'deployer · environments',
     signedIn: options.signedIn,
+    csrfToken: options.csrfToken,
     refreshSeconds: environments.some(isInProgress) ? refreshSeconds : undefined,
     content: html`${content}`,
   });

@@ -1,7 +1,9 @@
 export { statusPageContentSecurityPolicy, statusPageHeaders } from './content-security-policy.js';
 export { type EnvironmentPageOptions, renderEnvironmentPage } from './environment-page.js';
 export { type EnvironmentsPageOptions, renderEnvironmentsPage } from './environments-page.js';
+export { buildWithoutFailureText, withoutFailureText } from './failure-text.js';
 export { escapeHtml } from './html.js';
+export type { PageAccess } from './page-access.js';
 export { type BuildReportView, readBuildReport, type ServiceReportView } from './report-view.js';
 export { renderSignInPage, type SignInPageOptions } from './sign-in-page.js';
 export type { BuildRecord, EnvironmentDetail, EnvironmentSummary } from './view-types.js';

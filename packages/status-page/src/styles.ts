@@ -16,5 +16,6 @@ pre { overflow-x: auto; padding: .5rem; background: #8882; margin: .25rem 0; }
 .muted { opacity: .75; } .error { color: #c33; }
 details.build { border-top: 1px solid #8884; padding: .5rem 0; } summary { cursor: pointer; }
 button { font: inherit; padding: .2rem .8rem; cursor: pointer; }
+form.sign-out { display: inline; }
 label { display: block; margin: 1rem 0 .25rem; }
 `;

@@ -11,7 +11,8 @@ import { launchChromium, type PageServer, startPageServer } from '../src/testing
 import { build, buildReport, environment, failedBuild, now, serviceResult } from './support/fixtures.js';
 
 // The fixture server plays the lead's HTTP app: it renders the pages from `environments`, signs in by a
-// cookie, and records rebuild posts.
+// cookie (signed-in visitors read failure text and get forms with a CSRF token), and records rebuild posts
+// with the token they carried.
 let environments: EnvironmentDetail[] = [];
 const rebuilds: string[] = [];
 let server: PageServer;
@@ -21,23 +22,31 @@ beforeAll(async () => {
   server = await startPageServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const signedIn = (request.headers.cookie ?? '').includes('deployer_session=valid');
+    const access = {
+      signedIn,
+      showFailureText: signedIn,
+      ...(signedIn && { csrfToken: 'csrf-of-the-session' }),
+    };
     for (const [name, value] of Object.entries(statusPageHeaders)) response.setHeader(name, value);
     const detailMatch = /^\/environments\/([^/]+)$/.exec(url.pathname);
     const rebuildMatch = /^\/environments\/([^/]+)\/rebuild$/.exec(url.pathname);
     if (request.method === 'POST' && rebuildMatch) {
-      rebuilds.push(`${decodeURIComponent(rebuildMatch[1]!)} ${url.searchParams.get('repository')}`);
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      const token = new URLSearchParams(body).get('_csrf');
+      rebuilds.push(`${decodeURIComponent(rebuildMatch[1]!)} ${url.searchParams.get('repository')} ${token}`);
       response.statusCode = 303;
       response.setHeader('location', `/environments/${rebuildMatch[1]}?${url.searchParams}`);
       response.end();
     } else if (url.pathname === '/') {
-      response.end(renderEnvironmentsPage(environments, { signedIn, now }));
+      response.end(renderEnvironmentsPage(environments, { ...access, now }));
     } else if (detailMatch) {
       const buildUuid = decodeURIComponent(detailMatch[1]!);
       const found = environments.find(
         (entry) => entry.buildUuid === buildUuid && entry.repository === url.searchParams.get('repository'),
       );
       response.statusCode = found ? 200 : 404;
-      response.end(found ? renderEnvironmentPage(found, { signedIn, now }) : 'not found');
+      response.end(found ? renderEnvironmentPage(found, { ...access, now }) : 'not found');
     } else if (url.pathname === '/sign-in') {
       response.end(renderSignInPage({ error: url.searchParams.get('error') ?? undefined }));
     } else {
@@ -100,9 +109,17 @@ describe('status pages in Chromium', () => {
     await close();
   });
 
-  it('shows a failed service with its step and log tail on the environment page', async () => {
+  it('shows a failed service with its step and log tail on the environment page, signed in only', async () => {
     environments = [environment({ status: 'failed', builds: [failedBuild, build()] })];
-    const { page, violations, close } = await openPage();
+    const anonymous = await openPage();
+    await anonymous.page.goto(server.url + detailPath(environments[0]!));
+    const hidden = anonymous.page.locator('#build-2 .failure[data-service="api"]');
+    expect(await hidden.locator('.error').textContent()).toBe('api failed (build)');
+    expect(await hidden.locator('.failure-step, .log-tail').count()).toBe(0);
+    expect(await hidden.locator('.failure-hidden').textContent()).toBe('Sign in to see why it failed.');
+    await anonymous.close();
+
+    const { page, violations, close } = await openPage({ signedIn: true });
     await page.goto(server.url + detailPath(environments[0]!));
     const failure = page.locator('#build-2 .failure[data-service="api"]');
     expect(await failure.locator('.failure-step').textContent()).toBe('[api 4/6] RUN npm test');
@@ -145,7 +162,7 @@ describe('status pages in Chromium', () => {
       expect(violations).toEqual([]);
       await close();
     }
-    const { page, dialogs, close } = await openPage();
+    const { page, dialogs, close } = await openPage({ signedIn: true });
     await page.goto(server.url + detailPath(environments[0]!));
     expect(await page.locator('.log-tail').textContent()).toBe(hostileLog);
     expect(dialogs).toEqual([]);
@@ -171,7 +188,7 @@ describe('status pages in Chromium', () => {
     rebuilds.length = 0;
     await form.locator('button').click();
     await signedIn.page.waitForURL(/\/environments\/wandering-credit-924200\?repository=/);
-    expect(rebuilds).toEqual(['wandering-credit-924200 acme/web shop']);
+    expect(rebuilds).toEqual(['wandering-credit-924200 acme/web shop csrf-of-the-session']);
     expect(signedIn.violations).toEqual([]);
     await signedIn.close();
   });

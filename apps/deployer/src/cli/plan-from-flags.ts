@@ -1,5 +1,4 @@
-import type { BuildahStorage } from '@deployer/buildah-runner';
-import type { BuildEngine, RegistryPort } from '@deployer/contracts';
+import type { RegistryPort } from '@deployer/contracts';
 import {
   type Environment,
   type EnvironmentPlan,
@@ -10,16 +9,13 @@ import {
   validateBuildUuid,
 } from '@deployer/deploy';
 import {
+  assembleEngines,
   cacheFlavourOf,
-  createEngine,
+  type EngineAssembly,
   type EngineSelection,
-  type EngineWiring,
-  selectEngine,
+  type EngineSettings,
 } from '@deployer/engines';
-import { createRegistryPort } from '@deployer/registry-cache';
 import type { ParsedFlags } from './args.js';
-import { buildahStorageFromFlags } from './buildah-storage.js';
-import { buildkitHostsFromFlags } from './buildkit-host.js';
 import type { CommandContext } from './command.js';
 import { loadEnvironmentFromFlags } from './environment-from-flags.js';
 import { fallbacksFromFlags } from './fallback-flags.js';
@@ -27,24 +23,30 @@ import type { planningFlags } from './planning-flags.js';
 
 export interface PlannedBuild {
   environment: Environment;
+  /** The engines and registries every command assembles alike (`@deployer/engines`' assembleEngines). */
+  engines: EngineAssembly;
   selection: EngineSelection;
   registry: RegistryPort;
   plan: EnvironmentPlan;
 }
 
-/** Loads the spec, picks the engine and plans every service, all from the command's flags. */
+/**
+ * Loads the spec, assembles the engines from the flags and the environment, picks the engine and plans
+ * every service. Every flag and variable is checked before the registry is asked anything.
+ */
 export async function planFromFlags(
   command: string,
   flags: ParsedFlags<typeof planningFlags>,
   context: CommandContext,
-  options: Pick<PlanOptions, 'onRegistryError'> = {},
+  options: Pick<PlanOptions, 'onRegistryError'> &
+    Pick<EngineSettings, 'buildsPerDaemon' | 'onPoolEvent'> = {},
 ): Promise<PlannedBuild> {
   const buildUuid = flags.uuid === undefined ? generateBuildUuid() : validateBuildUuid(flags.uuid, '--uuid');
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
-  const selection = await selectEngine(environment.engine, context.env);
-  await buildkitHosts(command, selection, flags, context);
-  const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
+  const engines = await engineAssemblyFromFlags(flags, context, options);
+  const selection = await engines.select(environment.engine);
+  const registry = engines.registry(insecureRegistries(environment));
   const plan = await planEnvironment(environment, {
     buildUuid,
     engine: cacheFlavourOf(selection.engine),
@@ -53,64 +55,32 @@ export async function planFromFlags(
     ...(flags['git-sha'] && { gitSha: flags['git-sha'] }),
     force: flags.force ?? false,
     registry,
-    ...options,
+    ...(options.onRegistryError !== undefined && { onRegistryError: options.onRegistryError }),
     signal: context.signal,
   });
-  return { environment, selection, registry, plan };
+  return { environment, engines, selection, registry, plan };
 }
 
-export interface WiredEngine {
-  engine: BuildEngine;
-  /** buildah's storage and driver, for the run header and `--json`; absent for the BuildKit engines. */
-  buildahStorage?: BuildahStorage;
-}
-
-/** The engine the flags and the environment select, wired the same for `build` and `plan`. */
-export async function engineFromFlags(
-  command: string,
-  selection: EngineSelection,
-  flags: ParsedFlags<typeof planningFlags>,
+/** The assembly from the engine flags a command has (`--buildkit-host`, `--buildah-storage-driver`). */
+export function engineAssemblyFromFlags(
+  flags: { 'buildkit-host'?: string[] | undefined; 'buildah-storage-driver'?: string | undefined },
   context: CommandContext,
-  pool: Pick<EngineWiring, 'buildsPerDaemon' | 'onPoolEvent'> = {},
-): Promise<WiredEngine> {
-  const hosts = await buildkitHosts(command, selection, flags, context);
-  const buildahStorage =
-    selection.engine === 'buildah'
-      ? await buildahStorageFromFlags(command, flags['buildah-storage-driver'], context.env)
-      : undefined;
-  const engine = await createEngine(selection.engine, {
-    ...(hosts.length > 0 && { buildkitHosts: hosts }),
-    ...(context.env.DEPLOYER_BUILDKIT_TLS_DIR && {
-      // TLS to tcp:// daemons: ca.pem, cert.pem, key.pem (buildctl --tlsdir); the server name to verify,
-      // since a dns:// pool dials each daemon by its address.
-      buildkitTls: {
-        dir: context.env.DEPLOYER_BUILDKIT_TLS_DIR,
-        ...(context.env.DEPLOYER_BUILDKIT_TLS_SERVER_NAME && {
-          serverName: context.env.DEPLOYER_BUILDKIT_TLS_SERVER_NAME,
-        }),
-      },
+  pool: Pick<EngineSettings, 'buildsPerDaemon' | 'onPoolEvent'> = {},
+): Promise<EngineAssembly> {
+  return assembleEngines({
+    ...(flags['buildkit-host'] !== undefined && { buildkitHosts: flags['buildkit-host'] }),
+    ...(flags['buildah-storage-driver'] !== undefined && {
+      buildahStorageDriver: flags['buildah-storage-driver'],
     }),
     ...pool,
-    ...(buildahStorage && {
-      buildahRoot: buildahStorage.storageRoot,
-      buildahStorageDriver: buildahStorage.storageDriver,
-    }),
     env: context.env,
   });
-  return { engine, ...(buildahStorage && { buildahStorage }) };
 }
 
-/**
- * The BuildKit daemons, checked before anything is planned. `--buildkit-host` is always checked;
- * DEPLOYER_BUILDKIT_HOSTS and `BUILDKIT_HOST` in the environment only when the engine is not buildah,
- * which never reads them.
- */
-function buildkitHosts(
-  command: string,
-  selection: EngineSelection,
-  flags: ParsedFlags<typeof planningFlags>,
+/** The registry ports for an environment, from the same assembly (commands that run no engine). */
+export async function registryFromFlags(
+  environment: Environment,
   context: CommandContext,
-): Promise<string[]> {
-  const env = selection.engine === 'buildah' ? {} : context.env;
-  return buildkitHostsFromFlags(command, flags['buildkit-host'], env);
+): Promise<RegistryPort> {
+  return (await engineAssemblyFromFlags({}, context)).registry(insecureRegistries(environment));
 }

@@ -1,42 +1,20 @@
 import { insecureRegistries } from '@deployer/deploy';
-import { cacheFlavourOf, createEngine, selectEngine } from '@deployer/engines';
-import { createRegistryPort } from '@deployer/registry-cache';
-import type { ServerEngine, ServerPorts } from '@deployer/server';
-import { buildahStorageFromFlags } from './buildah-storage.js';
-import { buildkitHostsFromFlags } from './buildkit-host.js';
+import type { EngineAssembly } from '@deployer/engines';
+import type { ServerPorts } from '@deployer/server';
 
 /**
- * The server's engines and registries, wired from the process environment as `deployer build` wires
- * them from flags: one engine per engine name, created on first use and shared by every job (a BuildKit
- * pool keeps its health and routing state across builds).
+ * The server's engines and registries, from the same assembly `deployer build` uses (flags and the
+ * process environment, checked before the server starts): one engine per engine name, created on first
+ * use and shared by every job (a BuildKit pool keeps its health and routing state across builds).
  */
-export function serverPorts(env: NodeJS.ProcessEnv): ServerPorts {
-  const engines = new Map<string, Promise<ServerEngine>>();
+export function serverPorts(engines: EngineAssembly): ServerPorts {
   return {
-    registryFor: (environment) => createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
+    registryFor: (environment) => engines.registry(insecureRegistries(environment)),
     async engineFor(environment) {
-      const selection = await selectEngine(environment.engine, env);
-      let engine = engines.get(selection.engine);
-      if (engine === undefined) {
-        engine = create(selection.engine, env);
-        engines.set(selection.engine, engine);
-        engine.catch(() => engines.delete(selection.engine));
-      }
-      return engine;
+      const { engine, name, cacheFlavour } = await engines.engine(
+        (await engines.select(environment.engine)).engine,
+      );
+      return { engine, name, cacheFlavour };
     },
   };
-}
-
-async function create(
-  name: Awaited<ReturnType<typeof selectEngine>>['engine'],
-  env: NodeJS.ProcessEnv,
-): Promise<ServerEngine> {
-  const hosts = name === 'buildah' ? [] : await buildkitHostsFromFlags('serve', undefined, env);
-  const storage = name === 'buildah' ? await buildahStorageFromFlags('serve', undefined, env) : undefined;
-  const engine = await createEngine(name, {
-    ...(hosts.length > 0 && { buildkitHosts: hosts }),
-    ...(storage && { buildahRoot: storage.storageRoot, buildahStorageDriver: storage.storageDriver }),
-    env,
-  });
-  return { engine, name, cacheFlavour: cacheFlavourOf(name) };
 }

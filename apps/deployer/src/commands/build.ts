@@ -1,8 +1,8 @@
 import { buildEnvironment, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
-import { buildsPerDaemonFromFlag } from '../cli/buildkit-host.js';
+import { buildsPerDaemonFromFlag } from '../cli/builds-per-daemon.js';
 import type { CommandContext } from '../cli/command.js';
-import { engineFromFlags, planFromFlags } from '../cli/plan-from-flags.js';
+import { planFromFlags } from '../cli/plan-from-flags.js';
 import { wholeNumberFlag } from '../cli/whole-number-flag.js';
 import { formatReport } from '../output/report.js';
 import { buildFlags } from './usage/build.js';
@@ -12,8 +12,7 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
   const { flags: values } = parseFlags('build', argv, buildFlags);
   const concurrency = wholeNumberFlag('build', 'concurrency', values.concurrency, { min: 1, max: 64 });
   const buildsPerDaemon = buildsPerDaemonFromFlag('build', values['builds-per-daemon']);
-  const { selection, registry, plan } = await planFromFlags('build', values, context);
-  const { engine, buildahStorage } = await engineFromFlags('build', selection, values, context, {
+  const { engines, selection, registry, plan } = await planFromFlags('build', values, context, {
     ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
     onPoolEvent: (event) => {
       if (event.type === 'daemon-down') {
@@ -21,6 +20,7 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
       }
     },
   });
+  const { engine, buildahStorage } = await engines.engine(selection.engine);
   // A pool checks its daemons once, before any build: none answering is one error (exit 1), not a
   // failure per service.
   if ('prepare' in engine && typeof engine.prepare === 'function') await engine.prepare();
@@ -48,6 +48,8 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
     registry,
     concurrency,
     keepGoing: values['keep-going'] ?? false,
+    // Off by default: it rewrites the timestamps of the user's tree (see usage/build.ts).
+    contentMtimes: values['content-mtimes'] ?? false,
     signal: context.signal,
     env: context.env,
     ...(view && { onEvent: (event) => view.onEvent(event) }),

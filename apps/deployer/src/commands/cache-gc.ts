@@ -1,9 +1,9 @@
-import { collectGarbage, collectRunExports, insecureRegistries, parseDuration } from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry-cache';
+import { collectGarbage, collectRunExports, parseDuration } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { loadEnvironmentFromFlags } from '../cli/environment-from-flags.js';
 import { UsageError } from '../cli/errors.js';
+import { registryFromFlags } from '../cli/plan-from-flags.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
 import { cacheGcFlags } from './usage/cache-gc.js';
 
@@ -14,7 +14,7 @@ export async function runCacheGc(argv: readonly string[], context: CommandContex
   const olderThanMs = parseDuration(values['older-than'], '--older-than');
   const environment = await loadEnvironmentFromFlags('cache gc', values, context);
   const now = new Date();
-  const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
+  const registry = await registryFromFlags(environment, context);
   const dryRun = values['dry-run'] ?? false;
   const result = await collectGarbage(environment, {
     registry,
@@ -31,6 +31,24 @@ export async function runCacheGc(argv: readonly string[], context: CommandContex
   }
   for (const entry of runTags.filter((tag) => tag.action === 'delete')) {
     context.stdout.write(`${result.dryRun ? 'would remove' : 'removed'} run tag ${entry.ref}\n`);
+  }
+  // Leases of runs that are gone (killed before releasing them); live and fallback leases stay unsaid.
+  for (const entry of result.leases.filter((lease) => lease.action === 'delete')) {
+    const done = result.dryRun ? 'would remove' : entry.deleted ? 'removed' : 'could not remove';
+    context.stdout.write(`${done} lease ${entry.ref}: ${entry.reason}\n`);
+  }
+  // Images of environments other than the fallbacks: what goes, and why what was judged stays.
+  for (const entry of result.images) {
+    const [would, did] = entry.action === 'untag' ? ['would untag', 'untagged'] : ['would delete', 'deleted'];
+    const done =
+      entry.action === 'keep' || entry.action === 'absent'
+        ? entry.action
+        : result.dryRun
+          ? would
+          : entry.deleted
+            ? did
+            : `could not ${would.slice('would '.length)}`;
+    context.stdout.write(`${done} image ${entry.ref}: ${entry.reason}\n`);
   }
   const verb = result.dryRun ? 'would delete' : 'deleted';
   context.stdout.write(`cutoff ${result.cutoff}\n`);

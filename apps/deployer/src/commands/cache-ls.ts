@@ -1,8 +1,8 @@
-import { insecureRegistries, listEnvironmentCache, validateBuildUuid } from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry-cache';
+import { listEnvironmentCache, validateBuildUuid } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { loadEnvironmentFromFlags } from '../cli/environment-from-flags.js';
+import { registryFromFlags } from '../cli/plan-from-flags.js';
 import { formatAge, formatBytes, formatTable } from '../output/table.js';
 import { cacheLsFlags } from './usage/cache-ls.js';
 
@@ -11,7 +11,7 @@ export async function runCacheLs(argv: readonly string[], context: CommandContex
   const buildUuid = values.uuid === undefined ? undefined : validateBuildUuid(values.uuid, '--uuid');
   const environment = await loadEnvironmentFromFlags('cache ls', values, context);
   const entries = await listEnvironmentCache(environment, {
-    registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
+    registry: await registryFromFlags(environment, context),
     ...(buildUuid !== undefined && { buildUuid }),
     signal: context.signal,
   });

@@ -1,9 +1,9 @@
-import { downEnvironment, insecureRegistries, validateBuildUuid } from '@deployer/deploy';
-import { createRegistryPort } from '@deployer/registry-cache';
+import { downEnvironment, validateBuildUuid } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { loadEnvironmentFromFlags } from '../cli/environment-from-flags.js';
 import { UsageError } from '../cli/errors.js';
+import { registryFromFlags } from '../cli/plan-from-flags.js';
 import { formatTable } from '../output/table.js';
 import { downFlags } from './usage/down.js';
 
@@ -14,7 +14,7 @@ export async function runDown(argv: readonly string[], context: CommandContext):
   const buildUuid = validateBuildUuid(values.uuid, '--uuid');
   const environment = await loadEnvironmentFromFlags('down', values, context);
   const result = await downEnvironment(environment, {
-    registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
+    registry: await registryFromFlags(environment, context),
     buildUuid,
     dryRun: values['dry-run'] ?? false,
     signal: context.signal,

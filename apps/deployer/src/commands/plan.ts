@@ -2,7 +2,7 @@ import type { EngineArgv } from '@deployer/contracts';
 import { engineArgvs, plannedRun } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
-import { engineFromFlags, planFromFlags } from '../cli/plan-from-flags.js';
+import { planFromFlags } from '../cli/plan-from-flags.js';
 import { formatArgv } from '../output/argv.js';
 import { formatTable } from '../output/table.js';
 import { planFlags } from './usage/plan.js';
@@ -12,14 +12,16 @@ export async function runPlan(argv: readonly string[], context: CommandContext):
   const { flags: values } = parseFlags('plan', argv, planFlags);
   // A plan is for looking before building (offline, before credentials, in review): a registry that
   // cannot be asked leaves the image actions unknown instead of failing it.
-  const { selection, plan } = await planFromFlags('plan', values, context, { onRegistryError: 'unknown' });
+  const { engines, selection, plan } = await planFromFlags('plan', values, context, {
+    onRegistryError: 'unknown',
+  });
   if (plan.registryProblem !== null) {
     context.stderr.write(
       `deployer plan: warning: could not ask registry ${plan.registryProblem.registry} which images exist (${plan.registryProblem.message}); image actions are unknown\n`,
     );
   }
   // `build` always has a registry here, so it exports per run: show that run's tag as a stand-in.
-  const { engine } = await engineFromFlags('plan', selection, values, context);
+  const { engine } = await engines.engine(selection.engine);
   const argvs = await engineArgvs(plan, engine, {
     run: plannedRun,
     signal: context.signal,

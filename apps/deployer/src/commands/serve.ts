@@ -2,8 +2,10 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { SecretMasker } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
+import { buildsPerDaemonFromFlag } from '../cli/builds-per-daemon.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
+import { engineAssemblyFromFlags } from '../cli/plan-from-flags.js';
 import { serverPorts } from '../cli/server-ports.js';
 import { wholeNumberFlag } from '../cli/whole-number-flag.js';
 import { serveFlags } from './usage/serve.js';
@@ -23,6 +25,14 @@ export async function runServe(argv: readonly string[], context: CommandContext)
   if (webhookSecret === undefined || webhookSecret.length < 16) {
     throw new UsageError(
       'DEPLOYER_WEBHOOK_SECRET must be set to the GitHub webhook secret, at least 16 characters',
+      'serve',
+    );
+  }
+  // The API token signs in to the status pages and steers the API: short enough to guess, it is refused.
+  const apiToken = env.DEPLOYER_API_TOKEN || undefined;
+  if (apiToken !== undefined && apiToken.length < 16) {
+    throw new UsageError(
+      'DEPLOYER_API_TOKEN must be at least 16 characters (or unset: no API and no sign-in)',
       'serve',
     );
   }
@@ -49,10 +59,25 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     max: 10_080,
   });
   // The server loads as its own ES module package (not bundled: see scripts/bundle.mjs), once serving.
-  const { createLogger, loadServerConfig, startServer } = await import('@deployer/server');
+  const { createLogger, loadServerConfig, serverSecretVariables, startServer } = await import(
+    '@deployer/server'
+  );
   const config = await loadServerConfig(resolve(context.cwd, configPath));
   const replica = flags.replica ?? `${hostname()}-${process.pid}`;
-  const apiToken = env.DEPLOYER_API_TOKEN || undefined;
+  // Read once, then gone from every environment an engine process (buildctl, buildah) inherits: a build
+  // reaches only the secrets the server config gives it, and not even a bug there reaches these.
+  const buildEnv = withoutVariables(env, serverSecretVariables);
+  for (const name of serverSecretVariables) delete process.env[name];
+  // The same assembly as `deployer build`'s: every engine setting is checked here, before the server
+  // starts, and means what it means there (a named daemon makes `auto` BuildKit, TLS, the pool's limit).
+  const buildsPerDaemon = buildsPerDaemonFromFlag('serve', flags['builds-per-daemon']);
+  const engines = await engineAssemblyFromFlags(
+    flags,
+    { ...context, env: buildEnv },
+    {
+      ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
+    },
+  );
 
   // JSON lines on stdout for a log collector; readable lines on a terminal. The server's own secrets
   // are masked in every line.
@@ -74,8 +99,8 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     ...(concurrency !== undefined && { concurrency }),
     ...(leaseSeconds !== undefined && { leaseSeconds }),
     ...(sweepMinutes !== undefined && { sweepIntervalMs: sweepMinutes * 60_000 }),
-    ports: serverPorts(env),
-    env,
+    ports: serverPorts(engines),
+    env: buildEnv,
     logger,
   });
   await new Promise<void>((resolveStop) => {
@@ -84,6 +109,12 @@ export async function runServe(argv: readonly string[], context: CommandContext)
   });
   await server.stop(drainSeconds * 1000);
   return 0;
+}
+
+function withoutVariables(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  const copy = { ...env };
+  for (const name of names) delete copy[name];
+  return copy;
 }
 
 function listenAddress(value: string, source: string): { host: string; port: number } {

@@ -115,3 +115,25 @@ export function cacheLocations(input: { repository: string; service: string }): 
     tag: { repository: input.repository, tagPrefix: `${serviceTag}-`, serviceTag },
   };
 }
+
+export interface LeaseLocations {
+  /** Path strategy: repositories `<repositoryPrefix><uuid><repositorySuffix>`, the lease at `tag`. */
+  path: { repositoryPrefix: string; repositorySuffix: string; tag: string };
+  /** Tag strategy: tags `<tagPrefix><uuid>` of `repository`. */
+  tag: { repository: string; tagPrefix: string };
+}
+
+/**
+ * Where to look for every environment's lease on its cache of one service, under both strategies (for
+ * `cache gc`, which removes the leases of runs that died): the counterpart of `cacheLocations`.
+ */
+export function leaseLocations(input: { repository: string; service: string }): LeaseLocations {
+  const { path } = cacheLocations(input);
+  return {
+    path: { repositoryPrefix: path.repositoryPrefix, repositorySuffix: `/${leaseComponent}`, tag: leaseTag },
+    tag: {
+      repository: input.repository,
+      tagPrefix: `${leaseTagPrefix}${tagServiceComponent(input.service)}-`,
+    },
+  };
+}

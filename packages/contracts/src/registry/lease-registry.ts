@@ -1,4 +1,5 @@
 import type { LeaseHolder } from './lease-holder.js';
+import type { LeaseInfo } from './lease-info.js';
 
 /**
  * Leases in a registry: which run may write an environment's cache ref. Lease references are full
@@ -22,4 +23,14 @@ export interface LeaseRegistry {
    * another run has claimed since stays. False when that record is not stored (never claimed, or released).
    */
   releaseLease(leaseRef: string, holder: LeaseHolder, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
+   * Every environment's lease tag of a service under a cache repository (`host/repository`), both
+   * strategies, each with its holder: `cache gc` releases those of runs that died (by `releaseLease` with
+   * the holder read, so a claim landing since stays).
+   */
+  listLeases(
+    cacheRepository: string,
+    service: string,
+    options?: { signal?: AbortSignal },
+  ): Promise<LeaseInfo[]>;
 }

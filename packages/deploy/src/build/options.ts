@@ -22,6 +22,14 @@ export interface BuildEnvironmentOptions {
   supersession?: Supersession;
   timeoutMs?: number;
   labels?: Readonly<Record<string, string>>;
+  /**
+   * Before the engine reads a service's build context, set every file's mtime from its content
+   * (`stampContentMtimes`, once per service, honouring its ignore rules), so a BuildKit daemon that reuses
+   * another build's upload never keeps that build's bytes for a same-named, same-sized file (a wrong image,
+   * silently). It changes file timestamps in the contexts: for checkouts of your own (CI, `deployer serve`).
+   * Default false; buildah, which reads the context itself, never needs it and is left alone.
+   */
+  contentMtimes?: boolean;
   /** Where `env` secrets are looked up before starting; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
 }

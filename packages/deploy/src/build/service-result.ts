@@ -31,7 +31,11 @@ export function builtResult(
   return {
     ...baseResult(service),
     status: 'built',
-    images: [service.image, service.environmentImage],
+    images: [
+      service.image,
+      service.environmentImage,
+      ...(service.ownershipImage === null ? [] : [service.ownershipImage]),
+    ],
     digest: result.imageDigest,
     cacheHitRatio: result.cacheHitRatio,
     steps: { ...result.steps },

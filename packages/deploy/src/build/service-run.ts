@@ -7,11 +7,11 @@ import { type HeldLease, holdLease } from '../coordination/lease.js';
 import { WriteGuard } from '../coordination/write-guard.js';
 import { engineRequest } from '../plan/engine-request.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
+import { stampContentMtimes } from './content-mtimes.js';
 import type { DeployEventBody } from './events.js';
 import type { ServiceResult } from './report.js';
 import type { RunContext } from './run-context.js';
 import {
-  baseResult,
   builtResult,
   cancelledResult,
   corruptRefsOf,
@@ -20,6 +20,7 @@ import {
   supersededResult,
   withSeeding,
 } from './service-result.js';
+import { skipService } from './skip-service.js';
 
 /** How long a stopped engine's daemon gets to finish a push it had under way before the run tag is looked for again. */
 const lateExportMs = 1500;
@@ -34,7 +35,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   const started = Date.now();
   const elapsed = () => Date.now() - started;
   context.emit(service.service, { type: 'started' });
-  if (service.action === 'skip') return skip(service, context, elapsed);
+  if (service.action === 'skip') return skipService(service, context, elapsed);
 
   // The export ref is the unit of "one writer"; every planned build has one, as it has a build uuid.
   const key = service.cache.export?.ref ?? service.environmentImage;
@@ -83,6 +84,11 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
       // A corrupt fallback is deleted before the build, which then runs without it (cold).
       const healed = await heal(service, outcome.corruptCacheRefs, context);
       seeded = { ...outcome, healed };
+      guard.signal.throwIfAborted();
+    }
+    // Last before the engine reads the context: what it is sent is what was stamped.
+    if (context.contentMtimes === true && context.engine.name !== 'buildah') {
+      await stampContentMtimes(service.contextDir, { dockerfile: service.dockerfile, signal: guard.signal });
       guard.signal.throwIfAborted();
     }
     engineStarted = true;
@@ -177,34 +183,6 @@ async function leaseFor(
       emit({ type: 'took-over', runId: previous.runId, host: previous.host ?? null, waitMs }),
     whileClaiming: () => context.engine.warmUp?.(),
   });
-}
-
-/** A service whose image exists: tagged for the environment where the registry can, never built. */
-async function skip(
-  service: ServicePlan,
-  context: RunContext,
-  elapsed: () => number,
-): Promise<ServiceResult> {
-  const images = [service.image];
-  if (context.registry?.tagImage !== undefined) {
-    try {
-      await context.registry.tagImage(service.image, service.environmentImage, { signal: context.cancel });
-      images.push(service.environmentImage);
-    } catch (error) {
-      context.emit(service.service, {
-        type: 'warning',
-        message: `could not tag ${service.environmentImage}: ${error instanceof Error ? error.message : String(error)}`,
-      });
-    }
-  }
-  return {
-    ...baseResult(service),
-    status: 'skipped',
-    reason: service.reason,
-    images,
-    digest: service.existingDigest,
-    durationMs: elapsed(),
-  };
 }
 
 /** Deletes the corrupt cache refs the engine reported, with an event either way; whether all are gone. */

@@ -1,16 +1,28 @@
-import type { CacheRefInfo, CacheRegistry } from '@deployer/contracts';
+import type { CacheRefInfo, CacheRegistry, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
 import { cacheRepository, environmentCaches } from '../cache/environment-caches.js';
+import { defaultLeaseStaleAfterMs } from '../coordination/lease.js';
 import type { Environment } from '../spec/load-environment.js';
+import { collectImages, type ImageGcEntry } from './collect-images.js';
+import { collectLeases, type LeaseGcEntry } from './collect-leases.js';
 
 export interface GcOptions {
-  registry: CacheRegistry;
+  registry: ImageRegistry & CacheRegistry & LeaseRegistry;
   /**
    * Caches last written longer ago than this many milliseconds go (see parseDuration): a BuildKit ref by
-   * its newest `buildkit/createdat`, a buildah cache repository by its newest image `created`.
+   * its newest `buildkit/createdat`, a buildah cache repository by its newest image `created`; and the
+   * images of environments that are gone, by their config's `created` (see collect-images.ts).
    */
   olderThanMs: number;
-  /** Replaces the spec's fallbacks: their refs are never deleted. */
+  /**
+   * Replaces the spec's fallbacks: their refs, leases and images are never deleted. `deployer serve`
+   * passes every live environment here too.
+   */
   fallbacks?: readonly string[];
+  /**
+   * Leases claimed longer ago than this are dead runs' and go (not `olderThanMs`: a lease says nothing
+   * of a cache's age). Default the age at which a build takes a lease over at once (2 h).
+   */
+  leaseStaleAfterMs?: number;
   now?: Date;
   dryRun?: boolean;
   services?: readonly string[];
@@ -28,11 +40,21 @@ export interface GcResult {
   cutoff: string;
   dryRun: boolean;
   entries: GcEntry[];
+  /** Every lease tag found: those of runs that are gone (removed), the rest kept, each with why. */
+  leases: LeaseGcEntry[];
+  /**
+   * The ownership tags of environments not in `fallbacks` (and the content tags they free), each with what
+   * was done and why (see collect-images.ts).
+   */
+  images: ImageGcEntry[];
 }
 
 /**
  * Deletes stale caches of an environment spec's services (`deployer cache gc`), never a fallback's: BuildKit
- * refs and buildah cache repositories alike. Caches of unknown age are kept.
+ * refs and buildah cache repositories alike. Caches of unknown age are kept. Then removes the leases runs
+ * killed before releasing them left (collectLeases): never a live one, never a fallback's. Then the images
+ * of environments other than the fallbacks built before the cutoff that no other tag uses (collectImages):
+ * never a fallback's, never an environment's current image.
  */
 export async function collectGarbage(environment: Environment, options: GcOptions): Promise<GcResult> {
   const now = options.now ?? new Date();
@@ -72,7 +94,24 @@ export async function collectGarbage(environment: Environment, options: GcOption
     );
     for (const entry of staleTags) entry.deleted = removed.has(entry.ref);
   }
-  return { cutoff: cutoff.toISOString(), dryRun, entries };
+  const leases = await collectLeases(environment, {
+    registry: options.registry,
+    fallbacks,
+    now,
+    staleAfterMs: options.leaseStaleAfterMs ?? defaultLeaseStaleAfterMs,
+    dryRun,
+    ...(options.services !== undefined && { services: options.services }),
+    request,
+  });
+  const images = await collectImages(environment, {
+    registry: options.registry,
+    protectedUuids: new Set(fallbacks),
+    cutoff,
+    dryRun,
+    ...(options.services !== undefined && { services: options.services }),
+    request,
+  });
+  return { cutoff: cutoff.toISOString(), dryRun, entries, leases, images };
 }
 
 /**

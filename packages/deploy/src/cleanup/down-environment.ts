@@ -1,14 +1,15 @@
 import { isBuildahCacheTag } from '@deployer/cache-ref';
-import type { CacheRegistry, ImageRegistry } from '@deployer/contracts';
+import type { CacheRegistry, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
 import { environmentCacheRefs, environmentCacheRepository } from '../cache/environment-caches.js';
 import { environmentRunExports } from '../cache/environment-run-exports.js';
-import { imageRef, imageRepository, isContentTag } from '../plan/image-refs.js';
 import type { Environment } from '../spec/load-environment.js';
 import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { whyKeepCacheRef } from './cache-deletion.js';
+import { removeEnvironmentImages } from './down-images.js';
+import { removeEnvironmentLeases } from './down-leases.js';
 
 export interface DownOptions {
-  registry: ImageRegistry & CacheRegistry;
+  registry: ImageRegistry & CacheRegistry & LeaseRegistry;
   buildUuid: string;
   /** Report what would be deleted, delete nothing. */
   dryRun?: boolean;
@@ -17,14 +18,17 @@ export interface DownOptions {
 }
 
 export interface DownAction {
-  kind: 'cache' | 'image';
+  /** `lease`: a lease tag a run left on the environment's cache (listed only when there). */
+  kind: 'cache' | 'image' | 'lease';
   service: string;
-  /** An image or BuildKit cache ref; for the buildah cache repository, `host/repository` (see `tags`). */
+  /**
+   * An image, BuildKit cache or lease ref; for the buildah cache repository, `host/repository` (see `tags`).
+   */
   ref: string;
   /**
-   * `delete`: (would be) deleted; `untag`: an image other tags still use, or a run export tag (which may
-   * share its manifest with `:cache`), loses only this tag; `keep`: a cache name holding no cache (an
-   * image), left alone; `absent`: nothing there.
+   * `delete`: (would be) deleted; `untag`: a tag of an image other tags still use, or a run export tag
+   * (which may share its manifest with `:cache`), goes alone; `keep`: a cache name holding no cache (an
+   * image), or a content tag whose image another tag still uses, left alone; `absent`: nothing there.
    */
   action: 'delete' | 'untag' | 'keep' | 'absent';
   digest: string | null;
@@ -42,9 +46,11 @@ export interface DownResult {
 
 /**
  * Removes one environment (`deployer down`): its BuildKit cache refs and the run export tags its runs left
- * beside them (untagged one by one), every tag of its buildah cache repository, and its image tags. An environment's image is deleted when no other non-content tag (another
- * environment, a git sha, `latest`) points at it, its content tag going with it (the next environment with
- * that content builds it again); an image other tags still use loses only this environment's tag.
+ * beside them (untagged one by one), the lease tags runs left on its caches (released by the record read),
+ * every tag of its buildah cache repository, and its image tags (down-images.ts): its environment tag and
+ * the ownership tags of every content its builds used, each image going with them when no other tag points
+ * at it, content tag included (the next environment with that content builds it again); an image other
+ * tags still use (another environment's, a fallback's, a fixed tag) loses only this environment's tags.
  */
 export async function downEnvironment(environment: Environment, options: DownOptions): Promise<DownResult> {
   const buildUuid = validateBuildUuid(options.buildUuid, 'build uuid');
@@ -103,6 +109,13 @@ export async function downEnvironment(environment: Environment, options: DownOpt
         reason: keep ?? `run export tag of a run started ${startedAt.toISOString()}: only this tag goes`,
       });
     }
+    // A run killed before releasing its lease left it; no later run of a torn-down environment takes it over.
+    actions.push(
+      ...(await removeEnvironmentLeases(options.registry, environment, service.name, buildUuid, {
+        dryRun,
+        request,
+      })),
+    );
     const cacheRepositoryRef = environmentCacheRepository(environment, service.name, buildUuid);
     if (cacheRepositoryRef !== null) {
       actions.push(
@@ -110,29 +123,11 @@ export async function downEnvironment(environment: Environment, options: DownOpt
       );
     }
 
-    const ref = imageRef(environment.registry, service.name, buildUuid);
-    const digest = await options.registry.imageDigest(ref, request);
-    if (digest === null) {
-      actions.push({ kind: 'image', service: service.name, ref, digest, action: 'absent', deleted: false });
-      continue;
-    }
-    const repository = imageRepository(environment.registry, service.name);
-    const sharers: string[] = [];
-    for (const tag of await options.registry.listTags(repository, request)) {
-      if (tag === buildUuid || isContentTag(tag)) continue;
-      if ((await options.registry.imageDigest(`${repository}:${tag}`, request)) === digest) sharers.push(tag);
-    }
-    await remove(
-      sharers.length > 0
-        ? {
-            kind: 'image',
-            service: service.name,
-            ref,
-            digest,
-            action: 'untag',
-            reason: `image shared with tags ${sharers.join(', ')}: only this tag goes`,
-          }
-        : { kind: 'image', service: service.name, ref, digest, action: 'delete' },
+    actions.push(
+      ...(await removeEnvironmentImages(options.registry, environment, service.name, buildUuid, {
+        dryRun,
+        request,
+      })),
     );
   }
   if (!dryRun && cacheDeletions.length > 0) {

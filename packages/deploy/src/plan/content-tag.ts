@@ -5,8 +5,14 @@ import { join, resolve } from 'node:path';
 import { type DockerIgnore, parseDockerIgnore } from './dockerignore.js';
 
 /** Bumped when what goes into the digest changes, so old tags never collide with new meanings. */
-const formatVersion = 'deployer-content-tag/v1';
-export const contentTagLength = 12;
+const formatVersion = 'deployer-content-tag/v2';
+/**
+ * The whole sha256: an existing content tag is reused (its service skipped) only because it names the
+ * content it was built from, and only the full digest makes "same tag" mean "same content" against
+ * someone who can choose content (a pull request) and search for a prefix collision. 64 characters is
+ * also longer than any build uuid, so a content tag and an environment's tag never share a shape.
+ */
+export const contentTagLength = 64;
 
 export interface ContentTagInput {
   contextDir: string;
@@ -15,6 +21,11 @@ export interface ContentTagInput {
   target?: string;
   /** Final values (references already filled in): an argument that changes changes the tag. */
   args?: Readonly<Record<string, string>>;
+  /**
+   * The ids of the secrets the build is given: a build that withholds a secret (a pull request's, under
+   * `deployer serve`) may make another image from the same files, so it never shares their tag.
+   */
+  secrets?: readonly string[];
 }
 
 async function readOptional(path: string): Promise<string | null> {
@@ -64,13 +75,15 @@ async function fileDigest(path: string, size?: number): Promise<string> {
 
 /**
  * sha256 (hex) over what decides the image: the context files the engine would see (path, executable bit,
- * content; symlink targets), the Dockerfile, the target and the sorted build arguments.
+ * content; symlink targets), the Dockerfile, the target, the sorted build arguments and the ids of the
+ * secrets given. Each field is one JSON array on its own line, so no file name or value (a line break,
+ * a NUL) can make two different inputs read as the same fields.
  */
 export async function contentDigest(input: ContentTagInput): Promise<string> {
   const ignore = await loadDockerIgnore(input.contextDir, input.dockerfile);
   const hash = createHash('sha256');
   const field = (...parts: string[]): void => {
-    hash.update(`${parts.join('\0')}\n`);
+    hash.update(`${JSON.stringify(parts)}\n`);
   };
   field(formatVersion);
   for (const path of await contextFiles(input.contextDir, ignore)) {
@@ -86,10 +99,11 @@ export async function contentDigest(input: ContentTagInput): Promise<string> {
   )) {
     field('arg', name, value);
   }
+  field('secrets', ...[...new Set(input.secrets ?? [])].sort());
   return hash.digest('hex');
 }
 
-/** The image tag for content: the first 12 hex digits of {@link contentDigest}. */
+/** The image tag for content: {@link contentDigest}, whole (see {@link contentTagLength}). */
 export async function contentTag(input: ContentTagInput): Promise<string> {
-  return (await contentDigest(input)).slice(0, contentTagLength);
+  return contentDigest(input);
 }

@@ -35,12 +35,25 @@ export function engineRequest(
     buildArgs: service.buildArgs,
     secrets: service.secrets,
     ...(extras.labels !== undefined && { labels: extras.labels }),
-    images: [service.image, service.environmentImage],
+    images: pushedImages(service),
     cache:
       (extras.run === undefined ? null : runScopedExport(service.cache, extras.run))?.plan ?? service.cache,
     insecureRegistries: plan.insecureRegistries,
     ...(extras.timeoutMs !== undefined && { timeoutMs: extras.timeoutMs }),
   };
+}
+
+/**
+ * The refs a build pushes: the ownership tag first (for a content-tagged image), so that an engine pushing
+ * one name after another (buildah) never leaves the content tag without its owner should it stop half-way,
+ * then the immutable image and the environment tag.
+ */
+export function pushedImages(service: ServicePlan): string[] {
+  return [
+    ...(service.ownershipImage === null ? [] : [service.ownershipImage]),
+    service.image,
+    service.environmentImage,
+  ];
 }
 
 /**

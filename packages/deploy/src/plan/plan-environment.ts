@@ -17,6 +17,7 @@ import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { contentTag } from './content-tag.js';
 import { type Existence, imageExistence, type RegistryProblem } from './image-existence.js';
 import { imageRef } from './image-refs.js';
+import { ownershipTag } from './ownership-tag.js';
 
 export interface PlanOptions {
   buildUuid: string;
@@ -57,6 +58,11 @@ export interface ServicePlan {
   image: string;
   /** `<host>/<repository>/<service>:<buildUuid>`. */
   environmentImage: string;
+  /**
+   * `<host>/<repository>/<service>:<buildUuid>.<contentTag>`, the environment's record that it used this
+   * content (see ownership-tag.ts); null for a git sha or spec tag, which no cleanup collects.
+   */
+  ownershipImage: string | null;
   cache: CachePlan;
   /** `unknown`: the registry could not be asked (see `EnvironmentPlan.registryProblem`). */
   action: 'build' | 'skip' | 'unknown';
@@ -112,18 +118,20 @@ export async function planEnvironment(
                 dockerfile: service.dockerfile,
                 ...(service.target !== undefined && { target: service.target }),
                 args: buildArgs,
+                secrets: service.secrets.map((secret) => secret.id),
               }),
               'content' as const,
             ];
-    const [image, environmentImage, cache] = specProblem<[string, string, CachePlan]>(
-      environment,
-      ['services', service.name],
-      () => [
-        imageRef(environment.registry, service.name, tag),
-        imageRef(environment.registry, service.name, buildUuid),
-        planCache({ config: environment.cache, service: service.name, buildUuid, fallbacks, engine }),
-      ],
-    );
+    const [image, environmentImage, ownershipImage, cache] = specProblem<
+      [string, string, string | null, CachePlan]
+    >(environment, ['services', service.name], () => [
+      imageRef(environment.registry, service.name, tag),
+      imageRef(environment.registry, service.name, buildUuid),
+      tagSource === 'content'
+        ? imageRef(environment.registry, service.name, ownershipTag(buildUuid, tag))
+        : null,
+      planCache({ config: environment.cache, service: service.name, buildUuid, fallbacks, engine }),
+    ]);
     images.set(service.name, image);
     planned.push({
       service: service.name,
@@ -138,6 +146,7 @@ export async function planEnvironment(
       tagSource,
       image,
       environmentImage,
+      ownershipImage,
       cache,
     });
   }

@@ -2,7 +2,7 @@
 export interface EnvironmentOverrides {
   /** Image registry `host[:port]` (replaces `registry.host`). */
   registry?: string;
-  /** Cache registry `host[:port]` (replaces `cache.registry`). */
+  /** Cache registry `host[:port]` (replaces `cache.registry`); default: `registry` when that is given. */
   cacheRegistry?: string;
   /** `auto` | `buildkit` | `buildah` | `buildx`; validated like the spec's `engine`. */
   engine?: string;
@@ -57,8 +57,11 @@ export function applyOverrides(
     section('registry').host = overrides.registry;
     paths.push('registry.host');
   }
-  if (overrides.cacheRegistry !== undefined) {
-    section('cache').registry = overrides.cacheRegistry;
+  // The image registry's override moves the caches too, unless they have one of their own: a spec that
+  // names a cache host would otherwise still decide where leases, seeding and cache exports go.
+  const cacheRegistry = overrides.cacheRegistry ?? overrides.registry;
+  if (cacheRegistry !== undefined) {
+    section('cache').registry = cacheRegistry;
     paths.push('cache.registry');
   }
   if (overrides.engine !== undefined) {

@@ -5,6 +5,8 @@ import {
   validateRepositoryPath,
 } from '@deployer/cache-ref';
 import * as z from 'zod';
+import { isContentTag } from '../plan/content-tag-shape.js';
+import { isOwnershipTag } from '../plan/ownership-tag.js';
 import { buildUuidMaxLength, validateBuildUuid } from '../uuid/build-uuid.js';
 
 /** Turns a throwing validator (cache-ref's, ours) into a zod refinement keeping its message. */
@@ -65,6 +67,40 @@ export const SecretSchema = z
   })
   .describe('A build secret (RUN --mount=type=secret,id=…), read from an environment variable or a file');
 
+/** A service's secrets, each id once: `RUN --mount=type=secret,id=…` names one, and engines refuse repeats. */
+const SecretsSchema = z
+  .array(SecretSchema)
+  .superRefine((secrets, ctx) => {
+    const first = new Map<string, number>();
+    for (const [index, secret] of secrets.entries()) {
+      const earlier = first.get(secret.id);
+      if (earlier === undefined) first.set(secret.id, index);
+      else
+        ctx.addIssue({
+          code: 'custom',
+          path: [index, 'id'],
+          message: `secret id ${JSON.stringify(secret.id)} is already used by secrets[${earlier}]: each id names one secret of the service`,
+        });
+    }
+  })
+  .default([]);
+
+/**
+ * A Dockerfile stage name as `FROM … AS <name>` takes it. Also what keeps a target from reading as a flag
+ * (`--output=…`) or as more than one value wherever an engine is handed it.
+ */
+export const stageNamePattern = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const stageNameRule =
+  'stage names are letters, digits, "_", "-" and ".", starting with a letter or digit, at most 128 characters';
+
+/**
+ * A Dockerfile ARG name, the only names `${NAME}` can refer to: a build argument named otherwise
+ * (`A=B --output x`) reaches no ARG, and its `=` or spaces would change what an engine reads.
+ */
+export const buildArgNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const buildArgNameRule =
+  'build argument names are ARG names: letters, digits and "_", not starting with a digit';
+
 const BuildArgValueSchema = z
   .union([z.string(), z.number(), z.boolean()])
   .transform(String)
@@ -83,15 +119,35 @@ export const ServiceSchema = z
       .min(1)
       .optional()
       .describe("Dockerfile path relative to the context; default `Dockerfile`; inside the spec's root"),
-    target: z.string().min(1).optional().describe('build stage to stop at'),
-    args: z.record(z.string().min(1), BuildArgValueSchema).default({}).describe('build arguments'),
-    secrets: z.array(SecretSchema).default([]),
+    target: z
+      .string()
+      .regex(stageNamePattern, { message: stageNameRule })
+      .optional()
+      .describe('build stage to stop at'),
+    args: z
+      .record(z.string().regex(buildArgNamePattern, { message: buildArgNameRule }), BuildArgValueSchema)
+      .default({})
+      .describe('build arguments'),
+    secrets: SecretsSchema,
     dependsOn: z.array(ServiceNameSchema).default([]).describe('services built (and pushed) first'),
     tag: z
       .string()
       .regex(/^[\w][\w.-]{0,127}$/)
+      // A content tag is reused (its service skipped) because it names its content: a fixed tag of that
+      // shape would make another build skip onto this image.
+      .refine((tag) => !isContentTag(tag), {
+        message:
+          'a fixed tag cannot look like a content tag (64 hex digits): those name the content deployer built them from; use a version such as v1.4.0, or --git-sha',
+      })
+      // An ownership tag records which environment used which content: `down` removes them by name.
+      .refine((tag) => !isOwnershipTag(tag), {
+        message:
+          'a fixed tag cannot look like an ownership tag (<build uuid>.<64 hex digits>): down and cache gc remove those; use a version such as v1.4.0',
+      })
       .optional()
-      .describe('fixed image tag instead of the content digest, e.g. a git sha'),
+      .describe(
+        'fixed image tag instead of the content digest, e.g. v1.4.0 (never 64 hex digits, nor <build uuid>.<64 hex digits>); refused under deployer serve, where tags are the build uuid, the content tag and the ownership tag',
+      ),
   })
   .describe('One image of the environment');
 

@@ -2,10 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CacheConfig, CacheConfigSchema, type EngineChoice } from '@deployer/cache-ref';
 import type { SecretSource } from '@deployer/contracts';
-import { parseDocument } from 'yaml';
 import { SpecError } from '../errors.js';
 import { checkArgReferences } from './build-arg-references.js';
-import { confinePath, type SpecRoot, specRoot } from './checks/confine-to-root.js';
+import {
+  confinePath,
+  pathInRoot,
+  type SpecRoot,
+  specFileInRoot,
+  specRoot,
+} from './checks/confine-to-root.js';
 import { refuseCacheImageOverlap } from './checks/refuse-cache-image-overlap.js';
 import { refuseReservedKeys } from './checks/refuse-reserved-keys.js';
 import { applyOverrides, type EnvironmentOverrides } from './environment-overrides.js';
@@ -16,6 +21,8 @@ import {
   secretFileRule,
   secretFileSafe,
 } from './environment-schema.js';
+import { applyOperatorSettings, type OperatorSettings, operatorSecrets } from './operator-settings.js';
+import { parseSpecYaml } from './parse-spec-yaml.js';
 import { dependencyOrder } from './service-dependencies.js';
 import { formatSpecPath } from './spec-path.js';
 import { issueMessage } from './zod-issue-message.js';
@@ -55,6 +62,11 @@ export interface LoadEnvironmentOptions {
    * the repository checkout). Default: the directory of the spec file (`baseDir`).
    */
   root?: string;
+  /**
+   * Settings the operator fixes for a spec it does not trust (deployer serve): the spec's registry, cache
+   * and fallbacks are replaced, fixed tags refused, secrets looked up by id in the operator's list.
+   */
+  operator?: OperatorSettings;
 }
 
 /** Reads, validates and resolves an environment spec (YAML). Every problem is a SpecError naming its path. */
@@ -63,6 +75,8 @@ export async function loadEnvironment(
   options: LoadEnvironmentOptions = {},
 ): Promise<Environment> {
   const absolute = resolve(file);
+  // With a root (the server's checkout), errors name the file relative to it, as they name its paths.
+  const named = specFileInRoot(file, options.root);
   let text: string;
   try {
     text = await readFile(absolute, 'utf8');
@@ -70,28 +84,19 @@ export async function loadEnvironment(
     throw new SpecError('SPEC_NOT_FOUND', {
       path: '(root)',
       detail: 'cannot read the spec file',
-      file,
+      file: named,
       cause,
     });
   }
-  const document = parseDocument(text, { prettyErrors: true });
-  const yamlError = document.errors[0];
-  if (yamlError !== undefined) {
-    const position = yamlError.linePos?.[0];
-    throw new SpecError('INVALID_YAML', {
-      path: position === undefined ? '(root)' : `line ${position.line}, column ${position.col}`,
-      detail: yamlError.message.split('\n')[0] ?? 'invalid YAML',
-      file,
-    });
-  }
+  const raw = parseSpecYaml(text, named);
   try {
-    return await resolveEnvironment(document.toJS(), {
+    return await resolveEnvironment(raw, {
       ...options,
       baseDir: dirname(absolute),
       file: absolute,
     });
   } catch (error) {
-    throw error instanceof SpecError && error.file === undefined ? error.inFile(file) : error;
+    throw error instanceof SpecError && error.file === undefined ? error.inFile(named) : error;
   }
 }
 
@@ -107,7 +112,8 @@ export async function resolveEnvironment(
   options: ResolveEnvironmentOptions,
 ): Promise<Environment> {
   refuseReservedKeys(raw);
-  const { doc, paths: overridden } = applyOverrides(raw, options.overrides ?? {});
+  const governed = options.operator === undefined ? raw : applyOperatorSettings(raw, options.operator);
+  const { doc, paths: overridden } = applyOverrides(governed, options.overrides ?? {});
   const parsed = EnvironmentSpecSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -131,7 +137,7 @@ export async function resolveEnvironment(
   const root = await specRoot(options.root ?? options.baseDir);
   const services: ResolvedService[] = [];
   for (const [name, service] of Object.entries(spec.services)) {
-    services.push(await resolveService(name, service, options.baseDir, root));
+    services.push(await resolveService(name, service, options.baseDir, root, options.operator));
   }
   refuseCacheImageOverlap({ registry, cache, services });
   const order = dependencyOrder(services);
@@ -153,13 +159,14 @@ async function resolveService(
   service: ServiceSpec,
   baseDir: string,
   root: SpecRoot,
+  operator: OperatorSettings | undefined,
 ): Promise<ResolvedService> {
   const at = (...keys: (string | number)[]) => formatSpecPath(['services', name, ...keys]);
   const contextDir = await confinePath(root, resolve(baseDir, service.context), at('context'));
   if (!(await isKind(contextDir, 'directory'))) {
     throw new SpecError('MISSING_CONTEXT', {
       path: at('context'),
-      detail: `build context ${contextDir} is not a directory`,
+      detail: `build context ${pathInRoot(root, contextDir)} is not a directory`,
     });
   }
   // The default Dockerfile is checked too: `Dockerfile` in the context may be a symlink leading out.
@@ -171,11 +178,11 @@ async function resolveService(
   if (!(await isKind(dockerfile, 'file'))) {
     throw new SpecError('MISSING_DOCKERFILE', {
       path: service.dockerfile === undefined ? at() : at('dockerfile'),
-      detail: `Dockerfile ${dockerfile} does not exist`,
+      detail: `Dockerfile ${pathInRoot(root, dockerfile)} does not exist`,
     });
   }
-  const secrets: SecretSource[] = [];
-  for (const [index, secret] of service.secrets.entries()) {
+  const secrets: SecretSource[] = operator ? operatorSecrets(name, service.secrets, operator) : [];
+  for (const [index, secret] of (operator ? [] : service.secrets).entries()) {
     if (secret.env !== undefined) {
       secrets.push({ id: secret.id, env: secret.env });
       continue;
@@ -183,7 +190,10 @@ async function resolveService(
     const where = at('secrets', index, 'file');
     const file = await confinePath(root, resolve(baseDir, secret.file!), where);
     if (!(await isKind(file, 'file'))) {
-      throw new SpecError('MISSING_SECRET', { path: where, detail: `secret file ${file} does not exist` });
+      throw new SpecError('MISSING_SECRET', {
+        path: where,
+        detail: `secret file ${pathInRoot(root, file)} does not exist`,
+      });
     }
     // The spec's value passed the same rule; the root or a symlink may still bring a comma in.
     if (!secretFileSafe.test(file))

@@ -12,6 +12,8 @@ export interface RegistryEnvironments {
   port(): RegistryPort;
   /** A spec with services web and api and fallback main, in a fresh repository (`<prefix>N`) per call. */
   environment(): Promise<Environment>;
+  /** Writes a file of the services' contexts (`web/app.txt`), shared by every environment of the file. */
+  write(relative: string, content: string): Promise<void>;
 }
 
 /**
@@ -45,6 +47,7 @@ export function useRegistryEnvironments(
     registry: () => registry,
     client: () => client,
     port: () => port,
+    write: (relative, content) => fixture.write(relative, content),
     async environment() {
       counter++;
       const file = await fixture.writeSpec({

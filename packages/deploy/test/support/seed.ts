@@ -7,11 +7,15 @@ function split(ref: string): { repository: string; tag: string } {
   return { repository: parsed.repository, tag: parsed.tag ?? 'latest' };
 }
 
-/** Pushes a small real image (config + one layer) under every given ref of one repository; returns its digest. */
+/**
+ * Pushes a small real image (config + one layer) under every given ref of one repository, one after
+ * another; returns its digest. `created`: the config's build time (none by default).
+ */
 export async function pushImage(
   client: RegistryClient,
   refs: readonly string[],
   content: string,
+  created?: Date,
 ): Promise<string> {
   const [first, ...rest] = refs.map(split);
   if (first === undefined) throw new Error('no refs');
@@ -19,7 +23,12 @@ export async function pushImage(
   const config = await client.uploadBlob(
     first.repository,
     Buffer.from(
-      JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }),
+      JSON.stringify({
+        ...(created !== undefined && { created: created.toISOString() }),
+        architecture: 'amd64',
+        os: 'linux',
+        rootfs: { type: 'layers', diff_ids: [] },
+      }),
     ),
   );
   const manifest = {

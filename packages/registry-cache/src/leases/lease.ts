@@ -45,6 +45,25 @@ function parseHolder(found: Record<string, string> | undefined): LeaseHolder | n
   return { runId, startedAt, ...(host && { host }) };
 }
 
+/**
+ * What a lease tag holds: its holder, or `holder: null` when the manifest there is no lease record; null
+ * when the tag does not exist. One manifest GET.
+ */
+export async function readLease(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  options: CallOptions = {},
+): Promise<{ holder: LeaseHolder | null } | null> {
+  try {
+    const fetched = await client.getManifest(repository, tag, options);
+    return { holder: parseHolder(fetched.manifest.annotations) };
+  } catch (error) {
+    if (isAbsent(error)) return null;
+    throw error;
+  }
+}
+
 /** Who holds the lease at `repository:tag`; null when nobody does (no tag, or not a lease manifest). */
 export async function leaseHolder(
   client: RegistryClient,
@@ -52,13 +71,7 @@ export async function leaseHolder(
   tag: string,
   options: CallOptions = {},
 ): Promise<LeaseHolder | null> {
-  try {
-    const fetched = await client.getManifest(repository, tag, options);
-    return parseHolder(fetched.manifest.annotations);
-  } catch (error) {
-    if (isAbsent(error)) return null;
-    throw error;
-  }
+  return (await readLease(client, repository, tag, options))?.holder ?? null;
 }
 
 /**

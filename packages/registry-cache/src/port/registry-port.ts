@@ -2,8 +2,12 @@ import { parseImageReference } from '@deployer/cache-ref';
 import type { RegistryPort } from '@deployer/contracts';
 import { type CallOptions, RegistryClient, type RegistryClientOptions } from '@deployer/registry';
 import { existingTags } from '../existing-tags.js';
+import { imageCreatedAt } from '../images/image-created.js';
+import { removeImageTags } from '../images/image-tag-removal.js';
+import { listTagDigests } from '../images/tag-digests.js';
 import { listCacheRefs } from '../inventory/inventory.js';
 import { claimLease, leaseHolder, releaseLease } from '../leases/lease.js';
+import { listLeaseTags } from '../leases/lease-listing.js';
 import { deleteRepositoryTags } from '../removal/cache-delete.js';
 import { inspectCacheTag, removeCacheTags } from '../removal/cache-tag-removal.js';
 import { promoteRunExport, readRunExport } from '../run-exports/promote.js';
@@ -78,6 +82,10 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
       const { client, repository, reference } = locate(ref);
       return (await client.headManifest(repository, reference, call))?.digest ?? null;
     },
+    async imageCreatedAt(ref, call) {
+      const { client, repository, reference } = locate(ref);
+      return imageCreatedAt(client, repository, reference, call);
+    },
     async deleteTag(ref, call) {
       const { client, repository, reference } = locate(ref);
       const head = await client.headManifest(repository, reference, call);
@@ -130,6 +138,14 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
     async listTags(repositoryRef, call) {
       const { client, repository } = locateRepository(repositoryRef);
       return existingTags(client, repository, call);
+    },
+    async listTagDigests(repositoryRef, call) {
+      const { client, repository } = locateRepository(repositoryRef);
+      return listTagDigests(client, repository, call);
+    },
+    async removeImageTags(repositoryRef, removals, call) {
+      const { client, repository } = locateRepository(repositoryRef);
+      return removeImageTags(client, repository, removals, call);
     },
     async runExportManifest(runRef, call) {
       const { client, repository, reference } = locate(runRef);
@@ -189,6 +205,11 @@ export function createRegistryPort(options: RegistryPortOptions = {}): RegistryP
     async releaseLease(leaseRef, holder, call) {
       const { client, repository, tag } = locateLease(leaseRef);
       return releaseLease(client, repository, tag, holder, call);
+    },
+    async listLeases(cacheRepository, service, call) {
+      const { client, repository } = locateRepository(cacheRepository);
+      const found = await listLeaseTags(client, { repository, service, ...call });
+      return found.map(({ ref, buildUuid, holder }) => ({ ref, buildUuid, holder }));
     },
     client,
   };

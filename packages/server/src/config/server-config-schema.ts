@@ -1,6 +1,7 @@
 import { parseDuration, validateBuildUuid } from '@deployer/deploy';
 import { validateCloneUrl } from '@deployer/git-checkout';
 import { z } from 'zod';
+import { operatorSettingsShape } from './operator-settings-schema.js';
 import { specPathProblem } from './spec-path-rule.js';
 
 /** A check written as a throwing function, as a zod refinement whose message is the thrown error's. */
@@ -61,6 +62,7 @@ const RepositoryConfigSchema = z
       .min(1, 'must not be empty')
       .optional()
       .describe('Pull requests with this label are never removed for their age.'),
+    ...operatorSettingsShape,
   })
   .transform((repository) => ({
     ...repository,
@@ -75,9 +77,22 @@ export const ServerConfigSchema = z
       .array(RepositoryConfigSchema)
       .min(1, 'must list at least one repository')
       .describe('The repositories whose pull requests get preview environments.'),
+    pages: z
+      .strictObject({
+        public: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Show builds' failure text (errors, failed services' reasons, steps and log tails) on the status pages to everyone, not only to signed-in operators. Default false: anyone who can open a pull request may read the pages.",
+          ),
+      })
+      .default({ public: false })
+      .describe('The status pages.'),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
+    // One repository's pull requests never write into another's image repositories.
+    const images = new Map<string, number>();
     config.repositories.forEach((repository, index) => {
       const key = repository.name.toLowerCase();
       const first = seen.get(key);
@@ -88,6 +103,17 @@ export const ServerConfigSchema = z
           path: ['repositories', index, 'name'],
           message: `${JSON.stringify(repository.name)} is listed twice (first at repositories[${first}]); repository names are unique, case-insensitively`,
           input: repository.name,
+        });
+      }
+      const where = `${repository.registry.host}/${repository.registry.repository}`.toLowerCase();
+      const sharing = images.get(where);
+      if (sharing === undefined) images.set(where, index);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['repositories', index, 'registry', 'repository'],
+          message: `${where} is repositories[${sharing}]'s too; each repository's images go to a repository of their own`,
+          input: repository.registry.repository,
         });
       }
     });

@@ -1,8 +1,15 @@
-import { getEnvironment, listEnvironments, requestRebuild, type State } from '@deployer/state';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  getEnvironment,
+  listEnvironments,
+  requestRebuild,
+  revokeAllSessions,
+  type State,
+} from '@deployer/state';
+import type { FastifyInstance } from 'fastify';
 import { hasBearerToken } from './bearer-token.js';
 import { detailView, summaryView } from './environment-view.js';
 import { HttpRequestError } from './http-error.js';
+import { requestTarget } from './request-target.js';
 
 export interface ApiRoutesOptions {
   state: State;
@@ -13,7 +20,9 @@ export interface ApiRoutesOptions {
 
 /**
  * The JSON API, every route behind `Authorization: Bearer <token>`: environments, one environment (with
- * `?repository=owner/name` where a build uuid such as a fallback's `main` names several), and a rebuild.
+ * `?repository=owner/name` where a build uuid such as a fallback's `main` names several), a rebuild, and
+ * the revocation of every status page session. A bearer token is never sent by a browser on its own, so
+ * these need no CSRF token.
  */
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions): Promise<void> {
   app.addHook('onRequest', async (request) => {
@@ -31,7 +40,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     environments: (await listEnvironments(options.state)).map(summaryView),
   }));
   app.get('/api/environments/:buildUuid', async (request) => {
-    const { buildUuid, repository } = target(request);
+    const { buildUuid, repository } = requestTarget(request);
     const found = await getEnvironment(options.state, buildUuid, repository);
     if (found.length === 0) throw notFound(buildUuid, repository);
     if (found.length > 1)
@@ -42,7 +51,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     return detailView(found[0]!);
   });
   app.post('/api/environments/:buildUuid/rebuild', async (request, reply) => {
-    const { buildUuid, repository } = target(request);
+    const { buildUuid, repository } = requestTarget(request);
     const result = await requestRebuild(options.state, buildUuid, repository);
     if ('error' in result) {
       if (result.error === 'not-found') throw notFound(buildUuid, repository);
@@ -56,15 +65,9 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     options.onRebuild?.();
     return reply.code(202).send({ buildUuid, buildId: result.buildId });
   });
-}
-
-export function target(request: FastifyRequest): { buildUuid: string; repository?: string } {
-  const { buildUuid } = request.params as { buildUuid: string };
-  const { repository } = request.query as { repository?: unknown };
-  if (repository !== undefined && typeof repository !== 'string') {
-    throw new HttpRequestError(400, 'INVALID_QUERY', 'query parameter repository must be one owner/name');
-  }
-  return { buildUuid, ...(repository !== undefined && { repository }) };
+  // Signs every browser out on every replica (the sessions live in the shared state), the API token
+  // unchanged: after a lost laptop, or when someone should no longer steer the server.
+  app.post('/api/sessions/revoke', async () => ({ revoked: await revokeAllSessions(options.state) }));
 }
 
 function notFound(buildUuid: string, repository: string | undefined): HttpRequestError {

@@ -1,5 +1,11 @@
 import type { State } from '@deployer/state';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import { type Logger, pino } from 'pino';
 import type { ServerConfig } from '../config/server-config-schema.js';
 import type { ServerMetrics } from '../metrics/index.js';
@@ -8,6 +14,7 @@ import { healthRoutes } from './health-routes.js';
 import { HttpRequestError } from './http-error.js';
 import { metricsRoute } from './metrics-route.js';
 import { pageRoutes } from './page-routes.js';
+import { defaultSessionTtlMs } from './sessions.js';
 import { webhookRoute } from './webhook-route.js';
 
 export interface ServerAppOptions {
@@ -24,6 +31,25 @@ export interface ServerAppOptions {
   metrics?: ServerMetrics;
   /** Errors inside a request handler go here (requests themselves are not logged line by line). */
   logger?: Logger;
+  /** The clock of sessions and pages; tests move it. Default the real one. */
+  now?: () => Date;
+  /** How long a status page sign-in lasts; default 12 hours. */
+  sessionTtlMs?: number;
+}
+
+const maxPathParameterLength = 1024;
+
+/** The router's refusals: a path parameter over the limit, or a malformed percent-encoding. */
+function refuseUrl(error: FastifyError, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    const message = `a path parameter is longer than ${maxPathParameterLength} characters`;
+    return reply.code(414).send({ error: 'PATH_PARAMETER_TOO_LONG', message });
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    const message = 'the path is not a valid URL (malformed percent-encoding)';
+    return reply.code(400).send({ error: 'INVALID_URL', message });
+  }
+  return reply.code(error.statusCode ?? 500).send({ error: error.code, message: error.message });
 }
 
 /**
@@ -38,6 +64,12 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
     // the one non-JSON line an operator's log collector would get.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 64 * 1024,
+    // Long enough that an over-long build uuid reaches its check (a 400 naming the rule); longer still is
+    // refused by the router below, before any handler.
+    routerOptions: { maxParamLength: maxPathParameterLength },
+    // The router's own refusals (a malformed percent-encoding, a path parameter over the limit) answer in
+    // the app's shape, without echoing the path back.
+    frameworkErrors: (error, _request, reply) => refuseUrl(error, reply as FastifyReply),
   });
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpRequestError) {
@@ -77,6 +109,9 @@ export async function createServerApp(options: ServerAppOptions): Promise<Fastif
   await app.register(pageRoutes, {
     state: options.state,
     apiToken: options.apiToken,
+    pagesPublic: options.config.pages.public,
+    now: options.now ?? (() => new Date()),
+    sessionTtlMs: options.sessionTtlMs ?? defaultSessionTtlMs,
     ...(options.onWork && { onRebuild: options.onWork }),
   });
   if (options.metrics) await app.register(metricsRoute, { metrics: options.metrics });

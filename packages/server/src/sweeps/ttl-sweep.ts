@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { collectGarbage } from '@deployer/deploy';
 import {
@@ -29,7 +29,10 @@ export interface RepositorySweep {
   expired: string[];
   /** Kept although idle: they carry the repository's keep label. */
   kept: string[];
-  /** Cache refs no live environment owns, last written before the cutoff, deleted. */
+  /**
+   * Cache refs no live environment owns, last written before the cutoff, deleted; then image tags of
+   * environments that no longer exist (ownership tags, and the content tags deleted with their images).
+   */
   collected: string[];
   /** Why the cache part did not run (no fallback build to read the spec from), if it did not. */
   gcSkipped?: string;
@@ -40,7 +43,8 @@ export interface RepositorySweep {
  * One TTL sweep: per repository, pull request environments whose last activity is older than the TTL
  * (and that do not carry the keep label) get a teardown job, exactly as a closed pull request does; then
  * `cache gc` deletes refs of that repository's spec older than the TTL that no live environment owns
- * (every live environment's refs are protected like a fallback's). Fallback environments never expire.
+ * (every live environment's refs are protected like a fallback's), and the images of environments that no
+ * longer exist built before the cutoff that no other tag uses. Fallback environments never expire.
  */
 export async function sweepExpiredEnvironments(options: TtlSweepOptions): Promise<RepositorySweep[]> {
   const now = options.now ?? new Date();
@@ -79,9 +83,18 @@ async function collectRepositoryGarbage(
     result.gcSkipped = `no build of the fallback environment ${repository.fallback} to read the spec from`;
     return;
   }
+  // A new replica's work folder may not exist yet: its first sweep can come before its first job.
+  await mkdir(options.workDir, { recursive: true });
   const dir = await mkdtemp(join(options.workDir, 'sweep-'));
   try {
-    const environment = await checkoutEnvironment(repository, sha, dir, options.env, options.signal);
+    const environment = await checkoutEnvironment(
+      repository,
+      'fallback',
+      sha,
+      dir,
+      options.env,
+      options.signal,
+    );
     // Every live environment (the ones just handed to teardown included: their own job deletes them)
     // is protected like a fallback; what remains past the cutoff belongs to no environment.
     const live = await liveBuildUuids(options.state, repository.name);
@@ -92,7 +105,9 @@ async function collectRepositoryGarbage(
       now,
       ...(options.signal && { signal: options.signal }),
     });
-    result.collected = gc.entries.filter((entry) => entry.deleted).map((entry) => entry.ref);
+    result.collected = [...gc.entries, ...gc.images]
+      .filter((entry) => entry.deleted)
+      .map((entry) => entry.ref);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,6 +7,15 @@ const commitSha = z
   .string()
   .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/, 'must be a full commit id (40 or 64 hex)');
 
+// Postgres' integer, which stores it; GitHub's numbers are far below. Also no negatives, no fractions.
+const maxPullRequestNumber = 2_147_483_647;
+const pullRequestNumberRule = `must be a pull request number, a whole number from 1 to ${maxPullRequestNumber}`;
+const pullRequestNumber = z
+  .number({ error: pullRequestNumberRule })
+  .int(pullRequestNumberRule)
+  .min(1, pullRequestNumberRule)
+  .max(maxPullRequestNumber, pullRequestNumberRule);
+
 export const RepositoryPayload = z.looseObject({
   repository: z.looseObject({
     full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be owner/name'),
@@ -14,16 +23,18 @@ export const RepositoryPayload = z.looseObject({
   }),
 });
 
+// `pull_request` first: its issues (pull_request.number among them) are the ones named when both fail.
 export const PullRequestPayload = z.looseObject({
-  action: z.string(),
-  number: z.number().int().positive(),
-  label: z.looseObject({ name: z.string() }).optional(),
   pull_request: z.looseObject({
+    number: pullRequestNumber.optional(),
     state: z.string(),
     title: z.string(),
     head: z.looseObject({ sha: commitSha }),
     labels: z.array(z.looseObject({ name: z.string() })),
   }),
+  action: z.string(),
+  number: pullRequestNumber,
+  label: z.looseObject({ name: z.string() }).optional(),
 });
 
 export const PushPayload = z.looseObject({

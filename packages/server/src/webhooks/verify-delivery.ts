@@ -52,10 +52,19 @@ const eventPattern = /^[a-z_]{1,64}$/;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
+ * Every string of the payload with NUL (`\u0000`, valid JSON) made U+FFFD: Postgres text and jsonb
+ * cannot hold NUL, so a title carrying one would fail the delivery's transaction. Replaced rather than
+ * dropped, so two distinct values never become one (`refs/heads/main\u0000` is not the default branch).
+ */
+function withoutNul(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+}
+
+/**
  * Checks a GitHub webhook request in the order that keeps unauthenticated input away: the size (413), the
  * `X-Hub-Signature-256` HMAC over the raw bytes with `@octokit/webhooks-methods` `verify` (constant-time,
- * sha256 only: the legacy sha1 `X-Hub-Signature` alone is 401), then the body as a JSON object and the
- * `X-GitHub-Event` / `X-GitHub-Delivery` headers (400). Throws WebhookError.
+ * sha256 only: the legacy sha1 `X-Hub-Signature` alone is 401), then the body as a JSON object (its
+ * strings without NUL) and the `X-GitHub-Event` / `X-GitHub-Delivery` headers (400). Throws WebhookError.
  */
 export async function verifyDelivery(options: VerifyDeliveryOptions): Promise<VerifiedDelivery> {
   const { headers, rawBody, secret } = options;
@@ -106,7 +115,7 @@ export async function verifyDelivery(options: VerifyDeliveryOptions): Promise<Ve
   }
   let payload: unknown;
   try {
-    payload = JSON.parse(text);
+    payload = JSON.parse(text, withoutNul);
   } catch (error) {
     throw new WebhookError(400, 'INVALID_BODY', `request body: is not JSON (${(error as Error).message})`);
   }

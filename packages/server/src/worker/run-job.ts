@@ -1,11 +1,5 @@
 import { rm } from 'node:fs/promises';
-import {
-  buildEnvironment,
-  type DeployEvent,
-  downEnvironment,
-  type Environment,
-  planEnvironment,
-} from '@deployer/deploy';
+import { buildEnvironment, type DeployEvent, downEnvironment, planEnvironment } from '@deployer/deploy';
 import {
   type ClaimedJob,
   finishJob,
@@ -17,9 +11,12 @@ import {
 import type { RepositoryConfig } from '../config/server-config-schema.js';
 import { checkoutDir } from './checkout-dir.js';
 import { checkoutEnvironment } from './checkout-environment.js';
+import { withCheckoutRelative } from './checkout-paths.js';
 import type { JobOutcome } from './job-outcome.js';
 import { keepLease } from './lease-keeper.js';
+import { operatorSettingsFor, secretVariables } from './operator-settings.js';
 import type { ServerPorts } from './ports.js';
+import { lastBuiltDir, teardownCheckout } from './teardown-checkout.js';
 
 export interface RunJobOptions {
   state: State;
@@ -27,7 +24,10 @@ export interface RunJobOptions {
   repository: RepositoryConfig | undefined;
   workDir: string;
   leaseSeconds: number;
-  /** Where builds look up `env` secrets. */
+  /**
+   * The process environment: where the secrets the server config lists are read (a build sees only
+   * those), and the engine choice and insecure registries.
+   */
   env: Readonly<Record<string, string | undefined>>;
   /** Aborts the job from outside (a shutdown past its deadline). */
   signal: AbortSignal;
@@ -65,7 +65,7 @@ export async function runJob(job: ClaimedJob, options: RunJobOptions): Promise<J
   }
   if (loss === 'superseded') outcome = { ...outcome, status: 'superseded' };
   else if (loss === undefined && options.signal.aborted) outcome = { ...outcome, status: 'cancelled' };
-  const result: JobOutcome = { ...outcome, durationMs: Date.now() - started };
+  const result: JobOutcome = { ...withCheckoutRelative(outcome, dir), durationMs: Date.now() - started };
   // A lost lease means another replica owns the job now: this one records nothing. A shutdown puts the
   // job back in the queue, its lease released, for another replica or the next start.
   if (result.status === 'cancelled') await releaseJob(options.state, job);
@@ -77,6 +77,7 @@ export async function runJob(job: ClaimedJob, options: RunJobOptions): Promise<J
     });
   }
   await rm(dir, { recursive: true, force: true }).catch(() => {});
+  await rm(lastBuiltDir(dir), { recursive: true, force: true }).catch(() => {});
   return result;
 }
 
@@ -93,10 +94,11 @@ async function work(
       error: `repository ${job.environment.repository} is no longer in the server config`,
     };
   }
-  const environment = await checkoutEnvironment(repository, job.sha, dir, options.env, signal);
-  const registry = options.ports.registryFor(environment);
+  const kind = job.environment.kind;
   const buildUuid = job.environment.buildUuid;
   if (job.kind === 'down') {
+    const environment = await teardownCheckout(job, repository, options, dir, signal);
+    const registry = options.ports.registryFor(environment);
     const report = await downEnvironment(environment, { registry, buildUuid, signal });
     const failed = report.actions.filter(
       (action) => action.action !== 'absent' && action.action !== 'keep' && !action.deleted,
@@ -109,12 +111,14 @@ async function work(
           error: `could not delete ${failed.map((action) => action.ref).join(', ')}`,
         };
   }
+  const environment = await checkoutEnvironment(repository, kind, job.sha, dir, options.env, signal);
+  const registry = options.ports.registryFor(environment);
   const engine = await options.ports.engineFor(environment);
   await markBuildRunning(options.state, job, engine.name);
+  // The fallbacks are the server config's (the spec's own are never read: see checkoutEnvironment).
   const plan = await planEnvironment(environment, {
     buildUuid,
     engine: engine.cacheFlavour,
-    fallbacks: fallbacksFor(job, environment, repository.fallback),
     force: job.force,
     registry,
     signal,
@@ -123,7 +127,11 @@ async function work(
     engine: engine.engine,
     registry,
     signal,
-    env: options.env,
+    // The checkout is the worker's own: its files' mtimes become functions of their contents, so a BuildKit
+    // daemon that reuses another build's upload (another pull request's) never keeps its bytes.
+    contentMtimes: true,
+    // The build looks up secrets here alone: the variables of the secrets the server config gives it.
+    env: secretVariables(operatorSettingsFor(repository, kind), options.env),
     ...(options.onEvent && { onEvent: options.onEvent }),
   });
   if (report.ok && report.totals.superseded === 0)
@@ -136,12 +144,4 @@ async function work(
     // deploy's reason already names the failed step.
     error: failed ? `${failed.service}: ${failed.reason ?? 'failed'}` : 'superseded by another run of deploy',
   };
-}
-
-/** A pull request warms from its repository's fallback, then the spec's own; a fallback from the spec's. */
-function fallbacksFor(job: ClaimedJob, environment: Environment, fallback: string): string[] {
-  const own = job.environment.buildUuid;
-  const wanted =
-    job.environment.kind === 'pull_request' ? [fallback, ...environment.fallbacks] : environment.fallbacks;
-  return [...new Set(wanted)].filter((name) => name !== own);
 }

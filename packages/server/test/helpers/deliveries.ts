@@ -52,6 +52,12 @@ export async function deliver(event: string, payload: Payload) {
   return verifyDelivery({ ...(await signedRequest(event, JSON.stringify(payload))), secret });
 }
 
+/** A server config of these repositories, each with its own image repository unless it names one. */
 export function config(repositories: Record<string, unknown>[]): ServerConfig {
-  return ServerConfigSchema.parse({ repositories });
+  return ServerConfigSchema.parse({
+    repositories: repositories.map((repository, index) => ({
+      registry: { host: 'registry.example.test', repository: `previews/r${index}` },
+      ...repository,
+    })),
+  });
 }

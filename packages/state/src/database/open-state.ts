@@ -1,8 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { StateError } from '../errors.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 import type { OpenStateOptions } from '../types.js';
@@ -35,9 +31,11 @@ export async function openState(options: OpenStateOptions = {}): Promise<State> 
     );
   }
   const kind = databaseUrl ? 'postgres' : 'pglite';
+  // Each backend's driver loads only when it is the one opened: PGlite's module and WebAssembly are no
+  // cost of a server on Postgres, and pg none of one on PGlite.
   const db = databaseUrl
-    ? await openPostgres(databaseUrl)
-    : await openPglite(options.dataDir ?? DEFAULT_STATE_DIR);
+    ? await (await import('./open-postgres.js')).openPostgres(databaseUrl)
+    : await (await import('./open-pglite.js')).openPglite(options.dataDir ?? DEFAULT_STATE_DIR);
   try {
     await migrateToLatest(db as Kysely<unknown>);
   } catch (error) {
@@ -53,17 +51,4 @@ export async function openState(options: OpenStateOptions = {}): Promise<State> 
       return closing;
     },
   };
-}
-
-async function openPostgres(url: string): Promise<Kysely<StateDatabase>> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
-  // An idle client's error (the server restarting) must not crash the process; the next query reports it.
-  pool.on('error', () => {});
-  return new Kysely<StateDatabase>({ dialect: new PostgresDialect({ pool }) });
-}
-
-async function openPglite(dataDir: string): Promise<Kysely<StateDatabase>> {
-  await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
-  return new Kysely<StateDatabase>({ dialect: new PGliteDialect(pglite) });
 }

@@ -1,8 +1,9 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { BuildKind, BuildStatus, EnvironmentKind, EnvironmentStatus, JobState } from '../types.js';
 
-// The tables as Kysely sees them (migration 001). Times are written as the database's `now()` only
-// (sql-values.ts), never a replica's clock; JSON through `jsonb()`.
+// The tables as Kysely sees them (migrations 001 to 003). Times are written as the database's `now()`
+// (sql-values.ts), never a replica's clock, except a session's (sessions/: hours, where seconds of skew
+// between replicas do not matter); JSON through `jsonb()`.
 type DatabaseTime = ColumnType<Date, Date | undefined, Date>;
 type NullableTime = ColumnType<Date | null, Date | null | undefined, Date | null>;
 type Json = ColumnType<unknown, unknown, unknown>;
@@ -88,6 +89,14 @@ export interface SweepsTable {
   started_at: DatabaseTime;
 }
 
+/** A status page sign-in (migration 003); times are the server's clock, see sessions/. */
+export interface SessionsTable {
+  /** SHA-256 (hex) of the session id: the id itself lives only in the browser's cookie. */
+  id_hash: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
 export interface StateDatabase {
   repositories: RepositoriesTable;
   pull_requests: PullRequestsTable;
@@ -97,4 +106,5 @@ export interface StateDatabase {
   leases: LeasesTable;
   deliveries: DeliveriesTable;
   sweeps: SweepsTable;
+  sessions: SessionsTable;
 }

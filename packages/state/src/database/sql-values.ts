@@ -5,7 +5,18 @@ import { type RawBuilder, sql } from 'kysely';
  * PGlite would JSON-encode a string a second time, so neither gets the raw value.
  */
 export function jsonb(value: unknown): RawBuilder<unknown> {
-  return sql`${JSON.stringify(value ?? null)}::text::jsonb`;
+  return sql`${JSON.stringify(value ?? null, (_key, entry) => (typeof entry === 'string' ? storedText(entry) : entry))}::text::jsonb`;
+}
+
+/**
+ * Text as Postgres can store it: it refuses NUL in text and jsonb (PGlite: "unsupported Unicode escape
+ * sequence"), and a build's output (a step that printed a binary file) or a webhook's strings may hold
+ * one. NUL becomes U+FFFD, so the record is kept and shows where the byte was.
+ */
+export function storedText(text: string): string;
+export function storedText(text: string | null): string | null;
+export function storedText(text: string | null): string | null {
+  return text === null || !text.includes('\0') ? text : text.replaceAll('\0', '\uFFFD');
 }
 
 /** The database's clock, never a replica's: leases hold across machines. */

@@ -1,5 +1,5 @@
 import type { State } from '../database/open-state.js';
-import { jsonb, now } from '../database/sql-values.js';
+import { jsonb, now, storedText } from '../database/sql-values.js';
 import { dropLease, holdsLease } from '../leases/hold-lease.js';
 import type { ClaimedJob, EnvironmentStatus, JobOutcome } from '../types.js';
 
@@ -31,7 +31,7 @@ export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutco
       .set({
         status,
         report: outcome.report === undefined ? null : jsonb(outcome.report),
-        error: outcome.error ?? null,
+        error: storedText(outcome.error ?? null),
         finished_at: now,
       })
       .where('id', '=', job.buildId)

@@ -2,11 +2,13 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import { StateError } from '../errors.js';
 import * as initial from './001-initial.js';
 import * as sweepsAndBuildDeliveries from './002-sweeps-and-build-deliveries.js';
+import * as sessions from './003-sessions.js';
 
 /** Every migration, as code (no folder to read at run time), in the order their names sort. */
 const migrations: Record<string, Migration> = {
   '001-initial': initial,
   '002-sweeps-and-build-deliveries': sweepsAndBuildDeliveries,
+  '003-sessions': sessions,
 };
 
 /** Brings the schema up to date; Kysely's Migrator locks, so replicas opening at once migrate once. */

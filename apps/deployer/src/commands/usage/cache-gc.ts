@@ -6,7 +6,8 @@ export const cacheGcFlags = {
   'older-than': {
     type: 'string',
     value: '<age>',
-    description: 'delete refs last written longer ago, e.g. 14d, 12h',
+    description:
+      "delete refs last written, and other environments' images built, longer ago: a positive duration, e.g. 14d, 12h, 30m",
   },
   'dry-run': { type: 'boolean', description: 'show what would be deleted, delete nothing' },
   json: { type: 'boolean', description: 'print JSON' },
@@ -14,7 +15,8 @@ export const cacheGcFlags = {
 
 export const cacheGcUsage: CommandUsage = {
   path: ['cache', 'gc'],
-  summary: "delete stale environments' cache refs (never a fallback environment's)",
+  summary:
+    "delete stale environments' cache refs, images no environment uses now, and leases of runs that are gone (never a fallback environment's)",
   usage: 'deployer cache gc -f env.yaml --older-than 14d [--dry-run] [--json]',
   flags: cacheGcFlags,
 };

@@ -10,7 +10,8 @@ export const downFlags = {
 
 export const downUsage: CommandUsage = {
   path: ['down'],
-  summary: "delete an environment's cache refs and image tags",
+  summary:
+    "delete an environment's cache refs, leases and image tags, and the images no other environment uses",
   usage: 'deployer down -f env.yaml --uuid U [--dry-run] [--json]',
   flags: downFlags,
 };

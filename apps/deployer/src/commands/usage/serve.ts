@@ -1,4 +1,6 @@
 import type { CommandUsage } from '../../cli/command.js';
+import { planningFlags } from '../../cli/planning-flags.js';
+import { buildFlags } from './build.js';
 
 export const serveFlags = {
   config: {
@@ -51,6 +53,9 @@ export const serveFlags = {
     description:
       'on SIGTERM, how long running builds may finish before they go back to the queue (default 60)',
   },
+  'buildkit-host': planningFlags['buildkit-host'],
+  'builds-per-daemon': buildFlags['builds-per-daemon'],
+  'buildah-storage-driver': planningFlags['buildah-storage-driver'],
   'sweep-minutes': {
     type: 'string',
     value: '<m>',
@@ -63,6 +68,6 @@ export const serveUsage: CommandUsage = {
   path: ['serve'],
   summary: 'preview environments from GitHub pull requests: webhooks in, builds queued in the database',
   usage:
-    'deployer serve -c server.yaml [--database-url postgres://…] [--listen host:port]  (with DEPLOYER_WEBHOOK_SECRET, DEPLOYER_API_TOKEN set)',
+    'deployer serve -c server.yaml [--database-url postgres://…] [--listen host:port] [--buildkit-host A]… [--builds-per-daemon N]  (with DEPLOYER_WEBHOOK_SECRET, DEPLOYER_API_TOKEN set)',
   flags: serveFlags,
 };

@@ -44,7 +44,16 @@ export interface ServeOptions {
     label?: string;
     keepLabel?: string;
     ttl?: string;
+    /**
+     * Where the operator sends images (the spec's `registry` is never read): default the stack's registry
+     * (`env.DEPLOYER_REGISTRY`, else DEPLOYER_TEST_REGISTRY), repository `preview`, plain HTTP.
+     */
+    registry?: { host?: string; repository?: string };
+    /** The secrets the operator gives builds (`{ id, env | file, pullRequests }`). */
+    secrets?: Array<Record<string, unknown>>;
   }>;
+  /** Extra top-level keys of the server config. */
+  config?: Record<string, unknown>;
   /** Reuse a stopped server's folder (its config, embedded database and work folder). */
   dir?: string;
   env: Record<string, string>;
@@ -60,16 +69,24 @@ export interface ServeOptions {
 export async function startServe(options: ServeOptions): Promise<ServeProcess> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'deployer-serve-')));
   const config = join(dir, 'server.yaml');
+  // JSON is YAML: the server reads it as an operator's server.yaml.
   await writeFile(
     config,
-    `repositories:\n${options.repositories
-      .map(
-        (repository) =>
-          `  - name: ${repository.name}\n    cloneUrl: ${repository.cloneUrl}\n    spec: ${repository.spec ?? 'deploy/env.yaml'}\n` +
-          `    fallback: ${repository.fallback ?? 'main'}\n${repository.label ? `    label: ${repository.label}\n` : ''}` +
-          `${repository.keepLabel ? `    keepLabel: ${repository.keepLabel}\n` : ''}${repository.ttl ? `    ttl: ${repository.ttl}\n` : ''}`,
-      )
-      .join('')}`,
+    JSON.stringify({
+      ...options.config,
+      repositories: options.repositories.map(({ registry, secrets, ...repository }) => {
+        const host = registry?.host ?? options.env.DEPLOYER_REGISTRY ?? process.env.DEPLOYER_TEST_REGISTRY;
+        const images = registry?.repository ?? 'preview';
+        return {
+          spec: 'deploy/env.yaml',
+          fallback: 'main',
+          ...repository,
+          registry: { host, repository: images, insecure: true },
+          cache: { repository: `${images}/cache`, strategy: 'path' },
+          ...(secrets && { secrets }),
+        };
+      }),
+    }),
   );
   const replica = options.replica ?? `replica-${Math.random().toString(36).slice(2, 8)}`;
   const child = execa(

@@ -1,0 +1,90 @@
+import type { ImageRegistry } from '@deployer/contracts';
+import { imageAtDigest, repositoryOfImage } from '../plan/image-refs.js';
+import { parseOwnershipTag } from '../plan/ownership-tag.js';
+import type { ServicePlan } from '../plan/plan-environment.js';
+import type { ServiceResult } from './report.js';
+import type { RunContext } from './run-context.js';
+import { baseResult } from './service-result.js';
+
+/**
+ * A service whose image exists: never built; where the registry can tag, the image gets the environment's
+ * tags, by the digest the plan found (not by its content tag, which a teardown may be deleting):
+ *
+ * - its ownership tag first, before the environment tag, so that a `down` or `cache gc` deciding to delete
+ *   this image sees a new tag on it (it lists the repository again right before deleting) and keeps it;
+ *   only when some environment recorded the content as its own already. An image nobody recorded (built
+ *   before ownership tags existed, e.g. a fallback's older image) gets none: cleanup leaves such images
+ *   alone, and this environment's `down` must not be the one to delete it;
+ * - then the environment tag.
+ *
+ * Then whether the image is still there: a teardown of the last environment using it may have deleted it
+ * since the plan saw it, and this environment would then name an image that is gone. That is a failure
+ * (cause `registry`) the next run repairs by building it, not a skip.
+ */
+export async function skipService(
+  service: ServicePlan,
+  context: RunContext,
+  elapsed: () => number,
+): Promise<ServiceResult> {
+  const registry = context.registry;
+  const skipped: ServiceResult = {
+    ...baseResult(service),
+    status: 'skipped',
+    reason: service.reason,
+    images: [service.image],
+    digest: service.existingDigest,
+  };
+  if (registry?.tagImage === undefined) return { ...skipped, durationMs: elapsed() };
+  const call = { signal: context.cancel };
+  const source =
+    service.existingDigest === null ? service.image : imageAtDigest(service.image, service.existingDigest);
+  const tagged: string[] = [];
+  let tagError: unknown;
+  try {
+    if (service.ownershipImage !== null && (await ownedByAnyone(registry, service, call))) {
+      await registry.tagImage(source, service.ownershipImage, call);
+      tagged.push(service.ownershipImage);
+    }
+    await registry.tagImage(source, service.environmentImage, call);
+    tagged.push(service.environmentImage);
+  } catch (error) {
+    tagError = error;
+  }
+  const images = [service.image, ...tagged.reverse()];
+  let gone = false;
+  try {
+    gone = (await registry.imageDigest(service.image, call)) === null;
+  } catch {
+    // Not answered: the tagging's warning (if any) says what went wrong; the image was there a moment ago.
+  }
+  if (gone) {
+    return {
+      ...baseResult(service),
+      reason: `image ${service.image} was deleted after the plan found it (a teardown of the last environment using it): the next run builds it`,
+      failure: { cause: 'registry' },
+      images,
+      durationMs: elapsed(),
+    };
+  }
+  if (tagError !== undefined) {
+    const untagged = [service.ownershipImage, service.environmentImage].filter(
+      (ref): ref is string => ref !== null && !tagged.includes(ref),
+    );
+    const message = tagError instanceof Error ? tagError.message : String(tagError);
+    context.emit(service.service, {
+      type: 'warning',
+      message: `could not tag ${untagged.join(' and ')}: ${message}`,
+    });
+  }
+  return { ...skipped, images, durationMs: elapsed() };
+}
+
+/** Whether any environment's ownership tag records the service's content tag in its repository. */
+async function ownedByAnyone(
+  registry: ImageRegistry,
+  service: ServicePlan,
+  call: { signal: AbortSignal },
+): Promise<boolean> {
+  const tags = await registry.listTags(repositoryOfImage(service.image), call);
+  return tags.some((tag) => parseOwnershipTag(tag)?.contentTag === service.tag);
+}
