@@ -51,16 +51,26 @@ export async function skipService(
     tagError = error;
   }
   const images = [service.image, ...tagged.reverse()];
-  let gone = false;
-  try {
-    gone = (await registry.imageDigest(service.image, call)) === null;
-  } catch {
-    // Not answered: the tagging's warning (if any) says what went wrong; the image was there a moment ago.
+  // A tag the registry refused with 404 names a manifest that is gone: that alone answers the question, and
+  // the check below may not get to ask (the run is cancelled once another service failed).
+  let gone = (tagError as { status?: unknown } | undefined)?.status === 404;
+  let unconfirmed = false;
+  if (!gone) {
+    try {
+      gone = (await registry.imageDigest(service.image, call)) === null;
+    } catch {
+      // Not answered: when tagging worked the image was there a moment ago; when it failed too, nothing
+      // says the image is still there, so the skip cannot stand.
+      unconfirmed = tagError !== undefined;
+    }
   }
-  if (gone) {
+  if (gone || unconfirmed) {
+    const message = tagError instanceof Error ? tagError.message : String(tagError);
     return {
       ...baseResult(service),
-      reason: `image ${service.image} was deleted after the plan found it (a teardown of the last environment using it): the next run builds it`,
+      reason: gone
+        ? `image ${service.image} was deleted after the plan found it (a teardown of the last environment using it): the next run builds it`
+        : `image ${service.image} could not be tagged (${message}) nor found again: the next run checks it again`,
       failure: { cause: 'registry' },
       images,
       durationMs: elapsed(),
