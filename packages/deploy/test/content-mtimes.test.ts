@@ -17,9 +17,9 @@ import { engineResult } from './support/scripted-engine.js';
 
 const key = Buffer.from('a fixed key for the tests');
 /** One instant for every file, as a checkout written within one clock tick gives them. */
-const sameTick = 1_796_660_000.1234565;
-/** `sameTick` as stat reads it (Node sets times to the microsecond). */
-const tick = 1_796_660_000_123_456_000n;
+const sameTick = 1_796_660_000.125;
+/** `sameTick` as stat reads it: exact in a double, in µs (Node 20) and in ns (Node 22+). */
+const tick = 1_796_660_000_125_000_000n;
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 const mtimeNs = async (path: string) => (await lstat(path, { bigint: true })).mtimeNs;
 const atimeNs = async (path: string) => (await lstat(path, { bigint: true })).atimeNs;
@@ -56,6 +56,7 @@ describe('contentMtime', () => {
       expect(seconds).toBeGreaterThanOrEqual(2 ** 30);
       expect(seconds).toBeLessThan(2 ** 30 + 2 ** 29); // 2021-01-14: never in the future
       expect(Number.isInteger(microseconds) && microseconds >= 0 && microseconds < 1e6).toBe(true);
+      expect(microseconds % 15_625).toBe(0); // exact as a double, in µs and in ns: Node 20 and 24 alike
     }
   });
 
@@ -109,7 +110,7 @@ describe('stampContentMtimes', () => {
     // HMAC-SHA256(key, sha256(content)): 29 bits of seconds after 2^30, then microseconds.
     const tag = createHmac('sha256', key).update(sha256('web v1\n')).digest();
     const seconds = 2 ** 30 + Math.floor(tag.readUInt32BE(0) / 8);
-    const microseconds = tag.readUInt32BE(4) % 1_000_000;
+    const microseconds = (tag.readUInt32BE(4) >>> 26) * 15_625;
     expect(await mtimeNs(join(dir, 'stamp'))).toBe(
       BigInt(seconds) * 1_000_000_000n + BigInt(microseconds) * 1000n,
     );

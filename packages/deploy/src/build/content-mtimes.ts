@@ -11,7 +11,7 @@ import { parseDockerIgnore } from '../plan/dockerignore.js';
  * source/local/local.go); the upload then skips every file whose path, size, mode, owner and mtime equal
  * what the directory holds, without reading its bytes (fsutil's sameFile). Two contexts with a same-named,
  * same-sized file and equal mtimes build from each other's file. Giving every file an mtime that is a
- * function of its content makes "metadata equal" imply "content equal" (up to a 49-bit tag), so what the
+ * function of its content makes "metadata equal" imply "content equal" (up to a 35-bit tag, keyed), so what the
  * daemon skips is what it would have been sent. Directories are compared by mode and owner only, their
  * entries one by one; symlinks by their target too: neither needs anything. Files the ignore rules leave
  * out are never sent, and the daemon deletes them from the directory it reuses.
@@ -21,13 +21,18 @@ import { parseDockerIgnore } from '../plan/dockerignore.js';
 const firstSecond = 2 ** 30;
 /** 2^29 seconds: every stamp is before 2021-01-14, never in the future (make, tar warn about those). */
 const secondBits = 29;
-/** Node sets times to the microsecond (libuv drops the rest), so the fraction is whole microseconds. */
-const microsecondsPerSecond = 1_000_000;
+/**
+ * The fraction of a second: a multiple of 1/64 s (15 625 µs). Such a time is exact as a double near 2^30 s
+ * and as whole microseconds and nanoseconds, so Node 20 (libuv keeps microseconds) and Node 22+ (keeps
+ * nanoseconds) store the very same stamp, which `stat` reads back as it was meant.
+ */
+const fractionBits = 6;
+const microsecondsPerFraction = 1_000_000 / 2 ** fractionBits;
 
 export interface ContentMtime {
   /** Seconds since the epoch, in [2^30, 2^30 + 2^29). */
   seconds: number;
-  /** In [0, 10^6). */
+  /** In [0, 10^6), a multiple of 15 625 (1/64 s). */
   microseconds: number;
 }
 
@@ -44,21 +49,18 @@ function defaultKey(): Buffer {
   return processKey;
 }
 
-/** The mtime content with this sha256 digest gets: deterministic for a key, in the past, whole microseconds. */
+/** The mtime content with this sha256 digest gets: deterministic for a key, in the past, in 1/64 s steps. */
 export function contentMtime(sha256: Uint8Array, key: Uint8Array = defaultKey()): ContentMtime {
   const tag = createHmac('sha256', key).update(sha256).digest();
   return {
     seconds: firstSecond + (tag.readUInt32BE(0) >>> (32 - secondBits)),
-    microseconds: tag.readUInt32BE(4) % microsecondsPerSecond,
+    microseconds: (tag.readUInt32BE(4) >>> (32 - fractionBits)) * microsecondsPerFraction,
   };
 }
 
-/**
- * The number to give fs.utimes for a stamp: half a microsecond past it, so that libuv, which truncates to
- * the microsecond, stores exactly the stamp (a double near 2^30 s is precise to 0.24 µs).
- */
+/** The number to give fs.utimes for a stamp: exact (see `fractionBits`), whatever libuv keeps. */
 function utimesValue(time: ContentMtime): number {
-  return time.seconds + (time.microseconds + 0.5) / microsecondsPerSecond;
+  return time.seconds + time.microseconds / 1_000_000;
 }
 
 /** A stamp as `stat(…, { bigint: true }).mtimeNs` reads it. */
