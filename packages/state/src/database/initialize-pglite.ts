@@ -1,7 +1,8 @@
-import { execFile } from 'node:child_process';
 import { access, readdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import { StateError } from '../errors.js';
 
 /** Where, inside the state folder, a new database is made before it is moved into place (`.initdb-<pid>`). */
 const SCRATCH = '.initdb';
@@ -56,26 +57,20 @@ export async function initializePglite(
   await rm(scratch, { recursive: true, force: true });
 }
 
-function runInitdb(
+async function runInitdb(
   scratch: string,
   options: { initdbArgs: readonly string[]; v8Flags: string },
 ): Promise<void> {
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['-e', CHILD, entry, scratch, JSON.stringify(options.initdbArgs), options.v8Flags],
-      { maxBuffer: 16 * 1024 * 1024 },
-      (error, _stdout, stderr) => {
-        if (error === null) resolve();
-        else {
-          const detail = stderr.trim().slice(-2000) || error.message;
-          reject(
-            new Error(`PGlite could not make the state database in ${scratch}: ${detail}`, { cause: error }),
-          );
-        }
-      },
-    );
+  const result = await execa(
+    process.execPath,
+    ['-e', CHILD, entry, scratch, JSON.stringify(options.initdbArgs), options.v8Flags],
+    { reject: false, stdin: 'ignore', maxBuffer: 16 * 1024 * 1024 },
+  );
+  if (result.exitCode === 0) return;
+  const detail = String(result.stderr).trim().slice(-2000) || result.message;
+  throw new StateError('INIT_FAILED', `PGlite could not make the state database in ${scratch}: ${detail}`, {
+    cause: result,
   });
 }
 
