@@ -12,35 +12,29 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const maxLines = 300;
 
-/** Which @deployer packages each package's src may import: the README's architecture. */
-const layers = {
-  'cache-ref': [],
-  contracts: ['cache-ref'],
-  process: [],
-  retry: [],
-  registry: ['retry'],
-  'registry-cache': ['registry', 'cache-ref', 'contracts', 'retry'],
-  'local-registry': ['process', 'cache-ref'],
-  'local-postgres': ['process', 'local-registry'],
-  state: ['contracts'],
-  'buildkit-runner': ['cache-ref', 'contracts', 'process', 'retry'],
-  'buildah-runner': ['cache-ref', 'contracts', 'process', 'registry', 'retry'],
-  'buildkit-pool': ['buildkit-runner', 'contracts', 'process'],
-  engines: [
-    'buildkit-pool',
-    'buildkit-runner',
-    'buildah-runner',
-    'cache-ref',
-    'contracts',
-    'process',
-    'registry-cache',
-  ],
-  deploy: ['cache-ref', 'contracts'],
-  'git-checkout': ['process'],
-  'status-page': ['contracts'],
-  server: ['deploy', 'contracts', 'state', 'git-checkout', 'cache-ref', 'status-page'],
-  cli: '*',
-};
+/**
+ * Which @deployer packages each package's src may import, read from the root README's package table (its
+ * last column, "may import"): the map the README shows is the rule this check enforces, so the two never
+ * disagree. `—` is none, `all of the above` any; a note after a name (`contracts (types)`) keeps the name.
+ */
+function readLayers() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const table = readme.split(/^## Packages$/m)[1]?.split(/^## /m)[0] ?? '';
+  const layers = {};
+  for (const line of table.split('\n')) {
+    const row = /^\| \[`@deployer\/([a-z-]+)`\]\([^)]*\) \|(.*)\|$/.exec(line);
+    if (row === null) continue;
+    const mayImport = row[2].split('|').at(-1).trim();
+    layers[row[1]] =
+      mayImport === 'all of the above'
+        ? '*'
+        : mayImport === '—'
+          ? []
+          : mayImport.split(',').map((entry) => entry.trim().replace(/\s*\(.*\)$/, ''));
+  }
+  return layers;
+}
+const layers = readLayers();
 
 const packageDirs = ['packages', 'apps'].flatMap((group) =>
   readdirSync(join(root, group)).map((name) => join(root, group, name)),
@@ -75,7 +69,7 @@ for (const dir of packageDirs) {
   const allowed = layers[name];
   if (allowed === undefined) {
     problems.push(
-      `${relative(root, dir)}: package ${manifest.name} has no layer in scripts/check-structure.mjs`,
+      `${relative(root, dir)}: package ${manifest.name} has no row in the README's package table (its "may import" column is its layer)`,
     );
   }
   const graph = new Map();

@@ -183,6 +183,10 @@ describe('a new environment whose own cache was seeded from its fallback', () =>
       buildUuid: uuid,
       runId: 'run-1',
       fallbacks: ['main'],
+      importOrder: [
+        { buildUuid: uuid, source: 'own', why: 'its own cache' },
+        { buildUuid: 'main', source: 'fallback', why: '--fallback' },
+      ],
       engine: 'buildkit',
       startedAt: new Date(0).toISOString(),
       durationMs: 2000,
@@ -246,5 +250,37 @@ describe('the daemon of a BuildKit pool', () => {
         .filter((line) => line.includes('api'))
         .at(-1),
     ).not.toContain('on tcp');
+  });
+});
+
+describe('a skipped service whose own cache followed the environment that built its image', () => {
+  it('says so in the report, only when the own cache ref was written', () => {
+    const from = 'r/shop/cache/web/pr-1:cache';
+    const refreshed = result('web', 'skipped', {
+      cacheRefresh: {
+        status: 'refreshed',
+        from,
+        reason: 'the own cache ref does not exist: mounted 3 blobs',
+      },
+    });
+    const current = result('api', 'skipped', {
+      cacheRefresh: { status: 'none', from, reason: `the own cache ref is as new as ${from}` },
+    });
+    const report = formatReport({
+      buildUuid: 'main',
+      runId: 'run-1',
+      fallbacks: [],
+      importOrder: [{ buildUuid: 'main', source: 'own', why: 'its own cache' }],
+      engine: 'buildkit',
+      startedAt: new Date(0).toISOString(),
+      durationMs: 2000,
+      ok: true,
+      totals: { built: 0, skipped: 2, superseded: 0, failed: 0 },
+      services: [refreshed, current],
+    });
+    expect(report).toContain(
+      `web: cache brought up to date from ${from} (the own cache ref does not exist: mounted 3 blobs)`,
+    );
+    expect(report).not.toContain('api: cache');
   });
 });

@@ -24,6 +24,7 @@ export {
   type CacheInventoryOptions,
   listEnvironmentCache,
 } from './cache/inventory.js';
+export type { CacheRefresh } from './cache/refresh-decision.js';
 export type { ServiceSeeding } from './cache/seed-decision.js';
 export {
   collectGarbage,
@@ -57,6 +58,7 @@ export {
   type SpecErrorCode,
 } from './errors.js';
 export { engineArgvs, plannedRun } from './plan/engine-request.js';
+export type { FallbackChoice, ImportSource } from './plan/import-order.js';
 export {
   isOwnershipTag,
   type Ownership,

@@ -23,7 +23,7 @@ describe('what counts as a cache', () => {
     const cache = await exportBuildkitCache(client, {
       repository: 'kinds',
       tag: 'cache',
-      layers: [{ size: 10 }],
+      layers: [{ size: 10 }, { size: 20, createdAt }],
     });
     expect(isBuildkitCacheManifest(cache.index)).toBe(true);
 
@@ -63,7 +63,15 @@ describe('what counts as a cache', () => {
       ),
     );
     expect(inspected.map((found) => found?.cache ?? null)).toEqual([true, false, false, true, null]);
-    expect(inspected[1]).toEqual({ digest: image.digest, cache: false, mediaType: MediaTypes.ociManifest });
+    expect(inspected[1]).toEqual({
+      digest: image.digest,
+      cache: false,
+      mediaType: MediaTypes.ociManifest,
+      createdAt: null,
+    });
+    // A cache says how fresh it is: its newest createdat, in either form.
+    expect(inspected[0]?.createdAt).toEqual(new Date(createdAt));
+    expect(inspected[3]?.createdAt).toEqual(new Date(createdAt));
   });
 });
 

@@ -2,6 +2,11 @@
 // itself (HTTP app, worker, sweeps), the ports the app fills in, and the webhook, metrics and logging
 // pieces for those who assemble their own.
 
+export {
+  type BranchEnvironment,
+  branchBuildUuid,
+  branchEnvironment,
+} from './config/branch-environment.js';
 export { loadServerConfig, parseServerConfig } from './config/load-server-config.js';
 export { serverSecretVariables } from './config/operator-settings-schema.js';
 export { ServerConfigError, type ServerConfigErrorCode } from './config/server-config-error.js';

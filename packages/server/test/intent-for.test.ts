@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { branchBuildUuid } from '../src/config/branch-environment.js';
 import { intentFor, WebhookError } from '../src/index.js';
 import { config, deliver, example, type Payload } from './helpers/deliveries.js';
 
@@ -35,16 +36,45 @@ describe('intentFor pull_request', () => {
           headSha,
           title: 'Update the README with new information.',
           labels: payload.pull_request.labels.map((label: { name: string }) => label.name),
+          baseRef: 'master',
+          headRef: 'changes',
         },
       });
     },
   );
 
-  it('closed → close-pull-request', async () => {
+  it('closed without merging → close-pull-request, not merged', async () => {
     expect((await intent('pull_request', example('pull_request', 'closed'))).intent).toEqual({
       type: 'close-pull-request',
       number: 2,
+      merged: false,
+      baseRef: 'master',
+      headRef: 'changes',
     });
+  });
+
+  it("a fork's head branch is no branch here: headRef null", async () => {
+    const payload = example('pull_request', 'opened');
+    payload.pull_request.head.repo.full_name = 'stranger/Hello-World';
+    expect((await intent('pull_request', payload)).intent).toMatchObject({
+      baseRef: 'master',
+      headRef: null,
+    });
+    payload.pull_request.head.repo = null;
+    expect((await intent('pull_request', payload)).intent).toMatchObject({ headRef: null });
+  });
+
+  it('refuses a missing base ref or a branch name git refuses, naming the field (400)', async () => {
+    const missing = example('pull_request', 'opened');
+    delete missing.pull_request.base.ref;
+    expect((await refusal('pull_request', missing)).message).toMatch(
+      /^pull_request payload: pull_request\.base\.ref: /,
+    );
+    const spaced = example('pull_request', 'opened');
+    spaced.pull_request.head.ref = 'a b';
+    expect((await refusal('pull_request', spaced)).message).toBe(
+      'pull_request payload: pull_request.head.ref: must be a git branch name',
+    );
   });
 
   it.each(['assigned', 'review_requested', 'converted_to_draft', 'unlabeled'])(
@@ -69,6 +99,57 @@ describe('intentFor pull_request', () => {
     expect([error.status, error.code]).toEqual([400, 'INVALID_PAYLOAD']);
     expect(error.message).toBe(
       'pull_request payload: pull_request.head.sha: must be a full commit id (40 or 64 hex)',
+    );
+  });
+});
+
+describe('intentFor merged pull requests', () => {
+  const mergeSha = 'c4295bd74fb0f4fda03689c3df3f2803b658fd85';
+  const mergedInto = (base: string) => {
+    const payload = example('pull_request', 'closed');
+    payload.pull_request.merged = true;
+    payload.pull_request.base.ref = base;
+    return payload;
+  };
+  const branches = config([
+    { name: 'Codertocat/Hello-World', spec: 'env.yaml', branches: ['release/*'], mergeHold: '10m' },
+  ]);
+
+  it('into the default branch → close held for mergeHold (default 30m), with the merge commit', async () => {
+    expect((await intent('pull_request', mergedInto('master'))).intent).toEqual({
+      type: 'close-pull-request',
+      number: 2,
+      merged: true,
+      mergeCommitSha: mergeSha,
+      baseRef: 'master',
+      headRef: 'changes',
+      holdSeconds: 1800,
+    });
+  });
+
+  it('into a listed branch → held; into a branch without an environment → not held', async () => {
+    expect((await intent('pull_request', mergedInto('release/1.4'), branches)).intent).toMatchObject({
+      merged: true,
+      baseRef: 'release/1.4',
+      holdSeconds: 600,
+    });
+    expect((await intent('pull_request', mergedInto('develop'), branches)).intent).toMatchObject({
+      merged: true,
+      baseRef: 'develop',
+      holdSeconds: 0,
+    });
+  });
+
+  it('refuses a closed payload without merged or with a malformed merge commit (400)', async () => {
+    const withoutMerged = example('pull_request', 'closed');
+    delete withoutMerged.pull_request.merged;
+    const error = await refusal('pull_request', withoutMerged);
+    expect([error.status, error.code]).toEqual([400, 'INVALID_PAYLOAD']);
+    expect(error.message).toBe('pull_request payload: pull_request.merged: must be true or false');
+    const badSha = mergedInto('master');
+    badSha.pull_request.merge_commit_sha = 'HEAD';
+    expect((await refusal('pull_request', badSha)).message).toBe(
+      'pull_request payload: pull_request.merge_commit_sha: must be a full commit id (40 or 64 hex)',
     );
   });
 });
@@ -102,6 +183,7 @@ describe('intentFor with a label gate', () => {
     expect((await intent('pull_request', unlabeled, gated('bug'))).intent).toEqual({
       type: 'close-pull-request',
       number: 2,
+      merged: false,
     });
     expect((await intent('pull_request', unlabeled, gated('preview'))).intent.type).toBe('ignore');
   });
@@ -131,12 +213,13 @@ describe('intentFor push', () => {
     const payload = toMaster();
     expect(await intent('push', payload)).toEqual({
       repository: 'Codertocat/Hello-World',
-      intent: { type: 'build-fallback', fallback: 'main', sha: payload.after },
+      intent: { type: 'build-fallback', fallback: 'main', sha: payload.after, branch: 'master' },
     });
     expect((await intent('push', payload, gated('bug'))).intent).toEqual({
       type: 'build-fallback',
       fallback: 'trunk',
       sha: payload.after,
+      branch: 'master',
     });
   });
 
@@ -154,11 +237,55 @@ describe('intentFor push', () => {
     const tag = example('push', undefined, (p) => p.ref === 'refs/tags/simple-tag' && !/^0+$/.test(p.after));
     expect((await intent('push', tag)).intent).toEqual({
       type: 'ignore',
-      reason: 'push to refs/tags/simple-tag: not the default branch refs/heads/master',
+      reason:
+        'push to refs/tags/simple-tag: not the default branch refs/heads/master nor a branch the server config lists',
     });
     const feature = toMaster();
     feature.ref = 'refs/heads/feature';
     expect((await intent('push', feature)).intent.type).toBe('ignore');
+  });
+
+  const releases = config([
+    { name: 'Codertocat/Hello-World', spec: 'env.yaml', branches: ['master', 'release/*'] },
+  ]);
+
+  it('to a listed branch → build-branch of its own environment; the default branch stays the fallback', async () => {
+    const payload = toMaster();
+    payload.ref = 'refs/heads/release/1.4';
+    expect((await intent('push', payload, releases)).intent).toEqual({
+      type: 'build-branch',
+      branch: 'release/1.4',
+      buildUuid: branchBuildUuid('release/1.4'),
+      sha: payload.after,
+    });
+    expect((await intent('push', toMaster(), releases)).intent).toMatchObject({
+      type: 'build-fallback',
+      fallback: 'main',
+    });
+    const unlisted = toMaster();
+    unlisted.ref = 'refs/heads/release';
+    expect((await intent('push', unlisted, releases)).intent.type).toBe('ignore');
+  });
+
+  it('deleting a listed branch → delete-branch; deleting an unlisted one → ignore', async () => {
+    const payload = toMaster();
+    payload.ref = 'refs/heads/release/1.4';
+    payload.after = '0'.repeat(40);
+    payload.deleted = true;
+    expect((await intent('push', payload, releases)).intent).toEqual({
+      type: 'delete-branch',
+      branch: 'release/1.4',
+      buildUuid: branchBuildUuid('release/1.4'),
+    });
+    expect((await intent('push', payload)).intent.type).toBe('ignore');
+  });
+
+  it('refuses a branch ref git would refuse, naming the field (400)', async () => {
+    const payload = toMaster();
+    payload.repository.default_branch = 'mas ter';
+    expect((await refusal('push', payload)).message).toBe(
+      'push payload: repository.default_branch: must be a git branch name',
+    );
   });
 });
 

@@ -33,6 +33,8 @@ describe('server config JSON Schema', () => {
       [
         'cloneUrl',
         'fallback',
+        'branches',
+        'mergeHold',
         'keepLabel',
         'label',
         'name',
@@ -45,6 +47,8 @@ describe('server config JSON Schema', () => {
     );
     expect(repository.properties.fallback?.default).toBe('main');
     expect(repository.properties.ttl?.default).toBe('14d');
+    expect(repository.properties.branches?.default).toEqual([]);
+    expect(repository.properties.mergeHold?.default).toBe('30m');
     expect(repository.properties.secrets?.default).toEqual([]);
   });
 });

@@ -40,6 +40,8 @@ repositories:
     cloneUrl: file:///tmp/x/shop.git
     spec: deploy/env.yaml
     fallback: main
+    branches: [main, "release/*"]
+    mergeHold: 45m
     label: preview
     ttl: 14d
     keepLabel: keep-preview
@@ -59,6 +61,9 @@ pages:
           cloneUrl: 'file:///tmp/x/shop.git',
           spec: 'deploy/env.yaml',
           fallback: 'main',
+          branches: ['main', 'release/*'],
+          mergeHold: '45m',
+          mergeHoldMs: 45 * 60_000,
           label: 'preview',
           ttl: '14d',
           ttlMs: 14 * 86_400_000,
@@ -74,7 +79,7 @@ pages:
     });
   });
 
-  it('fills in the defaults: GitHub clone URL, fallback main, ttl 14d', async () => {
+  it('fills in the defaults: GitHub clone URL, fallback main, only the default branch, mergeHold 30m, ttl 14d', async () => {
     const file = await configFile(
       'repositories:\n  - name: acme/web\n    spec: env.yaml\n    registry: { host: r.test, repository: web }\n',
     );
@@ -84,6 +89,9 @@ pages:
       cloneUrl: 'https://github.com/acme/web.git',
       spec: 'env.yaml',
       fallback: 'main',
+      branches: [],
+      mergeHold: '30m',
+      mergeHoldMs: 30 * 60_000,
       ttl: '14d',
       ttlMs: 14 * 86_400_000,
       registry: { host: 'r.test', repository: 'web', insecure: false },
@@ -100,6 +108,16 @@ pages:
     ['spec: deploy\\env.yaml', 'repositories[0].spec', 'forward slashes'],
     ['spec: "."', 'repositories[0].spec', 'must name a file'],
     ['fallback: Main', 'repositories[0].fallback', 'lower-case letters and digits'],
+    [
+      'fallback: branch-main-0123456789',
+      'repositories[0].fallback',
+      'must not look like a branch environment',
+    ],
+    ['branches: [""]', 'repositories[0].branches[0]', 'must not be empty'],
+    ['branches: [main, refs/heads/dev]', 'repositories[0].branches[1]', 'not a ref'],
+    ['branches: main', 'repositories[0].branches', ''],
+    ['mergeHold: 0m', 'repositories[0].mergeHold', 'must be a whole number followed by d, h, m or s'],
+    ['mergeHold: soon', 'repositories[0].mergeHold', 'must be a whole number followed by d, h, m or s'],
     ['cloneUrl: ext::sh -c id', 'repositories[0].cloneUrl', 'must not contain whitespace'],
     ['cloneUrl: --upload-pack=id', 'repositories[0].cloneUrl', 'must not start with "-"'],
     ['cloneUrl: https://user:token@github.com/acme/shop.git', 'repositories[0].cloneUrl', 'credentials'],

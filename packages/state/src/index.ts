@@ -13,6 +13,7 @@ export { markBuildRunning } from './jobs/mark-build-running.js';
 export { releaseJob } from './jobs/release-job.js';
 export { renewLease } from './leases/renew-lease.js';
 export { BUILDS_SHOWN, getEnvironment } from './queries/get-environment.js';
+export { jobFallbacks } from './queries/job-fallbacks.js';
 export { listEnvironments } from './queries/list-environments.js';
 export { liveBuildUuids } from './queries/live-build-uuids.js';
 export { syncRepositories } from './repositories/sync-repositories.js';
@@ -34,6 +35,7 @@ export type {
   EnvironmentStatus,
   EnvironmentSummary,
   Intent,
+  JobFallback,
   JobOutcome,
   JobState,
   LeaseStatus,

@@ -16,9 +16,42 @@ export type JobState = 'queued' | 'running' | 'done';
 
 /** What a webhook delivery asks for, decided by the server from the event. */
 export type Intent =
-  | { type: 'build-pull-request'; number: number; headSha: string; title: string; labels: string[] }
-  | { type: 'close-pull-request'; number: number }
-  | { type: 'build-fallback'; fallback: string; sha: string }
+  | {
+      type: 'build-pull-request';
+      number: number;
+      headSha: string;
+      title: string;
+      labels: string[];
+      /** The branch it merges into: it warms from that branch's environment. */
+      baseRef?: string;
+      /** Its head branch when a branch of this repository (null for a fork's): pull requests into it stack on it. */
+      headRef?: string | null;
+    }
+  | {
+      type: 'close-pull-request';
+      number: number;
+      merged?: boolean;
+      /** The merge commit on the base branch (merged only). */
+      mergeCommitSha?: string | null;
+      baseRef?: string;
+      headRef?: string | null;
+      /**
+       * Merged into a branch with an environment: its `down` waits until that branch's build has warmed
+       * from it, or this many seconds (the server config's `mergeHold`). 0 or absent: torn down at once.
+       */
+      holdSeconds?: number;
+    }
+  | {
+      type: 'build-fallback';
+      fallback: string;
+      sha: string;
+      /** The default branch's name, recorded on the environment. */
+      branch?: string;
+    }
+  /** A push to a non-default branch the server config lists: its environment (kind `fallback`). */
+  | { type: 'build-branch'; branch: string; buildUuid: string; sha: string }
+  /** A listed non-default branch was deleted: its environment is torn down. */
+  | { type: 'delete-branch'; branch: string; buildUuid: string }
   | { type: 'ignore'; reason: string };
 
 export interface DeliveryInput {
@@ -44,6 +77,8 @@ export interface ClaimedEnvironment {
   repository: string;
   kind: EnvironmentKind;
   pullRequestNumber: number | null;
+  /** The branch a branch environment builds (kind `fallback`); null for pull requests and older rows. */
+  branch: string | null;
 }
 
 export interface ClaimedJob {
@@ -70,6 +105,14 @@ export interface ClaimOptions {
   replica: string;
   /** The lease lasts this long from the database's `now()`, renewed with renewLease. */
   leaseSeconds: number;
+}
+
+/** One environment a job's build imports after its own cache, and why (deploy's `FallbackChoice`). */
+export interface JobFallback {
+  buildUuid: string;
+  why: string;
+  /** What that environment is to this one: the server decides by it, never by the wording of `why`. */
+  relation: 'stacked-pull-request' | 'base-branch' | 'merged-pull-request' | 'default-branch';
 }
 
 export interface LeaseStatus {

@@ -149,6 +149,7 @@ forEachBackend((open) => {
       repository: repo,
       kind: 'fallback',
       pullRequestNumber: null,
+      branch: null,
     });
     const row = await state.db
       .selectFrom('deliveries')

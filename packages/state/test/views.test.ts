@@ -129,6 +129,7 @@ describe('openState', () => {
         { name: '001-initial' },
         { name: '002-sweeps-and-build-deliveries' },
         { name: '003-sessions' },
+        { name: '004-branches-and-merge-holds' },
       ]);
     } finally {
       await second.close();

@@ -1,3 +1,4 @@
+import { cacheRefreshLine } from './cache-sources.js';
 import { lastBuildTime, statusBadge, timeAgo } from './environment-parts.js';
 import { formatDuration, formatRatio, shortSha } from './format.js';
 import { html, type SafeHtml } from './html.js';
@@ -40,12 +41,14 @@ function reportBlock(build: BuildRecord, failureTextHidden: boolean): SafeHtml {
 <thead><tr><th>service</th><th>status</th><th>image</th><th>steps</th><th>cache hit ratio</th><th>duration</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
+${report.services.map(cacheRefreshLine)}
 ${report.services.map((service) => failureBlock(service, failureTextHidden))}`;
 }
 
 /**
  * One build of an environment: what it built and how (its report: per service the image, steps, cached
- * steps, duration, and a failure's step and log tail), in a `<details>` so older builds stay folded.
+ * steps, duration, a skipped service's cache refresh, and a failure's step and log tail), in a
+ * `<details>` so older builds stay folded.
  * `failureTextHidden`: the build comes without its failure text (withoutFailureText), and what failed
  * says where to read why.
  */

@@ -1,4 +1,5 @@
 import { renderBuildSection } from './build-section.js';
+import { importOrderSection } from './cache-sources.js';
 import { environmentTitle, isInProgress, statusBadge, timeAgo } from './environment-parts.js';
 import { withoutFailureText } from './failure-text.js';
 import { shortSha } from './format.js';
@@ -18,7 +19,10 @@ function rebuildForm(detail: EnvironmentDetail, csrfToken: string | undefined): 
   return html`<form class="rebuild" method="post" action="${action}">${csrfField(csrfToken)}<button type="submit">Rebuild</button></form>`;
 }
 
-/** `GET /environments/:buildUuid`: one environment and its last builds' reports, newest first. */
+/**
+ * `GET /environments/:buildUuid`: one environment, where its newest build took its cache from, and its last
+ * builds' reports, newest first.
+ */
 export function renderEnvironmentPage(detail: EnvironmentDetail, options: EnvironmentPageOptions): string {
   const now = options.now ?? new Date();
   const failureTextHidden = options.showFailureText !== true;
@@ -30,6 +34,7 @@ export function renderEnvironmentPage(detail: EnvironmentDetail, options: Enviro
 · wanted commit <code>${shortSha(shown.desiredSha)}</code> · generation ${shown.generation}
 · last activity ${timeAgo(shown.lastActivityAt, now)}</p>
 ${options.signedIn ? rebuildForm(shown, options.csrfToken) : ''}
+${importOrderSection(shown.builds)}
 <h2>Builds</h2>
 ${
   shown.builds.length === 0

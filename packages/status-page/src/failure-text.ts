@@ -1,10 +1,11 @@
-import { type BuildReportView, readBuildReport } from './report-view.js';
+import { type BuildReportView, readBuildReport, type ServiceReportView } from './report-view.js';
 import type { BuildRecord, EnvironmentSummary } from './view-types.js';
 
 /**
  * A build without its failure text: no `error`, and its report read (only the fields the pages know)
  * with each failed service's reason, step and log tail removed; statuses, images, digests, steps
- * counted, cache hit ratios, durations and a failure's cause (a fixed word) stay.
+ * counted, cache hit ratios, durations and a failure's cause (a fixed word) stay. A cache refresh that did
+ * not happen loses its reason too: it may quote a registry's error.
  */
 export function buildWithoutFailureText(build: BuildRecord): BuildRecord {
   const report = readBuildReport(build.report);
@@ -16,7 +17,7 @@ function reportWithoutFailureText(report: BuildReportView): BuildReportView {
     ...report,
     services: report.services.map((service) => {
       const failed = service.status === 'failed' || service.failure !== null;
-      if (!failed) return service;
+      if (!failed) return withoutRefreshFailure(service);
       return {
         ...service,
         reason: null,
@@ -24,6 +25,12 @@ function reportWithoutFailureText(report: BuildReportView): BuildReportView {
       };
     }),
   };
+}
+
+function withoutRefreshFailure(service: ServiceReportView): ServiceReportView {
+  const refresh = service.cacheRefresh;
+  if (refresh === null || refresh.status !== 'none') return service;
+  return { ...service, cacheRefresh: { ...refresh, reason: null } };
 }
 
 /**

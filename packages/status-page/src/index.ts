@@ -3,7 +3,14 @@ export { type EnvironmentPageOptions, renderEnvironmentPage } from './environmen
 export { type EnvironmentsPageOptions, renderEnvironmentsPage } from './environments-page.js';
 export { buildWithoutFailureText, withoutFailureText } from './failure-text.js';
 export { escapeHtml } from './html.js';
+export { type NewestImportOrder, newestImportOrder } from './import-order.js';
 export type { PageAccess } from './page-access.js';
-export { type BuildReportView, readBuildReport, type ServiceReportView } from './report-view.js';
+export {
+  type BuildReportView,
+  type CacheRefreshView,
+  type ImportSourceView,
+  readBuildReport,
+  type ServiceReportView,
+} from './report-view.js';
 export { renderSignInPage, type SignInPageOptions } from './sign-in-page.js';
 export type { BuildRecord, EnvironmentDetail, EnvironmentSummary } from './view-types.js';

@@ -14,6 +14,26 @@ export interface ServiceReportView {
   durationMs: number | null;
   reason: string | null;
   failure: { cause: string | null; step: string | null; logTail: string[] } | null;
+  /** A skipped service's own cache brought up to date from the cache of the environment that built it. */
+  cacheRefresh: CacheRefreshView | null;
+}
+
+/**
+ * One cache the build imported, in the order it imported them: its own first, then fallbacks. `why` is the
+ * server's (or deploy's) wording of why that environment warms this one, never text of the spec's.
+ */
+export interface ImportSourceView {
+  buildUuid: string;
+  source: 'own' | 'fallback';
+  why: string;
+}
+
+/** Whether a skipped service's own cache ref was refreshed, and from which cache ref (null when not). */
+export interface CacheRefreshView {
+  status: 'refreshed' | 'none';
+  from: string | null;
+  /** Null on the copy for visitors who may not read failure text, when nothing was refreshed. */
+  reason: string | null;
 }
 
 export interface BuildReportView {
@@ -21,6 +41,8 @@ export interface BuildReportView {
   runId: string | null;
   durationMs: number | null;
   ok: boolean | null;
+  /** The caches the build imported, own first; null for a report without one (older deploys). */
+  importOrder: ImportSourceView[] | null;
   services: ServiceReportView[];
 }
 
@@ -54,6 +76,29 @@ function failure(value: unknown): ServiceReportView['failure'] {
   return { cause: text(value.cause), step: text(value.step), logTail };
 }
 
+function importSource(value: unknown): ImportSourceView | null {
+  if (!isObject(value)) return null;
+  const buildUuid = text(value.buildUuid);
+  const why = text(value.why);
+  const source = value.source === 'own' || value.source === 'fallback' ? value.source : null;
+  return buildUuid === null || why === null || source === null ? null : { buildUuid, source, why };
+}
+
+function importOrder(value: unknown): ImportSourceView[] | null {
+  if (!Array.isArray(value)) return null;
+  return value.map(importSource).filter((entry): entry is ImportSourceView => entry !== null);
+}
+
+function cacheRefresh(value: unknown): CacheRefreshView | null {
+  if (!isObject(value)) return null;
+  const status = value.status === 'refreshed' || value.status === 'none' ? value.status : null;
+  if (status === null) return null;
+  // A reason left out (the copy without failure text) reads as none; one of another type drops the refresh.
+  const reason = value.reason === null ? null : text(value.reason);
+  if (reason === null && value.reason !== null) return null;
+  return { status, from: text(value.from), reason };
+}
+
 function service(value: unknown): ServiceReportView | null {
   if (!isObject(value)) return null;
   const name = text(value.service);
@@ -68,6 +113,7 @@ function service(value: unknown): ServiceReportView | null {
     durationMs: finite(value.durationMs),
     reason: text(value.reason),
     failure: failure(value.failure),
+    cacheRefresh: cacheRefresh(value.cacheRefresh),
   };
 }
 
@@ -88,6 +134,7 @@ export function readBuildReport(report: unknown): BuildReportView | null {
     runId: text(report.runId),
     durationMs: finite(report.durationMs),
     ok: typeof report.ok === 'boolean' ? report.ok : null,
+    importOrder: importOrder(report.importOrder),
     services: services.filter((entry): entry is ServiceReportView => entry !== null),
   };
 }

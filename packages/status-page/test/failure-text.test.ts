@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderEnvironmentPage, renderEnvironmentsPage, withoutFailureText } from '../src/index.js';
-import { build, environment, failedBuild, now } from './support/fixtures.js';
+import { build, buildReport, environment, failedBuild, now, serviceResult } from './support/fixtures.js';
 
 // What a build's failure says (its error, a failed service's reason, step and log tail) is for signed-in
 // visitors, or everyone when the operator makes the pages public; statuses, images, digests, cache hit
@@ -45,8 +45,39 @@ describe('failure text', () => {
       reason: null,
       failure: { cause: 'build', step: null, logTail: [] },
     });
+    // Where the cache came from is no failure text: it stays.
+    expect(stripped.builds[1]?.report).toMatchObject({
+      importOrder: [{ buildUuid: 'wandering-credit-924200', source: 'own', why: 'its own cache' }, {}],
+    });
     expect(stripped.lastBuild).toMatchObject({ id: 3, error: null });
     expect(detail.builds[0]?.error).toBe('git fetch: secret-host refused');
+  });
+
+  it("strips a cache refresh's reason when nothing was refreshed (it may quote a registry's error)", () => {
+    const refreshes = build({
+      id: 4,
+      report: buildReport([
+        serviceResult('web', {
+          status: 'skipped',
+          cacheRefresh: {
+            status: 'none',
+            from: null,
+            reason: 'could not refresh (registry.internal said 500)',
+          },
+        }),
+        serviceResult('api', {
+          status: 'skipped',
+          cacheRefresh: { status: 'refreshed', from: 'registry.test/acme/api/pr-7:cache', reason: 'newer' },
+        }),
+      ]),
+    });
+    const withRefreshes = environment({ builds: [refreshes] });
+    const page = renderEnvironmentPage(withRefreshes, { signedIn: false, now });
+    expect(page).not.toContain('registry.internal');
+    expect(page).toContain('web: cache not refreshed');
+    expect(page).toContain('registry.test/acme/api/pr-7:cache');
+    const signedIn = renderEnvironmentPage(withRefreshes, { signedIn: true, showFailureText: true, now });
+    expect(signedIn).toContain('registry.internal said 500');
   });
 
   it('never reaches the environments list either', () => {

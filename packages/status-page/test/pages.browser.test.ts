@@ -142,12 +142,19 @@ describe('status pages in Chromium', () => {
         builds: [
           build({
             status: 'failed',
-            report: buildReport([
-              serviceResult(hostileService, {
-                status: 'failed',
-                failure: { cause: 'build', step: hostile, logTail: [hostileLog] },
-              }),
-            ]),
+            report: {
+              ...buildReport([
+                serviceResult(hostileService, {
+                  status: 'failed',
+                  failure: { cause: 'build', step: hostile, logTail: [hostileLog] },
+                }),
+                serviceResult('web', {
+                  status: 'skipped',
+                  cacheRefresh: { status: 'refreshed', from: hostileService, reason: hostileLog },
+                }),
+              ]),
+              importOrder: [{ buildUuid: hostileService, source: 'own', why: hostile }],
+            },
           }),
         ],
       }),
@@ -165,6 +172,12 @@ describe('status pages in Chromium', () => {
     const { page, dialogs, close } = await openPage({ signedIn: true });
     await page.goto(server.url + detailPath(environments[0]!));
     expect(await page.locator('.log-tail').textContent()).toBe(hostileLog);
+    expect(await page.locator('.import-order li .import-uuid').textContent()).toBe(hostileService);
+    expect(await page.locator('.import-order li .why').textContent()).toBe(hostile);
+    expect(await page.locator('.cache-refresh[data-service="web"] .refresh-from').textContent()).toBe(
+      hostileService,
+    );
+    expect(await page.locator('.cache-refresh[data-service="web"] .why').textContent()).toBe(hostileLog);
     expect(dialogs).toEqual([]);
     await close();
   });

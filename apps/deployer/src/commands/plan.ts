@@ -4,6 +4,7 @@ import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { planFromFlags } from '../cli/plan-from-flags.js';
 import { formatArgv } from '../output/argv.js';
+import { formatImportOrder } from '../output/import-order.js';
 import { formatTable } from '../output/table.js';
 import { planFlags } from './usage/plan.js';
 
@@ -39,6 +40,7 @@ export async function runPlan(argv: readonly string[], context: CommandContext):
   context.stdout.write(
     `environment ${plan.buildUuid}  engine ${selection.engine} (${selection.reason})  fallbacks ${plan.fallbacks.join(', ') || '(none)'}\n\n`,
   );
+  context.stdout.write(formatImportOrder(plan.importOrder));
   context.stdout.write(
     formatTable(
       ['SERVICE', 'ACTION', 'IMAGE', 'CACHE EXPORT'],

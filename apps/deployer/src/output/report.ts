@@ -28,6 +28,14 @@ export function formatReport(report: BuildReport): string {
   const seeded = report.services
     .filter((result) => result.seeding !== undefined && result.seeding.from !== null)
     .map((result) => `${result.service}: ${seedingText(result.seeding!)}`);
+  // A skipped service whose own cache followed the environment that built its image; why one did not is
+  // in --json (mostly "as new as …": no news), and a failed attempt warned already.
+  const refreshed = report.services
+    .filter((result) => result.cacheRefresh?.status === 'refreshed')
+    .map(
+      (result) =>
+        `${result.service}: cache brought up to date from ${result.cacheRefresh!.from} (${result.cacheRefresh!.reason})`,
+    );
   const totals = Object.entries(report.totals)
     .filter(([, count]) => count > 0)
     .map(([status, count]) => `${count} ${status}`)
@@ -37,7 +45,9 @@ export function formatReport(report: BuildReport): string {
     rows,
   )}${
     failures.length > 0 ? `\n${failures.join('\n')}\n` : ''
-  }${seeded.length > 0 ? `\n${seeded.join('\n')}\n` : ''}\nenvironment ${report.buildUuid} (run ${report.runId}): ${totals} in ${formatDuration(report.durationMs)}\n`;
+  }${seeded.length > 0 ? `\n${seeded.join('\n')}\n` : ''}${
+    refreshed.length > 0 ? `\n${refreshed.join('\n')}\n` : ''
+  }\nenvironment ${report.buildUuid} (run ${report.runId}): ${totals} in ${formatDuration(report.durationMs)}\n`;
 }
 
 function daemonsOf(result: BuildReport['services'][number]): string {

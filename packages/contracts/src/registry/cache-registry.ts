@@ -18,13 +18,14 @@ export interface CacheRegistry {
     options?: { signal?: AbortSignal },
   ): Promise<CacheRefInfo[]>;
   /**
-   * What a cache-shaped ref (`host/repository:tag`) holds: its digest and whether the manifest is a
-   * BuildKit cache (not an image); null when it does not exist.
+   * What a cache-shaped ref (`host/repository:tag`) holds: its digest, whether the manifest is a
+   * BuildKit cache (not an image) and, for a cache, its newest `buildkit/createdat` (null without any);
+   * null when it does not exist.
    */
   inspectCacheRef(
     ref: string,
     options?: { signal?: AbortSignal },
-  ): Promise<{ digest: string; cache: boolean; mediaType: string } | null>;
+  ): Promise<{ digest: string; cache: boolean; mediaType: string; createdAt: Date | null } | null>;
   /**
    * Removes cache refs, each with the digest it was judged at, and nothing else: a ref pointing elsewhere
    * by now stays, and a manifest other tags still name (an environment's cache identical to its

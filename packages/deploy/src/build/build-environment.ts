@@ -71,6 +71,7 @@ export async function buildEnvironment(
       buildUuid: plan.buildUuid,
       runId: leaseRun.runId,
       fallbacks: plan.fallbacks,
+      importOrder: plan.importOrder,
       engine: options.engine.name,
       startedAt,
       durationMs: Date.now() - startedAt.getTime(),

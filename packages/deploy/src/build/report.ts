@@ -1,4 +1,6 @@
 import type { BuildFailureKind, CacheSeeding, StepCounts } from '@deployer/contracts';
+import type { CacheRefresh } from '../cache/refresh-decision.js';
+import type { ImportSource } from '../plan/import-order.js';
 
 export type ServiceStatus = 'built' | 'skipped' | 'superseded' | 'failed';
 
@@ -39,6 +41,11 @@ export interface ServiceResult {
    * the build never got that far or ran without a registry.
    */
   seeding?: CacheSeeding;
+  /**
+   * A skipped service's own cache ref brought up to date, inside the registry, from the cache of the
+   * environment that built its image (BuildKit); absent when the service was not skipped.
+   */
+  cacheRefresh?: CacheRefresh;
   /** The daemon that built it (or ran its last attempt), when the engine is a pool of BuildKit daemons. */
   daemon?: string;
   /** Every daemon the build was sent to, in order (a failover adds one). */
@@ -50,6 +57,8 @@ export interface BuildReport {
   /** This run's id, as its leases name it (and other runs' `superseded by run …` reasons). */
   runId: string;
   fallbacks: string[];
+  /** Whose caches the builds imported, own first, each with why (the plan's). */
+  importOrder: ImportSource[];
   engine: string;
   startedAt: string;
   durationMs: number;
@@ -65,6 +74,7 @@ export function summarize(
     buildUuid: string;
     runId: string;
     fallbacks: readonly string[];
+    importOrder: readonly ImportSource[];
     engine: string;
     startedAt: Date;
     durationMs: number;
@@ -76,6 +86,7 @@ export function summarize(
     buildUuid: meta.buildUuid,
     runId: meta.runId,
     fallbacks: [...meta.fallbacks],
+    importOrder: meta.importOrder.map((entry) => ({ ...entry })),
     engine: meta.engine,
     startedAt: meta.startedAt.toISOString(),
     durationMs: meta.durationMs,

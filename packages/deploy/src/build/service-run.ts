@@ -3,14 +3,14 @@ import { runScopedExport } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from '../cache/heal.js';
 import { discardRunExport, promoteRunExport } from '../cache/promote.js';
 import { lookUpOwnCache, seedOwnCache } from '../cache/seed.js';
-import { type HeldLease, holdLease } from '../coordination/lease.js';
+import type { HeldLease } from '../coordination/lease.js';
 import { WriteGuard } from '../coordination/write-guard.js';
 import { engineRequest } from '../plan/engine-request.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
 import { stampContentMtimes } from './content-mtimes.js';
-import type { DeployEventBody } from './events.js';
 import type { ServiceResult } from './report.js';
 import type { RunContext } from './run-context.js';
+import { leaseFor } from './service-lease.js';
 import {
   builtResult,
   cancelledResult,
@@ -154,35 +154,6 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
     }
     claim.release();
   }
-}
-
-/** The export ref's lease, held while building; none without a registry or a lease in the plan. */
-async function leaseFor(
-  service: ServicePlan,
-  context: RunContext,
-  signal: AbortSignal,
-): Promise<HeldLease | undefined> {
-  const leaseRef = service.cache.lease?.ref;
-  if (context.registry === undefined || leaseRef === undefined || service.cache.export === null) {
-    return undefined;
-  }
-  const emit = (event: DeployEventBody) => context.emit(service.service, event);
-  return holdLease({
-    registry: context.registry,
-    leaseRef,
-    runId: context.leaseRun.runId,
-    host: context.leaseRun.host,
-    startedAt: context.leaseRun.startedAt,
-    pollMs: context.leaseRun.pollMs,
-    handoverMs: context.leaseRun.handoverMs,
-    staleAfterMs: context.leaseRun.staleAfterMs,
-    signal,
-    newerRuns: context.leaseRun.newerRuns,
-    warn: (message) => emit({ type: 'warning', message }),
-    tookOver: (previous, waitMs) =>
-      emit({ type: 'took-over', runId: previous.runId, host: previous.host ?? null, waitMs }),
-    whileClaiming: () => context.engine.warmUp?.(),
-  });
 }
 
 /** Deletes the corrupt cache refs the engine reported, with an event either way; whether all are gone. */

@@ -1,10 +1,10 @@
-import type { ImageRegistry } from '@deployer/contracts';
-import { imageAtDigest, repositoryOfImage } from '../plan/image-refs.js';
-import { parseOwnershipTag } from '../plan/ownership-tag.js';
+import type { RegistryPort } from '@deployer/contracts';
+import { imageAtDigest } from '../plan/image-refs.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
+import { followSkippedCache, ownersOf } from './follow-skipped-cache.js';
 import type { ServiceResult } from './report.js';
 import type { RunContext } from './run-context.js';
-import { baseResult } from './service-result.js';
+import { baseResult, cancelledResult } from './service-result.js';
 
 /**
  * A service whose image exists: never built; where the registry can tag, the image gets the environment's
@@ -20,6 +20,9 @@ import { baseResult } from './service-result.js';
  * Then whether the image is still there: a teardown of the last environment using it may have deleted it
  * since the plan saw it, and this environment would then name an image that is gone. That is a failure
  * (cause `registry`) the next run repairs by building it, not a skip.
+ *
+ * Last, the environment's own cache ref follows the skip (follow-skipped-cache.ts): the image was built by
+ * another environment, whose cache the next build of this one (and environments warmed from it) should find.
  */
 export async function skipService(
   service: ServicePlan,
@@ -34,14 +37,20 @@ export async function skipService(
     images: [service.image],
     digest: service.existingDigest,
   };
-  if (registry?.tagImage === undefined) return { ...skipped, durationMs: elapsed() };
+  if (registry === undefined) return { ...skipped, durationMs: elapsed() };
+  const withRefresh = (result: ServiceResult, owners: readonly string[] | null) =>
+    refreshed(result, service, { ...context, registry }, owners, elapsed);
+  if (registry.tagImage === undefined) return withRefresh(skipped, null);
   const call = { signal: context.cancel };
   const source =
     service.existingDigest === null ? service.image : imageAtDigest(service.image, service.existingDigest);
   const tagged: string[] = [];
   let tagError: unknown;
+  // Who recorded this content: decides the ownership tag, then whose cache the own ref follows.
+  let owners: string[] | null = null;
   try {
-    if (service.ownershipImage !== null && (await ownedByAnyone(registry, service, call))) {
+    if (service.ownershipImage !== null) owners = await ownersOf(registry, service, call.signal);
+    if (service.ownershipImage !== null && owners !== null && owners.length > 0) {
       await registry.tagImage(source, service.ownershipImage, call);
       tagged.push(service.ownershipImage);
     }
@@ -86,15 +95,31 @@ export async function skipService(
       message: `could not tag ${untagged.join(' and ')}: ${message}`,
     });
   }
-  return { ...skipped, images, durationMs: elapsed() };
+  return withRefresh({ ...skipped, images }, owners);
 }
 
-/** Whether any environment's ownership tag records the service's content tag in its repository. */
-async function ownedByAnyone(
-  registry: ImageRegistry,
+/** The skipped result with its cache refresh; cancelled when the run is aborted meanwhile. */
+async function refreshed(
+  result: ServiceResult,
   service: ServicePlan,
-  call: { signal: AbortSignal },
-): Promise<boolean> {
-  const tags = await registry.listTags(repositoryOfImage(service.image), call);
-  return tags.some((tag) => parseOwnershipTag(tag)?.contentTag === service.tag);
+  context: RunContext & { registry: RegistryPort },
+  owners: readonly string[] | null,
+  elapsed: () => number,
+): Promise<ServiceResult> {
+  try {
+    const cacheRefresh = await followSkippedCache(service, context, owners);
+    return { ...result, cacheRefresh, durationMs: elapsed() };
+  } catch (error) {
+    // followSkippedCache throws only once the run is aborted; anything else still leaves the skip standing.
+    if (!context.cancel.aborted) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ...result,
+        cacheRefresh: { status: 'none', from: null, reason: message },
+        durationMs: elapsed(),
+      };
+    }
+    const reason = `cancelled: ${(context.cancel.reason as Error | undefined)?.message ?? 'the run was aborted'}`;
+    return cancelledResult(service, reason, elapsed());
+  }
 }

@@ -17,12 +17,22 @@ import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { contentTag } from './content-tag.js';
 import { type Existence, imageExistence, type RegistryProblem } from './image-existence.js';
 import { imageRef } from './image-refs.js';
+import {
+  type FallbackChoice,
+  fallbackChoices,
+  fallbackWhy,
+  type ImportSource,
+  importOrder,
+} from './import-order.js';
 import { ownershipTag } from './ownership-tag.js';
 
 export interface PlanOptions {
   buildUuid: string;
-  /** Replaces the spec's `fallbacks` when given (`--fallback`). */
-  fallbacks?: readonly string[];
+  /**
+   * Replaces the spec's `fallbacks` when given. A bare string is one given on the command line (its `why`
+   * is `--fallback`); a choice says its own why (the server's base branch, a stacked pull request).
+   */
+  fallbacks?: readonly (string | FallbackChoice)[];
   /** Only these services, plus what they depend on (`--service`). */
   services?: readonly string[];
   /** Build even when the image exists (`--force`). */
@@ -75,6 +85,10 @@ export interface ServicePlan {
 export interface EnvironmentPlan {
   buildUuid: string;
   fallbacks: string[];
+  /** Whose caches a build imports, own first, then the fallbacks in order, each with why. */
+  importOrder: ImportSource[];
+  /** The environment's cache settings the services' cache plans were made from (for other uuids' refs). */
+  cacheConfig: Environment['cache'];
   engine: CacheFlavour;
   /** Registries to reach over plain HTTP. */
   insecureRegistries: string[];
@@ -94,8 +108,11 @@ export async function planEnvironment(
   options: PlanOptions,
 ): Promise<EnvironmentPlan> {
   const buildUuid = validateBuildUuid(options.buildUuid, 'build uuid');
-  const fallbacks = [...(options.fallbacks ?? environment.fallbacks)];
-  for (const [index, fallback] of fallbacks.entries()) validateBuildUuid(fallback, `fallback ${index + 1}`);
+  const choices =
+    options.fallbacks !== undefined
+      ? fallbackChoices(options.fallbacks, fallbackWhy.flag)
+      : fallbackChoices(environment.fallbacks, environment.fallbacksWhy ?? fallbackWhy.spec);
+  const fallbacks = choices.map((choice) => choice.buildUuid);
   if (options.gitSha !== undefined && !gitShaPattern.test(options.gitSha)) {
     throw new SpecError('INVALID_SPEC', { path: 'git sha', detail: 'must be 7 to 40 lower-case hex digits' });
   }
@@ -158,6 +175,8 @@ export async function planEnvironment(
   return {
     buildUuid,
     fallbacks,
+    importOrder: importOrder(buildUuid, choices),
+    cacheConfig: environment.cache,
     engine,
     insecureRegistries: insecureRegistries(environment),
     services,

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { type CacheConfig, CacheConfigSchema, type EngineChoice } from '@deployer/cache-ref';
 import type { SecretSource } from '@deployer/contracts';
 import { SpecError } from '../errors.js';
+import { fallbackWhy } from '../plan/import-order.js';
 import { checkArgReferences } from './build-arg-references.js';
 import {
   confinePath,
@@ -51,6 +52,8 @@ export interface Environment {
   cache: CacheConfig & { repository: string };
   engine: EngineChoice;
   fallbacks: string[];
+  /** Why `fallbacks` are this environment's (the plan's import order says it); default the spec's. */
+  fallbacksWhy?: string;
   /** In dependency order. */
   services: ResolvedService[];
 }
@@ -149,6 +152,8 @@ export async function resolveEnvironment(
     cache,
     engine: spec.engine,
     fallbacks: spec.fallbacks,
+    // Under an operator the spec's own fallbacks were replaced by the server config's.
+    fallbacksWhy: options.operator === undefined ? fallbackWhy.spec : fallbackWhy.operator,
     services: order.map((name) => byName.get(name)!),
   };
 }

@@ -1,12 +1,15 @@
 import { type CallOptions, isRegistryError, mapLimit, type RegistryClient } from '@deployer/registry';
 import { existingTags } from '../existing-tags.js';
 import { isBuildkitCacheManifest } from '../inventory/cache-manifest.js';
+import { collectBlobs } from '../inventory/cache-measure.js';
 
 export interface InspectedCacheTag {
   digest: string;
   /** The manifest is BuildKit's registry cache (see isBuildkitCacheManifest). */
   cache: boolean;
   mediaType: string;
+  /** Newest `buildkit/createdat` of a cache (how fresh it is); null for an image or without any. */
+  createdAt: Date | null;
 }
 
 /** What a cache-shaped tag holds, so that only a cache is ever deleted there; null when it is absent. */
@@ -18,10 +21,15 @@ export async function inspectCacheTag(
 ): Promise<InspectedCacheTag | null> {
   try {
     const fetched = await client.getManifest(repository, tag, options);
+    const cache = isBuildkitCacheManifest(fetched.manifest);
     return {
       digest: fetched.digest,
-      cache: isBuildkitCacheManifest(fetched.manifest),
+      cache,
       mediaType: fetched.mediaType,
+      // Read the way the inventory reads it (a cache index's annotations, nested manifests followed).
+      createdAt: cache
+        ? await collectBlobs(client, repository, fetched.manifest, new Map(), { signal: options.signal })
+        : null,
     };
   } catch (error) {
     if (isRegistryError(error, 'MANIFEST_UNKNOWN') || isRegistryError(error, 'NAME_UNKNOWN')) return null;

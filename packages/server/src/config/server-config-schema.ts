@@ -1,6 +1,7 @@
 import { parseDuration, validateBuildUuid } from '@deployer/deploy';
 import { validateCloneUrl } from '@deployer/git-checkout';
 import { z } from 'zod';
+import { branchBuildUuidPattern, branchPatternProblem } from './branch-environment.js';
 import { operatorSettingsShape } from './operator-settings-schema.js';
 import { specPathProblem } from './spec-path-rule.js';
 
@@ -44,8 +45,33 @@ const RepositoryConfigSchema = z
       .string()
       .default('main')
       .superRefine(checkedBy((value) => validateBuildUuid(value, 'fallback')))
+      // Branch environments' uuids have this shape: a fallback of it could be one of theirs.
+      .refine((value) => !branchBuildUuidPattern.test(value), {
+        message: 'must not look like a branch environment (branch-…-<10 hex>)',
+      })
       .describe(
         "The build uuid of the repository's fallback environment, built on pushes to the default branch.",
+      ),
+    branches: z
+      .array(
+        z
+          .string()
+          .min(1, 'must not be empty')
+          .superRefine((value, ctx) => {
+            const problem = branchPatternProblem(value);
+            if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
+          }),
+      )
+      .default([])
+      .describe(
+        'Branches (names or globs, e.g. release/*) whose pushes build an environment of their own, which pull requests into them warm from. The default branch always builds the fallback.',
+      ),
+    mergeHold: z
+      .string()
+      .default('30m')
+      .superRefine(checkedBy((value) => parseDuration(value, 'mergeHold')))
+      .describe(
+        "How long at most a merged pull request's environment is kept for its base branch's next build to warm from, e.g. 30m.",
       ),
     label: z
       .string()
@@ -69,6 +95,8 @@ const RepositoryConfigSchema = z
     cloneUrl: repository.cloneUrl ?? `https://github.com/${repository.name}.git`,
     /** `ttl` in milliseconds. */
     ttlMs: parseDuration(repository.ttl, 'ttl'),
+    /** `mergeHold` in milliseconds. */
+    mergeHoldMs: parseDuration(repository.mergeHold, 'mergeHold'),
   }));
 
 export const ServerConfigSchema = z

@@ -16,6 +16,14 @@ const pullRequestNumber = z
   .min(1, pullRequestNumberRule)
   .max(maxPullRequestNumber, pullRequestNumberRule);
 
+// A git branch name as GitHub sends it (`release/1.4`): stored, matched against `branches` and shown in
+// import orders, so no whitespace, control characters or the characters git refuses in a ref.
+const branchName = z
+  .string()
+  .min(1, 'must be a branch name')
+  .max(255, 'must be a branch name of at most 255 characters')
+  .regex(/^[^\s\x00-\x1f\x7f~^:?*[\\]+$/, 'must be a git branch name');
+
 export const RepositoryPayload = z.looseObject({
   repository: z.looseObject({
     full_name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'must be owner/name'),
@@ -29,7 +37,13 @@ export const PullRequestPayload = z.looseObject({
     number: pullRequestNumber.optional(),
     state: z.string(),
     title: z.string(),
-    head: z.looseObject({ sha: commitSha }),
+    head: z.looseObject({
+      sha: commitSha,
+      ref: branchName,
+      // null when the fork it came from was deleted.
+      repo: z.looseObject({ full_name: z.string() }).nullable(),
+    }),
+    base: z.looseObject({ ref: branchName }),
     labels: z.array(z.looseObject({ name: z.string() })),
   }),
   action: z.string(),
@@ -37,11 +51,24 @@ export const PullRequestPayload = z.looseObject({
   label: z.looseObject({ name: z.string() }).optional(),
 });
 
+/** The repository's default branch, which pull request events carry too. */
+export const DefaultBranchPayload = z.looseObject({
+  repository: z.looseObject({ default_branch: branchName }),
+});
+
+/** What `closed` adds: whether it merged, and the commit the merge made on the base branch. */
+export const ClosedPullRequestPayload = z.looseObject({
+  pull_request: z.looseObject({
+    merged: z.boolean({ error: 'must be true or false' }),
+    merge_commit_sha: commitSha.nullable(),
+  }),
+});
+
 export const PushPayload = z.looseObject({
   ref: z.string(),
   after: commitSha,
   deleted: z.boolean().optional(),
-  repository: z.looseObject({ default_branch: z.string().min(1) }),
+  repository: z.looseObject({ default_branch: branchName }),
 });
 
 /** Parses the fields an event needs; a missing or malformed one is a 400 naming it (`pull_request.head.sha`). */

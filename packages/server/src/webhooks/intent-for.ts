@@ -1,6 +1,8 @@
 import type { Intent } from '@deployer/state';
 import type { RepositoryConfig, ServerConfig } from '../config/server-config-schema.js';
-import { PullRequestPayload, PushPayload, RepositoryPayload, readPayload } from './event-payloads.js';
+import { RepositoryPayload, readPayload } from './event-payloads.js';
+import { pullRequestIntent } from './pull-request-intent.js';
+import { pushIntent } from './push-intent.js';
 import type { VerifiedDelivery } from './verify-delivery.js';
 import { WebhookError } from './webhook-error.js';
 
@@ -9,9 +11,6 @@ export interface DeliveryIntent {
   repository: string;
   intent: Intent;
 }
-
-const buildActions = new Set(['opened', 'reopened', 'synchronize', 'labeled']);
-const zeroSha = /^0+$/;
 
 /** The configured repository a payload names, GitHub names being case-insensitive; else 404. */
 export function repositoryFor(delivery: VerifiedDelivery, config: ServerConfig): RepositoryConfig {
@@ -28,58 +27,12 @@ export function repositoryFor(delivery: VerifiedDelivery, config: ServerConfig):
   return found;
 }
 
-function pullRequestIntent(delivery: VerifiedDelivery, repository: RepositoryConfig): Intent {
-  const payload = readPayload(PullRequestPayload, delivery.payload, delivery.event);
-  const { action, number, pull_request: pullRequest } = payload;
-  const labels = pullRequest.labels.map((label) => label.name);
-  if (action === 'closed') return { type: 'close-pull-request', number };
-  // A label change on a closed pull request neither builds nor tears down again.
-  if (pullRequest.state !== 'open') {
-    return {
-      type: 'ignore',
-      reason: `pull_request ${action}: pull request #${number} is ${pullRequest.state}`,
-    };
-  }
-  const gate = repository.label;
-  if (action === 'unlabeled' && gate !== undefined && payload.label?.name === gate) {
-    return { type: 'close-pull-request', number };
-  }
-  if (!buildActions.has(action)) {
-    return { type: 'ignore', reason: `pull_request ${action}: changes no environment` };
-  }
-  if (gate !== undefined && !labels.includes(gate)) {
-    return {
-      type: 'ignore',
-      reason: `pull_request ${action}: pull request #${number} lacks the label ${gate}`,
-    };
-  }
-  return {
-    type: 'build-pull-request',
-    number,
-    headSha: pullRequest.head.sha,
-    title: pullRequest.title,
-    labels,
-  };
-}
-
-function pushIntent(delivery: VerifiedDelivery, repository: RepositoryConfig): Intent {
-  const payload = readPayload(PushPayload, delivery.payload, delivery.event);
-  const defaultRef = `refs/heads/${payload.repository.default_branch}`;
-  if (payload.ref !== defaultRef) {
-    return { type: 'ignore', reason: `push to ${payload.ref}: not the default branch ${defaultRef}` };
-  }
-  if (payload.deleted === true || zeroSha.test(payload.after)) {
-    return { type: 'ignore', reason: `push to ${payload.ref}: the branch was deleted` };
-  }
-  return { type: 'build-fallback', fallback: repository.fallback, sha: payload.after };
-}
-
 /**
- * Maps a verified delivery to its repository and intent (serve-design.md, "Webhooks"): pull_request
- * opened/reopened/synchronize/labeled → build-pull-request at the head SHA (with a `label` gate, only while
- * the pull request carries it); closed, or unlabeled of the gate → close-pull-request; push to the default
- * branch → build-fallback; ping, other events and actions → ignore with the reason. A repository not in the
- * config is a 404, a missing or malformed field a 400 (WebhookError).
+ * Maps a verified delivery to its repository and intent (the server README, "Webhooks"): pull_request events
+ * build, close (merged or not) or are ignored (pull-request-intent.ts); pushes build the fallback or a
+ * listed branch's environment, or tear a deleted branch's down (push-intent.ts); ping, other events and
+ * actions → ignore with the reason. A repository not in the config is a 404, a missing or malformed field
+ * a 400 (WebhookError).
  */
 export function intentFor(delivery: VerifiedDelivery, config: ServerConfig): DeliveryIntent {
   const repository = repositoryFor(delivery, config);

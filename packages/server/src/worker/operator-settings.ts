@@ -6,7 +6,10 @@ import type { RepositoryConfig } from '../config/server-config-schema.js';
 /**
  * What the server config fixes for one repository's environment, whatever its spec says: registry, cache,
  * fallbacks and the secrets its builds get. A pull request (a stranger's code) gets only the secrets the
- * operator opted in for pull requests; the fallback (the reviewed default branch) gets every listed one.
+ * operator opted in for pull requests; an environment of kind `fallback` (the default branch, or a branch
+ * `branches` lists: pushed by those who can push there) gets every listed one. `fallbacks` here is only the
+ * spec's baseline (what `down` and `cache gc` read): a build's import order is the state's, computed when
+ * its job runs (jobFallbacks in run-job.ts), and replaces it.
  */
 export function operatorSettingsFor(repository: RepositoryConfig, kind: EnvironmentKind): OperatorSettings {
   const given = repository.secrets.filter((secret) => kind === 'fallback' || secret.pullRequests);

@@ -1,8 +1,15 @@
 import { rm } from 'node:fs/promises';
-import { buildEnvironment, type DeployEvent, downEnvironment, planEnvironment } from '@deployer/deploy';
+import {
+  buildEnvironment,
+  type DeployEvent,
+  downEnvironment,
+  type FallbackChoice,
+  planEnvironment,
+} from '@deployer/deploy';
 import {
   type ClaimedJob,
   finishJob,
+  jobFallbacks,
   markBuildRunning,
   releaseJob,
   renewLease,
@@ -12,6 +19,7 @@ import type { RepositoryConfig } from '../config/server-config-schema.js';
 import { checkoutDir } from './checkout-dir.js';
 import { checkoutEnvironment } from './checkout-environment.js';
 import { withCheckoutRelative } from './checkout-paths.js';
+import { importableFallbacks } from './importable-fallbacks.js';
 import type { JobOutcome } from './job-outcome.js';
 import { keepLease } from './lease-keeper.js';
 import { operatorSettingsFor, secretVariables } from './operator-settings.js';
@@ -37,7 +45,7 @@ export interface RunJobOptions {
 
 /**
  * Runs one claimed job under its lease: checks out the commit, loads the environment's spec confined to
- * the checkout, builds it (pull requests warm from the repository's fallback) or tears it down, and
+ * the checkout, builds it (warm from the environments jobFallbacks names, each with why) or tears it down, and
  * records the outcome. A job whose environment moved on while it ran ends `superseded`; one whose lease
  * was taken over writes nothing (the replica that took it records the outcome).
  */
@@ -115,9 +123,17 @@ async function work(
   const registry = options.ports.registryFor(environment);
   const engine = await options.ports.engineFor(environment);
   await markBuildRunning(options.state, job, engine.name);
-  // The fallbacks are the server config's (the spec's own are never read: see checkoutEnvironment).
+  // The fallbacks are the state's import order for this job, read now (after the claim), so the order
+  // deliveries came in does not matter: stacked parent, base branch, merged pull requests, the default
+  // branch's (the spec's own are never read: see checkoutEnvironment).
+  const fallbacks: FallbackChoice[] = importableFallbacks(
+    await jobFallbacks(options.state, job, { fallback: repository.fallback }),
+    repository,
+    kind,
+  );
   const plan = await planEnvironment(environment, {
     buildUuid,
+    fallbacks,
     engine: engine.cacheFlavour,
     force: job.force,
     registry,

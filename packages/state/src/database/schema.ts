@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { BuildKind, BuildStatus, EnvironmentKind, EnvironmentStatus, JobState } from '../types.js';
 
-// The tables as Kysely sees them (migrations 001 to 003). Times are written as the database's `now()`
+// The tables as Kysely sees them (migrations 001 to 004). Times are written as the database's `now()`
 // (sql-values.ts), never a replica's clock, except a session's (sessions/: hours, where seconds of skew
 // between replicas do not matter); JSON through `jsonb()`.
 type DatabaseTime = ColumnType<Date, Date | undefined, Date>;
@@ -21,6 +21,14 @@ export interface PullRequestsTable {
   state: 'open' | 'closed';
   labels: Json;
   title: string;
+  /** The branch it merges into (migration 004; null for rows delivered before). */
+  base_ref: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Its head branch when that is a branch of this repository; null for a fork's. */
+  head_ref: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The merge commit on the base branch, once merged. */
+  merged_sha: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the close was recorded (database time). */
+  closed_at: NullableTime;
 }
 
 export interface EnvironmentsTable {
@@ -29,6 +37,8 @@ export interface EnvironmentsTable {
   build_uuid: string;
   kind: EnvironmentKind;
   pull_request_number: number | null;
+  /** The branch a branch environment (kind `fallback`) builds; null for pull requests (migration 004). */
+  branch: ColumnType<string | null, string | null | undefined, string | null>;
   status: EnvironmentStatus;
   desired_sha: string;
   generation: number;
@@ -65,6 +75,8 @@ export interface JobsTable {
   claimed_by: string | null;
   claimed_at: NullableTime;
   attempts: Generated<number>;
+  /** A merged pull request's held `down`: not claimed before this time unless released (null). */
+  held_until: NullableTime;
 }
 
 export interface LeasesTable {

@@ -22,6 +22,12 @@ export function storedText(text: string | null): string | null {
 /** The database's clock, never a replica's: leases hold across machines. */
 export const now = sql<Date>`now()`;
 
+/**
+ * The database's clock at this statement, not at the transaction's start (`now()`): a claim's and a merge's
+ * times are taken after the repository's lock, so their order is the order their transactions took it.
+ */
+export const clockNow = sql<Date>`clock_timestamp()`;
+
 /** `now() + <seconds> seconds`, the end of a lease. */
 export function secondsFromNow(seconds: number): RawBuilder<Date> {
   return sql<Date>`now() + make_interval(secs => ${seconds}::double precision)`;

@@ -5,6 +5,7 @@ import { enqueueBuild } from '../environments/enqueue-build.js';
 import { repositoryId } from '../repositories/repository-id.js';
 import type { AcceptedDelivery, DeliveryInput, Intent } from '../types.js';
 import { closePullRequest } from './close-pull-request.js';
+import { deleteBranch } from './delete-branch.js';
 
 /**
  * One transaction: the delivery row (a repeated delivery id is a duplicate and changes nothing), then what
@@ -72,21 +73,34 @@ async function applyIntent(
       });
       return { result: `build ${buildId} queued`, buildUuid, buildId };
     }
-    case 'close-pull-request':
-      return closePullRequest(tx, await repositoryId(tx, repository), intent.number, deliveryId);
-    case 'build-fallback': {
+    case 'close-pull-request': {
+      const { type: _type, ...close } = intent;
+      return closePullRequest(tx, await repositoryId(tx, repository), close, deliveryId);
+    }
+    case 'build-fallback':
+    case 'build-branch': {
       const repoId = await repositoryId(tx, repository);
+      const buildUuid = intent.type === 'build-fallback' ? intent.fallback : intent.buildUuid;
       const buildId = await enqueueBuild(tx, {
         repositoryId: repoId,
-        buildUuid: intent.fallback,
+        buildUuid,
         environmentKind: 'fallback',
         pullRequestNumber: null,
         buildKind: 'build',
         sha: intent.sha,
         deliveryId,
+        ...(intent.branch !== undefined && { branch: intent.branch }),
       });
-      return { result: `build ${buildId} queued`, buildUuid: intent.fallback, buildId };
+      return { result: `build ${buildId} queued`, buildUuid, buildId };
     }
+    case 'delete-branch':
+      return deleteBranch(
+        tx,
+        await repositoryId(tx, repository),
+        intent.branch,
+        intent.buildUuid,
+        deliveryId,
+      );
   }
 }
 
@@ -107,6 +121,11 @@ async function upsertPullRequest(
     state: 'open' as const,
     labels: jsonb(intent.labels),
     title: intent.title,
+    // Open again (reopened): no longer closed nor merged.
+    closed_at: null,
+    merged_sha: null,
+    ...(intent.baseRef !== undefined && { base_ref: intent.baseRef }),
+    ...(intent.headRef !== undefined && { head_ref: intent.headRef }),
   };
   // A concurrent first delivery of the same pull request may insert first: its build uuid is kept.
   const row = await tx

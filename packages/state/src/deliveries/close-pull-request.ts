@@ -1,19 +1,40 @@
+import { clockNow } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
 import { enqueueBuild } from '../environments/enqueue-build.js';
+import { lockRepository, releaseMergeHolds } from '../merges/merge-holds.js';
+import type { Intent } from '../types.js';
+
+type CloseIntent = Omit<Extract<Intent, { type: 'close-pull-request' }>, 'type'>;
 
 /**
- * A closed pull request: marked closed, and its environment (unless never built, already deleted or being
- * deleted) gets a `down` build at the last head SHA and goes to `deleting`.
+ * A closed pull request: marked closed (when, and its merge commit when merged), and its environment
+ * (unless never built, already deleted or being deleted) gets a `down` build at the last head SHA and goes
+ * to `deleting`. A merged one with `holdSeconds` has its `down` held until its base branch's build has
+ * warmed from it (released here at once when that build already finished: the push came first), or until
+ * the hold ends.
  */
 export async function closePullRequest(
   tx: StateTransaction,
   repoId: number,
-  number: number,
+  close: CloseIntent,
   deliveryId?: string,
 ): Promise<{ result: string; buildUuid?: string; buildId?: number }> {
+  const { number } = close;
+  const mergedSha = close.merged === true ? (close.mergeCommitSha ?? null) : null;
+  const hold = mergedSha !== null && close.baseRef !== undefined && (close.holdSeconds ?? 0) > 0;
+  // Before anything else, as a finishing branch build does: see lockRepository.
+  if (hold) await lockRepository(tx, repoId);
   const pullRequest = await tx
     .updateTable('pull_requests')
-    .set({ state: 'closed' })
+    .set((eb) => ({
+      state: 'closed',
+      // A repeated close keeps the first time: the merge was recorded then. Taken after the repository's
+      // lock, so a branch build claimed later (claimed_at ≥ closed_at) saw this merge (merge-holds.ts).
+      closed_at: eb.fn.coalesce('closed_at', clockNow),
+      ...(mergedSha !== null && { merged_sha: mergedSha }),
+      ...(close.baseRef !== undefined && { base_ref: close.baseRef }),
+      ...(close.headRef !== undefined && { head_ref: close.headRef }),
+    }))
     .where('repository_id', '=', repoId)
     .where('number', '=', number)
     .returning(['build_uuid', 'head_sha'])
@@ -40,6 +61,17 @@ export async function closePullRequest(
     buildKind: 'down',
     sha: pullRequest.head_sha,
     ...(deliveryId !== undefined && { deliveryId }),
+    ...(hold && { holdSeconds: close.holdSeconds }),
   });
+  if (hold && close.baseRef !== undefined) {
+    const released = await releaseMergeHolds(tx, repoId, close.baseRef);
+    if (!released.includes(buildId)) {
+      return {
+        result: `down ${buildId} queued, held until ${close.baseRef}'s build has used it`,
+        buildUuid: pullRequest.build_uuid,
+        buildId,
+      };
+    }
+  }
   return { result: `down ${buildId} queued`, buildUuid: pullRequest.build_uuid, buildId };
 }

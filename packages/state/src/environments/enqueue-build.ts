@@ -1,4 +1,4 @@
-import { now } from '../database/sql-values.js';
+import { now, secondsFromNow } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
 import type { BuildKind, EnvironmentKind } from '../types.js';
 
@@ -13,6 +13,10 @@ export interface EnqueueInput {
   deliveryId?: string;
   /** Build even images that exist (a rebuild). */
   force?: boolean;
+  /** The branch a branch environment builds: recorded on the environment (kept when not given). */
+  branch?: string;
+  /** A merged pull request's `down`: claims skip its job for this many seconds unless released first. */
+  holdSeconds?: number;
 }
 
 /**
@@ -32,12 +36,14 @@ export async function enqueueBuild(tx: StateTransaction, input: EnqueueInput): P
       status,
       desired_sha: input.sha,
       generation: 1,
+      branch: input.branch ?? null,
     })
     .onConflict((conflict) =>
       conflict.columns(['repository_id', 'build_uuid']).doUpdateSet((eb) => ({
         generation: eb('environments.generation', '+', 1),
         desired_sha: input.sha,
         status,
+        ...(input.branch !== undefined && { branch: input.branch }),
         updated_at: now,
         last_activity_at: now,
       })),
@@ -80,7 +86,13 @@ export async function enqueueBuild(tx: StateTransaction, input: EnqueueInput): P
     .executeTakeFirstOrThrow();
   await tx
     .insertInto('jobs')
-    .values({ build_id: build.id, environment_id: environment.id, state: 'queued' })
+    .values({
+      build_id: build.id,
+      environment_id: environment.id,
+      state: 'queued',
+      held_until:
+        input.holdSeconds !== undefined && input.holdSeconds > 0 ? secondsFromNow(input.holdSeconds) : null,
+    })
     .execute();
   return build.id;
 }

@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { State } from '../database/open-state.js';
-import { now } from '../database/sql-values.js';
+import { clockNow } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
 import { takeLease } from '../leases/hold-lease.js';
+import { shareRepositoryForClaim } from '../merges/merge-holds.js';
 import type { ClaimedJob, ClaimOptions } from '../types.js';
 
 /** Candidates looked at per claim: the ones other replicas hold are skipped, not waited for. */
 const CANDIDATES = 16;
 
 /**
- * Claims the oldest job that may run: queued, or running under a lease that expired (a takeover), of an
- * environment whose lease nobody holds. The jobs are locked with `FOR UPDATE SKIP LOCKED` (replicas never
+ * Claims the oldest job that may run: queued (and not a held merged teardown), or running under a lease
+ * that expired (a takeover), of an environment whose lease nobody holds. The jobs are locked with `FOR UPDATE SKIP LOCKED` (replicas never
  * wait for each other's candidates) and the environment's lease is taken in the same transaction, in SQL
  * (takeLease), so two replicas never run jobs of one environment at once.
  */
@@ -21,6 +22,10 @@ export async function claimJob(state: State, options: ClaimOptions): Promise<Cla
       .selectFrom('jobs')
       .select(['jobs.id', 'jobs.environment_id', 'jobs.state'])
       .where('jobs.state', '<>', 'done')
+      // A merged pull request's held teardown waits for its base branch's build, or for the hold to end.
+      .where((eb) =>
+        eb.or([eb('jobs.held_until', 'is', null), eb('jobs.held_until', '<=', sql<Date>`now()`)]),
+      )
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
@@ -39,6 +44,10 @@ export async function claimJob(state: State, options: ClaimOptions): Promise<Cla
     const refused = new Set<number>();
     for (const candidate of candidates) {
       if (refused.has(candidate.environment_id)) continue;
+      if (!(await shareRepositoryForClaim(tx, candidate.environment_id))) {
+        refused.add(candidate.environment_id);
+        continue;
+      }
       const token = randomUUID();
       const leased = await takeLease(tx, {
         environmentId: candidate.environment_id,
@@ -65,7 +74,8 @@ async function startJob(
     .set((eb) => ({
       state: 'running',
       claimed_by: replica,
-      claimed_at: now,
+      // After the repository's lock (shareRepositoryForClaim): ordered against merges, see merge-holds.ts.
+      claimed_at: clockNow,
       attempts: eb('attempts', '+', 1),
     }))
     .where('id', '=', jobId)
@@ -88,6 +98,7 @@ async function startJob(
       'environments.build_uuid',
       'environments.kind as environmentKind',
       'environments.pull_request_number',
+      'environments.branch',
       'repositories.full_name',
     ])
     .where('builds.id', '=', job.build_id)
@@ -107,6 +118,7 @@ async function startJob(
       repository: row.full_name,
       kind: row.environmentKind,
       pullRequestNumber: row.pull_request_number,
+      branch: row.branch,
     },
     leaseToken,
     takeover,

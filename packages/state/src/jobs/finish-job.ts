@@ -1,13 +1,15 @@
 import type { State } from '../database/open-state.js';
 import { jsonb, now, storedText } from '../database/sql-values.js';
 import { dropLease, holdsLease } from '../leases/hold-lease.js';
+import { lockRepository, releaseMergeHolds } from '../merges/merge-holds.js';
 import type { ClaimedJob, EnvironmentStatus, JobOutcome } from '../types.js';
 
 /**
  * Records the outcome (`superseded` instead, when the environment's generation moved past the job while it
  * ran), sets the environment's status (built / failed / deleted — only while the job is its current
- * generation, and never for a superseded or cancelled job), marks the job done and releases the
- * lease: all in one transaction, and only if the lease is still this job's (false otherwise, nothing
+ * generation, and never for a superseded or cancelled job), marks the job done, releases the teardowns of
+ * pull requests merged into a branch whose build this was (merge-holds.ts) and the lease: all in one
+ * transaction, and only if the lease is still this job's (false otherwise, nothing
  * written).
  */
 export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutcome): Promise<boolean> {
@@ -17,7 +19,7 @@ export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutco
     // rebuild) is superseded, whatever it came to; the newer one decides the environment's status.
     const environment = await tx
       .selectFrom('environments')
-      .select('generation')
+      .select(['generation', 'repository_id', 'branch'])
       .where('id', '=', job.environment.id)
       .forUpdate()
       .executeTakeFirst();
@@ -46,6 +48,16 @@ export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutco
         .execute();
     }
     await tx.updateTable('jobs').set({ state: 'done' }).where('id', '=', job.jobId).execute();
+    // A branch's finished build has warmed from the pull requests merged into it: their teardowns may run.
+    if (
+      job.kind === 'build' &&
+      (status === 'succeeded' || status === 'failed') &&
+      environment !== undefined &&
+      environment.branch !== null
+    ) {
+      await lockRepository(tx, environment.repository_id);
+      await releaseMergeHolds(tx, environment.repository_id, environment.branch);
+    }
     await dropLease(tx, job);
     return true;
   });

@@ -13,16 +13,23 @@ export const buildUuids = {
   },
 };
 
+const pushIntents = new Set<Intent['type']>(['build-fallback', 'build-branch', 'delete-branch']);
+
 /** One delivery with a fresh id, for the intent. */
 export function deliver(state: State, repository: string, intent: Intent, deliveryId = `d-${++deliveries}`) {
   return acceptDelivery(
     state,
-    { deliveryId, event: intent.type === 'build-fallback' ? 'push' : 'pull_request', repository },
+    { deliveryId, event: pushIntents.has(intent.type) ? 'push' : 'pull_request', repository },
     intent,
     buildUuids.next,
   );
 }
 
-export function openPullRequest(number: number, headSha: string, title = `PR ${number}`): Intent {
-  return { type: 'build-pull-request', number, headSha, title, labels: ['preview'] };
+export function openPullRequest(
+  number: number,
+  headSha: string,
+  title = `PR ${number}`,
+  branches: { baseRef?: string; headRef?: string | null } = {},
+): Intent {
+  return { type: 'build-pull-request', number, headSha, title, labels: ['preview'], ...branches };
 }

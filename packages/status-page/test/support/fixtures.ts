@@ -30,6 +30,10 @@ export function buildReport(services: ReturnType<typeof serviceResult>[]) {
     buildUuid: 'wandering-credit-924200',
     runId: 'run-1',
     fallbacks: ['main'],
+    importOrder: [
+      { buildUuid: 'wandering-credit-924200', source: 'own', why: 'its own cache' },
+      { buildUuid: 'main', source: 'fallback', why: 'default branch main' },
+    ],
     engine: 'buildkit',
     startedAt: minutesAgo(5).toISOString(),
     durationMs: 61_000,
