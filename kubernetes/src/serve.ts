@@ -36,7 +36,8 @@ export const serveConfig: ConfigMap = {
 
 /**
  * `deployer serve`, two replicas on one Postgres (`DATABASE_URL`): they share the job queue and never
- * build one environment twice at once; each names itself after its pod on the jobs and leases it holds.
+ * build one environment twice at once; each names itself after its pod on the jobs it runs and the
+ * environments' claims it holds.
  * Ready only while the database answers and the replica is not draining; on SIGTERM it drains for
  * `serveDrainSeconds`, within the pod's grace period.
  */

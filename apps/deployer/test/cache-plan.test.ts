@@ -75,6 +75,10 @@ describe('deployer cache plan', () => {
     [['--repository', 'Next/Web'], /--repository "Next\/Web": path component "Next"/],
     [['--insecure=yes'], /--insecure takes no value/],
     [['--uuid'], /--uuid needs a value/],
+    // A build uuid follows one rule on every command: this one no longer sanitises what others refuse.
+    [['--uuid', 'Web/../main'], /--uuid "Web\/\.\.\/main".*must be lower-case letters and digits/],
+    [['--uuid', 'x'.repeat(64)], /--uuid .*must be at most 63 characters/],
+    [['--fallback', 'main', '--fallback', 'Main'], /--fallback 2 "Main".*must be lower-case/],
   ])('rejects %j with a message naming the flag and exit 2', async (extra, message) => {
     const result = await runCli([...base, ...extra]);
     expect(result.exitCode).toBe(2);

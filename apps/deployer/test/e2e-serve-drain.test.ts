@@ -9,7 +9,7 @@ import { deliver, pullRequestPayload } from './support/serve/webhook-payloads.js
 import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
 // SIGTERM drains: no new jobs, running builds finish up to --drain-seconds, what still runs goes back to
-// the queue with its lease released (no engine process left behind), and the next start builds it.
+// the queue with its claim released (no engine process left behind), and the next start builds it.
 const missing = missingBuildTools();
 const repository = 'acme/shop';
 

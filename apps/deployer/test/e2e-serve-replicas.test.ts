@@ -7,8 +7,8 @@ import { deliver, pullRequestPayload } from './support/serve/webhook-payloads.js
 import { missingBuildTools, type Stack, startStack } from './support/stack.js';
 
 // Two `deployer serve` replicas on one real Postgres (Debian's, started here on loopback): each
-// environment is built once, never twice at once, and a replica killed mid-build loses its lease to the
-// other, which finishes the build.
+// environment is built once, never twice at once, and a replica killed mid-build loses its claim of the
+// environment to the other, which finishes the build.
 const missing = missingBuildTools();
 const repository = 'acme/shop';
 
@@ -30,13 +30,13 @@ describe.skipIf(missing.length > 0)(
     let git: GitRepository;
     let replicas: ServeProcess[] = [];
 
-    async function startReplica(name: string, leaseSeconds = 4): Promise<ServeProcess> {
+    async function startReplica(name: string, claimSeconds = 4): Promise<ServeProcess> {
       const replica = await startServe({
         repositories: [{ name: repository, cloneUrl: git.cloneUrl }],
         env: await stack.env(),
         databaseUrl: postgres.url,
         replica: name,
-        leaseSeconds,
+        claimSeconds,
       });
       replicas.push(replica);
       return replica;

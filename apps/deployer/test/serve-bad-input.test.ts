@@ -66,10 +66,16 @@ describe('deployer serve: bad input', () => {
       /--concurrency must be a whole number from 1 to 64/,
     ],
     [
-      'a lease too short to renew',
+      'a claim too short to renew',
+      ['-c', 'good.yaml', '--claim-seconds', '1'],
+      secret,
+      /--claim-seconds must be a whole number from 2 to 3600/,
+    ],
+    [
+      'a claim too short to renew, by the deprecated --lease-seconds',
       ['-c', 'good.yaml', '--lease-seconds', '1'],
       secret,
-      /--lease-seconds must be a whole number from 2 to 3600/,
+      /--lease-seconds is deprecated, use --claim-seconds\n[\s\S]*--lease-seconds must be a whole number from 2 to 3600/,
     ],
     ['a missing config file', ['-c', 'missing.yaml'], secret, /missing\.yaml/],
     [
@@ -93,4 +99,18 @@ describe('deployer serve: bad input', () => {
       expect(existsSync(join(dir, 'work'))).toBe(false);
     });
   }
+
+  it('takes the deprecated --lease-seconds as --claim-seconds, with one warning, and hides it from --help', async () => {
+    const result = await runCli(
+      ['serve', '-c', 'good.yaml', '--lease-seconds', '30', '--sweep-minutes', '0', '--state-dir', 'state'],
+      { env: secret, cwd: dir },
+    );
+    expect(result.exitCode, result.stderr).toBe(2);
+    // Accepted (the refusal is --sweep-minutes', checked after it), and said once.
+    expect(result.stderr.match(/--lease-seconds is deprecated, use --claim-seconds/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/--sweep-minutes must be a whole number/);
+    const help = await runCli(['serve', '--help']);
+    expect(help.stdout).toMatch(/--claim-seconds <s> +how long a replica's claim of an environment lasts/);
+    expect(help.stdout).not.toMatch(/lease/);
+  });
 });

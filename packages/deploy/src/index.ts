@@ -23,7 +23,7 @@ export {
   type CacheInventoryEntry,
   type CacheInventoryOptions,
   listEnvironmentCache,
-} from './cache/inventory.js';
+} from './cache/list-environment-cache.js';
 export type { CacheRefresh } from './cache/refresh-decision.js';
 export type { ServiceSeeding } from './cache/seed-decision.js';
 export {
@@ -46,9 +46,9 @@ export {
   downEnvironment,
 } from './cleanup/down-environment.js';
 export { parseDuration } from './cleanup/duration.js';
-export type { LeaseOptions } from './coordination/lease.js';
 export { type NewerRun, SupersededError } from './coordination/superseded-error.js';
 export { Supersession } from './coordination/supersession.js';
+export type { LeaseOptions } from './coordination/writer-lease.js';
 export {
   BuildUuidError,
   DurationError,

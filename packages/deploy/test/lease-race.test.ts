@@ -1,6 +1,6 @@
 import type { LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
-import { holdLease, isNewerRun } from '../src/coordination/lease.js';
+import { holdLease, isNewerRun } from '../src/coordination/writer-lease.js';
 import { type EnvironmentPlan, planEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 

@@ -2,8 +2,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { findFreePort } from '@deployer/local-registry';
-import { makeOwnedTempDir, type ProcessOutcome, runProcess } from '@deployer/process';
+
+import { findFreePort, makeOwnedTempDir, type ProcessOutcome, runProcess } from '@deployer/process';
 import { findPostgresBinaries } from './binaries.js';
 import { LocalPostgresError } from './errors.js';
 import { initdb, OUTPUT_TAIL_CHARS, POSTGRES_ENV } from './initdb.js';

@@ -1,7 +1,8 @@
+// @deployer/process's, for the tests and tools that start a registry beside something else.
+export { findFreePort } from '@deployer/process';
 export type { RegistryConfigInput, TokenAuthConfig } from './config.js';
 export { renderRegistryConfig } from './config.js';
 export { LocalRegistryError, type LocalRegistryErrorCode } from './errors.js';
-export { findFreePort } from './free-port.js';
 export { findRunningRegistry, type RegistryState, stopByPid } from './pid-file.js';
 export {
   type ProxyAnswer,

@@ -2,11 +2,11 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive, terminate, trackChild, untrackChild } from '@deployer/process';
+import { findFreePort, isAlive, isPortFree, terminate, trackChild, untrackChild } from '@deployer/process';
 import { execa, type Options, type ResultPromise } from 'execa';
 import { renderRegistryConfig, type TokenAuthConfig } from './config.js';
 import { LocalRegistryError } from './errors.js';
-import { findFreePort, isPortFree } from './free-port.js';
+
 import { stateFilePath, writeState } from './pid-file.js';
 import { waitForRegistry } from './wait-ready.js';
 

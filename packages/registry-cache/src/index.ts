@@ -8,9 +8,9 @@ export {
   type CacheRepositoryEntry,
   type CacheTagEntry,
   listCacheRefs,
-} from './inventory/inventory.js';
-export { claimLease, leaseHolder, readLease, releaseLease } from './leases/lease.js';
+} from './inventory/list-cache-refs.js';
 export { type LeaseTag, listLeaseTags } from './leases/lease-listing.js';
+export { claimLease, leaseHolder, readLease, releaseLease } from './leases/lease-manifest.js';
 export {
   createRegistryPort,
   type RegistryPortAdapter,
@@ -30,6 +30,6 @@ export {
   inspectCacheTag,
   removeCacheTags,
 } from './removal/cache-tag-removal.js';
-export { promoteRunExport, readRunExport } from './run-exports/promote.js';
+export { promoteRunExport, readRunExport } from './run-exports/promote-run-export.js';
 export { listRunExportTags, type RunExportTag } from './run-exports/run-exports.js';
 export { type SeedLocation, seedCacheRef } from './seeding/seed-cache-ref.js';

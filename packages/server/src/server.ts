@@ -24,7 +24,7 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   replica: string;
   concurrency?: number;
-  leaseSeconds?: number;
+  claimSeconds?: number;
   pollMs?: number;
   /** How often the TTL sweep runs across all replicas; default one hour. */
   sweepIntervalMs?: number;
@@ -38,7 +38,7 @@ export interface RunningServer {
   url: string;
   /**
    * Stops taking jobs (`/readyz` answers 503), lets running builds finish for up to `deadlineMs`, puts
-   * back what still runs with its lease released, then closes the HTTP server and the database.
+   * back what still runs with its claim released, then closes the HTTP server and the database.
    */
   stop(deadlineMs: number): Promise<void>;
 }
@@ -69,7 +69,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       workDir: options.workDir,
       env: options.env,
       ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
-      ...(options.leaseSeconds !== undefined && { leaseSeconds: options.leaseSeconds }),
+      ...(options.claimSeconds !== undefined && { claimSeconds: options.claimSeconds }),
       ...(options.pollMs !== undefined && { pollMs: options.pollMs }),
       onJobStarted: (job) => jobs.started(job),
       onJobEvent: (job, event) => jobs.event(job, event),

@@ -35,7 +35,7 @@ function report(order: unknown) {
 /** Finishes every queued job with that report, as the worker does with deploy's. */
 async function finishQueuedBuilds(state: State, stored: unknown): Promise<void> {
   for (;;) {
-    const job = await claimJob(state, { replica: 'test', leaseSeconds: 30 });
+    const job = await claimJob(state, { replica: 'test', claimSeconds: 30 });
     if (job === undefined) return;
     await finishJob(state, job, { status: 'succeeded', report: stored });
   }

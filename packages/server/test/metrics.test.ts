@@ -53,7 +53,7 @@ describe('createServerMetrics', () => {
     metrics.recordQueueWait(0.3);
     metrics.recordQueueWait(20);
     metrics.recordBuildReport('acme/shop', report);
-    metrics.recordLeaseTakeover();
+    metrics.recordClaimTakeover();
     metrics.recordWebhookDelivery('accepted');
     metrics.recordWebhookDelivery('accepted');
     metrics.recordWebhookDelivery('unauthorized');
@@ -96,7 +96,7 @@ describe('createServerMetrics', () => {
     expect(scraped.value(metricNames.seedingBlobs)).toBe(4);
 
     expect(scraped.value(metricNames.queueDepth)).toBe(3);
-    expect(scraped.value(metricNames.leaseTakeovers)).toBe(1);
+    expect(scraped.value(metricNames.claimTakeovers)).toBe(1);
     expect(scraped.value(metricNames.webhookDeliveries, { result: 'accepted' })).toBe(2);
     expect(scraped.value(metricNames.webhookDeliveries, { result: 'unauthorized' })).toBe(1);
     expect(scraped.value(metricNames.ttlSweeps, { result: 'succeeded' })).toBe(1);
@@ -123,13 +123,13 @@ describe('createServerMetrics', () => {
   it('keeps two servers in one process apart, and out of the global registry', async () => {
     const first = createServerMetrics({ queueDepth: async () => 1 });
     const second = createServerMetrics({ queueDepth: async () => 7 });
-    first.recordLeaseTakeover();
-    first.recordLeaseTakeover();
-    second.recordLeaseTakeover();
+    first.recordClaimTakeover();
+    first.recordClaimTakeover();
+    second.recordClaimTakeover();
     const scrapedFirst = parseExposition((await first.render()).body);
     const scrapedSecond = parseExposition((await second.render()).body);
-    expect(scrapedFirst.value(metricNames.leaseTakeovers)).toBe(2);
-    expect(scrapedSecond.value(metricNames.leaseTakeovers)).toBe(1);
+    expect(scrapedFirst.value(metricNames.claimTakeovers)).toBe(2);
+    expect(scrapedSecond.value(metricNames.claimTakeovers)).toBe(1);
     expect(scrapedFirst.value(metricNames.queueDepth)).toBe(1);
     expect(scrapedSecond.value(metricNames.queueDepth)).toBe(7);
     expect(

@@ -1,4 +1,6 @@
 // The public API of @deployer/state: open it, then one function per query the server runs.
+
+export { renewClaim } from './claims/renew-claim.js';
 export { DEFAULT_STATE_DIR, isPostgresUrl, openState, type State } from './database/open-state.js';
 export type { StateDatabase } from './database/schema.js';
 export { acceptDelivery } from './deliveries/accept-delivery.js';
@@ -11,7 +13,6 @@ export { countQueuedJobs } from './jobs/count-queued-jobs.js';
 export { finishJob } from './jobs/finish-job.js';
 export { markBuildRunning } from './jobs/mark-build-running.js';
 export { releaseJob } from './jobs/release-job.js';
-export { renewLease } from './leases/renew-lease.js';
 export { BUILDS_SHOWN, getEnvironment } from './queries/get-environment.js';
 export { jobFallbacks } from './queries/job-fallbacks.js';
 export { listEnvironments } from './queries/list-environments.js';
@@ -29,6 +30,7 @@ export type {
   ClaimedEnvironment,
   ClaimedJob,
   ClaimOptions,
+  ClaimStatus,
   DeliveryInput,
   EnvironmentDetail,
   EnvironmentKind,
@@ -38,7 +40,6 @@ export type {
   JobFallback,
   JobOutcome,
   JobState,
-  LeaseStatus,
   OpenStateOptions,
   RebuildResult,
 } from './types.js';

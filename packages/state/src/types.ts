@@ -94,17 +94,17 @@ export interface ClaimedJob {
   /** A rebuild: every service is built even when its image exists. */
   force: boolean;
   environment: ClaimedEnvironment;
-  /** Identifies this claim's lease: every write of the job checks it is still the environment's. */
-  leaseToken: string;
-  /** The job was running under a lease that expired (its replica died or stalled). */
+  /** Identifies this job's claim of its environment: every write of the job checks it is still the environment's. */
+  claimToken: string;
+  /** The job was running under a claim that expired (its replica died or stalled). */
   takeover: boolean;
 }
 
 export interface ClaimOptions {
   /** Who claims: stored on the job and the build. */
   replica: string;
-  /** The lease lasts this long from the database's `now()`, renewed with renewLease. */
-  leaseSeconds: number;
+  /** The environment's claim lasts this long from the database's `now()`, renewed with renewClaim. */
+  claimSeconds: number;
 }
 
 /** One environment a job's build imports after its own cache, and why (deploy's `FallbackChoice`). */
@@ -115,7 +115,7 @@ export interface JobFallback {
   relation: 'stacked-pull-request' | 'base-branch' | 'merged-pull-request' | 'default-branch';
 }
 
-export interface LeaseStatus {
+export interface ClaimStatus {
   /** false: another replica took the environment over; stop at once and write nothing. */
   held: boolean;
   /** true: the environment's generation moved past the job's (a newer SHA, a close, a rebuild). */

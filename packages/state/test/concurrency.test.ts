@@ -22,7 +22,7 @@ interface Run {
 
 /**
  * Jobs waiting side by side for each environment, as deliveries never leave them (a new one supersedes the
- * queued ones): only the environment's lease keeps them from running at once.
+ * queued ones): only the environment's claim keeps them from running at once.
  */
 async function queueBacklog(state: State, perEnvironment: number): Promise<void> {
   for (let pr = 1; pr <= 4; pr++) await deliver(state, 'acme/shop', openPullRequest(pr, `sha-${pr}-first`));

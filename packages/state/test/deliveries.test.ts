@@ -6,13 +6,13 @@ import {
   finishJob,
   getEnvironment,
   markBuildRunning,
-  renewLease,
+  renewClaim,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
 import { buildUuids, deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
-const claim = { replica: 'replica-a', leaseSeconds: 30 };
+const claim = { replica: 'replica-a', claimSeconds: 30 };
 
 forEachBackend((open) => {
   it('stores a delivery once: the same delivery id again is a duplicate and queues nothing', async () => {
@@ -57,11 +57,11 @@ forEachBackend((open) => {
     expect(running).toMatchObject({ buildId: first.buildId, sha: 'sha-1', generation: 1, takeover: false });
     if (running === undefined) throw new Error('no job');
     await markBuildRunning(state, running, 'buildah');
-    expect(await renewLease(state, running, 30)).toEqual({ held: true, superseded: false });
+    expect(await renewClaim(state, running, 30)).toEqual({ held: true, superseded: false });
 
     const second = await deliver(state, repo, openPullRequest(2, 'sha-2'));
     const third = await deliver(state, repo, openPullRequest(2, 'sha-3'));
-    expect(await renewLease(state, running, 30)).toEqual({ held: true, superseded: true });
+    expect(await renewClaim(state, running, 30)).toEqual({ held: true, superseded: true });
 
     const [environment] = await getEnvironment(state, first.buildUuid ?? '');
     expect(environment?.builds.map((build) => [build.id, build.sha, build.generation, build.status])).toEqual(
@@ -74,12 +74,12 @@ forEachBackend((open) => {
     expect(environment).toMatchObject({ desiredSha: 'sha-3', generation: 3, status: 'queued' });
     expect(await countQueuedJobs(state)).toBe(1);
 
-    // While the superseded build still holds the lease, the newest waits; it finishes as superseded.
-    expect(await claimJob(state, { replica: 'replica-b', leaseSeconds: 30 })).toBeUndefined();
+    // While the superseded build still holds the claim, the newest waits; it finishes as superseded.
+    expect(await claimJob(state, { replica: 'replica-b', claimSeconds: 30 })).toBeUndefined();
     expect(await finishJob(state, running, { status: 'superseded' })).toBe(true);
     const [afterSuperseded] = await getEnvironment(state, first.buildUuid ?? '');
     expect(afterSuperseded?.status).toBe('queued'); // untouched by the superseded build
-    const newest = await claimJob(state, { replica: 'replica-b', leaseSeconds: 30 });
+    const newest = await claimJob(state, { replica: 'replica-b', claimSeconds: 30 });
     expect(newest).toMatchObject({ buildId: third.buildId, sha: 'sha-3', generation: 3 });
   });
 

@@ -12,7 +12,7 @@ import { forEachBackend } from './support/backends.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
-const claim = { replica: 'replica-a', leaseSeconds: 30 };
+const claim = { replica: 'replica-a', claimSeconds: 30 };
 const settings = { fallback: 'main' };
 
 async function claimOrFail(state: State): Promise<ClaimedJob> {

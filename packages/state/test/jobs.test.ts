@@ -8,7 +8,7 @@ import {
   getEnvironment,
   markBuildRunning,
   releaseJob,
-  renewLease,
+  renewClaim,
   type State,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
@@ -16,8 +16,8 @@ import { deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
 
-async function claimOrFail(state: State, replica: string, leaseSeconds = 30): Promise<ClaimedJob> {
-  const job = await claimJob(state, { replica, leaseSeconds });
+async function claimOrFail(state: State, replica: string, claimSeconds = 30): Promise<ClaimedJob> {
+  const job = await claimJob(state, { replica, claimSeconds });
   if (job === undefined) throw new Error(`${replica} claimed nothing`);
   return job;
 }
@@ -44,8 +44,8 @@ forEachBackend((open) => {
 
     const second = await claimOrFail(state, 'replica-b');
     expect(second.environment.buildUuid).toBe(two.buildUuid);
-    expect(await claimJob(state, { replica: 'replica-c', leaseSeconds: 30 })).toBeUndefined();
-    expect(await claimJob(state, { replica: 'replica-a', leaseSeconds: 30 })).toBeUndefined();
+    expect(await claimJob(state, { replica: 'replica-c', claimSeconds: 30 })).toBeUndefined();
+    expect(await claimJob(state, { replica: 'replica-a', claimSeconds: 30 })).toBeUndefined();
     expect([...(await runningJobsPerEnvironment(state)).values()]).toEqual([1, 1]);
     expect(await countQueuedJobs(state)).toBe(1);
 
@@ -55,18 +55,18 @@ forEachBackend((open) => {
     expect([...(await runningJobsPerEnvironment(state)).values()]).toEqual([1, 1]);
   });
 
-  it('takes over a job whose lease expired; the old holder can no longer renew or finish', async () => {
+  it('takes over a job whose claim expired; the old holder can no longer renew or finish', async () => {
     const state = await open();
     const delivered = await deliver(state, repo, openPullRequest(4, 'a1'));
     const stalled = await claimOrFail(state, 'replica-a', 0.3);
     await markBuildRunning(state, stalled, 'buildkit');
-    expect(await claimJob(state, { replica: 'replica-b', leaseSeconds: 30 })).toBeUndefined();
-    await sleep(500); // past the lease, by the database's clock
+    expect(await claimJob(state, { replica: 'replica-b', claimSeconds: 30 })).toBeUndefined();
+    await sleep(500); // past the claim, by the database's clock
 
     const taken = await claimOrFail(state, 'replica-b');
     expect(taken).toMatchObject({ jobId: stalled.jobId, buildId: stalled.buildId, takeover: true });
-    expect(taken.leaseToken).not.toBe(stalled.leaseToken);
-    expect(await renewLease(state, stalled, 30)).toEqual({ held: false, superseded: false });
+    expect(taken.claimToken).not.toBe(stalled.claimToken);
+    expect(await renewClaim(state, stalled, 30)).toEqual({ held: false, superseded: false });
     expect(await finishJob(state, stalled, { status: 'failed', error: 'late' })).toBe(false);
     await markBuildRunning(state, stalled, 'written-by-nobody');
 
@@ -84,7 +84,7 @@ forEachBackend((open) => {
       .executeTakeFirst();
     expect(job).toMatchObject({ state: 'running', claimed_by: 'replica-b', attempts: 2 });
 
-    expect(await renewLease(state, taken, 30)).toEqual({ held: true, superseded: false });
+    expect(await renewClaim(state, taken, 30)).toEqual({ held: true, superseded: false });
     expect(
       await finishJob(state, taken, { status: 'succeeded', report: { services: [{ name: 'web' }] } }),
     ).toBe(true);
@@ -93,17 +93,17 @@ forEachBackend((open) => {
       status: 'built',
       lastBuild: { status: 'succeeded', report: { services: [{ name: 'web' }] } },
     });
-    expect(await finishJob(state, taken, { status: 'succeeded' })).toBe(false); // the lease is gone
+    expect(await finishJob(state, taken, { status: 'succeeded' })).toBe(false); // the claim is gone
   });
 
-  it('renews a lease so it is not taken over while the holder works', async () => {
+  it('renews a claim so it is not taken over while the holder works', async () => {
     const state = await open();
     await deliver(state, repo, openPullRequest(5, 'a1'));
     const holder = await claimOrFail(state, 'replica-a', 0.4);
     for (let round = 0; round < 3; round++) {
       await sleep(200);
-      expect(await renewLease(state, holder, 0.4)).toEqual({ held: true, superseded: false });
-      expect(await claimJob(state, { replica: 'replica-b', leaseSeconds: 30 })).toBeUndefined();
+      expect(await renewClaim(state, holder, 0.4)).toEqual({ held: true, superseded: false });
+      expect(await claimJob(state, { replica: 'replica-b', claimSeconds: 30 })).toBeUndefined();
     }
   });
 
@@ -126,8 +126,8 @@ forEachBackend((open) => {
     const again = await claimOrFail(state, 'replica-b');
     expect(again).toMatchObject({ jobId: first.jobId, takeover: false });
     expect(await finishJob(state, first, { status: 'succeeded' })).toBe(false);
-    await releaseJob(state, first); // not its lease any more: nothing happens
-    expect(await renewLease(state, again, 30)).toEqual({ held: true, superseded: false });
+    await releaseJob(state, first); // not its claim any more: nothing happens
+    expect(await renewClaim(state, again, 30)).toEqual({ held: true, superseded: false });
   });
 
   it('fails an environment on a failed build, with the error recorded', async () => {

@@ -14,7 +14,7 @@ import { forEachBackend } from './support/backends.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
-const claim = { replica: 'replica-a', leaseSeconds: 30 };
+const claim = { replica: 'replica-a', claimSeconds: 30 };
 const mergeSha = 'merge-sha-1';
 
 function merged(number: number, holdSeconds = 1800, baseRef = 'main'): Intent {

@@ -49,7 +49,7 @@ describe('a merge accepted and run by several replicas', () => {
           repo,
           openPullRequest(1, 'head', undefined, { baseRef: 'main', headRef: 'feature' }),
         );
-        const build = await claimJob(one, { replica: 'setup', leaseSeconds: 30 });
+        const build = await claimJob(one, { replica: 'setup', claimSeconds: 30 });
         if (build === undefined) throw new Error('no build');
         await finishJob(one, build, { status: 'succeeded' });
 

@@ -17,7 +17,7 @@ import { deliver, openPullRequest } from './support/deliveries.js';
 const repo = 'acme/shop';
 
 async function build(state: State, replica = 'replica-a'): Promise<ClaimedJob> {
-  const job = await claimJob(state, { replica, leaseSeconds: 30 });
+  const job = await claimJob(state, { replica, claimSeconds: 30 });
   if (job === undefined) throw new Error('nothing to claim');
   return job;
 }

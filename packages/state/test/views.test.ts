@@ -23,7 +23,7 @@ forEachBackend((open) => {
     expect(await getEnvironment(state, 'nothing-here')).toEqual([]);
 
     const pr = await deliver(state, 'acme/shop', openPullRequest(12, 'a1', 'Checkout v2'));
-    const job = await claimJob(state, { replica: 'r1', leaseSeconds: 30 });
+    const job = await claimJob(state, { replica: 'r1', claimSeconds: 30 });
     if (job === undefined) throw new Error('no job');
     await finishJob(state, job, {
       status: 'succeeded',
@@ -82,8 +82,8 @@ forEachBackend((open) => {
     ]);
     // A rebuild is forced (images built even when they exist); a delivery's build is not.
     const claimed = [
-      await claimJob(state, { replica: 'r1', leaseSeconds: 30 }),
-      await claimJob(state, { replica: 'r1', leaseSeconds: 30 }),
+      await claimJob(state, { replica: 'r1', claimSeconds: 30 }),
+      await claimJob(state, { replica: 'r1', claimSeconds: 30 }),
     ].find((job) => job?.environment.repository === 'acme/blog');
     expect(claimed).toMatchObject({
       buildId: (rebuilt as { buildId: number }).buildId,
@@ -130,6 +130,7 @@ describe('openState', () => {
         { name: '002-sweeps-and-build-deliveries' },
         { name: '003-sessions' },
         { name: '004-branches-and-merge-holds' },
+        { name: '005-claims' },
       ]);
     } finally {
       await second.close();

@@ -10,6 +10,12 @@ export interface FlagSpec {
   description: string;
   /** Allowed values for string flags. */
   choices?: readonly string[];
+  /**
+   * The flag's old name, kept working: the name of the flag that replaced it (`claim-seconds`). Left out
+   * of --help and of the flags an unknown flag's message lists; the command warns when it is used
+   * (renamed-flag.ts).
+   */
+  renamedTo?: string;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
@@ -107,8 +113,9 @@ function describeParseError(error: unknown, specs: FlagSpecs): string {
   const code = (error as { code?: string }).code;
   const flag = message.match(/'(-{1,2}[^' ]+)/)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag) {
-    return `unknown flag ${flag}; flags here: ${Object.keys(specs)
-      .map((name) => `--${name}`)
+    return `unknown flag ${flag}; flags here: ${Object.entries(specs)
+      .filter(([, spec]) => spec.renamedTo === undefined)
+      .map(([name]) => `--${name}`)
       .join(', ')}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag) {
@@ -120,7 +127,8 @@ function describeParseError(error: unknown, specs: FlagSpecs): string {
 
 /** `--help` text for a command's flags. */
 export function formatFlags(specs: FlagSpecs): string {
-  const rows = Object.entries(specs).map(([name, spec]) => [
+  const shown = Object.entries(specs).filter(([, spec]) => spec.renamedTo === undefined);
+  const rows = shown.map(([name, spec]) => [
     `  --${name}${spec.value ? ` ${spec.value}` : ''}${spec.multiple ? '…' : ''}`,
     spec.description + (spec.choices ? ` (${spec.choices.join('|')})` : ''),
   ]);

@@ -8,6 +8,7 @@ import {
   validateRegistryHost,
   validateRepositoryPath,
 } from '@deployer/cache-ref';
+import { validateBuildUuid } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
@@ -21,6 +22,11 @@ export async function runCachePlan(argv: readonly string[], context: CommandCont
   }
   validateFlag('cache plan', 'registry', values.registry!, validateRegistryHost);
   validateFlag('cache plan', 'repository', values.repository!, validateRepositoryPath);
+  // The same rule as every other command's: a build uuid is validated where it enters.
+  const buildUuid = values.uuid === undefined ? null : validateBuildUuid(values.uuid, '--uuid');
+  const fallbacks = (values.fallback ?? []).map((fallback, index) =>
+    validateBuildUuid(fallback, `--fallback ${index + 1}`),
+  );
   const config = parseCacheConfig({
     registry: values.registry,
     ...(values.kind && { kind: values.kind }),
@@ -31,8 +37,8 @@ export async function runCachePlan(argv: readonly string[], context: CommandCont
     config,
     repository: values.repository!,
     service: values.service!,
-    buildUuid: values.uuid ?? null,
-    fallbacks: values.fallback ?? [],
+    buildUuid,
+    fallbacks,
     engine: (values.engine as CacheFlavour | undefined) ?? 'buildkit',
   });
   const engineArgs = plan.engine === 'buildah' ? buildahCacheArgs(plan) : buildctlCacheArgs(plan);

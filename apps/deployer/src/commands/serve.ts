@@ -6,6 +6,7 @@ import { buildsPerDaemonFromFlag } from '../cli/builds-per-daemon.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
 import { engineAssemblyFromFlags } from '../cli/plan-from-flags.js';
+import { renamedFlag } from '../cli/renamed-flag.js';
 import { serverPorts } from '../cli/server-ports.js';
 import { wholeNumberFlag } from '../cli/whole-number-flag.js';
 import { serveFlags } from './usage/serve.js';
@@ -48,7 +49,13 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     );
   }
   const concurrency = wholeNumberFlag('serve', 'concurrency', flags.concurrency, { min: 1, max: 64 });
-  const leaseSeconds = wholeNumberFlag('serve', 'lease-seconds', flags['lease-seconds'], {
+  const claimSecondsFlag = renamedFlag(
+    'serve',
+    context,
+    { name: 'claim-seconds', value: flags['claim-seconds'] },
+    { name: 'lease-seconds', value: flags['lease-seconds'] },
+  );
+  const claimSeconds = wholeNumberFlag('serve', claimSecondsFlag.flag, claimSecondsFlag.value, {
     min: 2,
     max: 3600,
   });
@@ -97,7 +104,7 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     ...(apiToken !== undefined && { apiToken }),
     replica,
     ...(concurrency !== undefined && { concurrency }),
-    ...(leaseSeconds !== undefined && { leaseSeconds }),
+    ...(claimSeconds !== undefined && { claimSeconds }),
     ...(sweepMinutes !== undefined && { sweepIntervalMs: sweepMinutes * 60_000 }),
     ports: serverPorts(engines),
     env: buildEnv,

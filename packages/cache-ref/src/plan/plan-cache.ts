@@ -43,6 +43,13 @@ export interface CachePlan {
    * environment notice each other; null without a build uuid (a shared export has no single owner).
    */
   lease: LeaseEndpoint | null;
+  /**
+   * The service's cache whatever the environment: its service-wide ref (`<registry>/<repository>/<service>:cache`
+   * under the path strategy, `<registry>/<repository>:cache-<service>` under the tag strategy). What a pool
+   * of daemons routes a build by, so every environment of a service meets the daemon holding its local
+   * cache: decided here with the refs, never by taking a ref apart.
+   */
+  serviceCacheRef: string;
 }
 
 export interface CachePlanInput {
@@ -131,5 +138,6 @@ export function planCache(input: CachePlanInput): CachePlan {
     export: buildUuid !== null || writesShared ? own : null,
     imports,
     lease: buildUuid === null ? null : lease(buildUuid),
+    serviceCacheRef: endpoint(null, 'service').ref,
   };
 }

@@ -1,6 +1,6 @@
 import { planCache, type RunExport, runScopedExport } from '@deployer/cache-ref';
 import type { RegistryPort } from '@deployer/contracts';
-import { discardRunExport } from '../cache/promote.js';
+import { discardRunExport } from '../cache/promote-if-newest.js';
 import {
   type CacheCandidate,
   type CacheRefresh,

@@ -1,13 +1,13 @@
 import type { BuildEngine, RegistryPort } from '@deployer/contracts';
-import type { LeaseOptions } from '../coordination/lease.js';
 import type { Supersession } from '../coordination/supersession.js';
+import type { LeaseOptions } from '../coordination/writer-lease.js';
 import type { DeployEvent } from './events.js';
 
 export interface BuildEnvironmentOptions {
   engine: BuildEngine;
   /**
    * Deletes corrupt cache refs, tags skipped images for the environment, and holds a lease on every export
-   * ref while writing it, so that runs in other processes do not write it at the same time (see coordination/lease.ts).
+   * ref while writing it, so that runs in other processes do not write it at the same time (see coordination/writer-lease.ts).
    */
   registry?: RegistryPort;
   /** How the leases behave; used with `registry`. */

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LeaseHolder } from '@deployer/contracts';
-import { defaultLeasePollMs, defaultLeaseStaleAfterMs, type LeaseOptions } from '../coordination/lease.js';
 import type { Supersession } from '../coordination/supersession.js';
+import {
+  defaultLeasePollMs,
+  defaultLeaseStaleAfterMs,
+  type LeaseOptions,
+} from '../coordination/writer-lease.js';
 import type { EnvironmentPlan } from '../plan/plan-environment.js';
 import type { DeployEventBody } from './events.js';
 import type { BuildEnvironmentOptions } from './options.js';

@@ -1,4 +1,4 @@
-import { type HeldLease, holdLease } from '../coordination/lease.js';
+import { type HeldLease, holdLease } from '../coordination/writer-lease.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
 import type { DeployEventBody } from './events.js';
 import type { RunContext } from './run-context.js';

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runScopedExport } from '@deployer/cache-ref';
 import { healCorruptCacheRefs } from '../cache/heal.js';
-import { discardRunExport, promoteRunExport } from '../cache/promote.js';
+import { discardRunExport, promoteRunExport } from '../cache/promote-if-newest.js';
 import { lookUpOwnCache, seedOwnCache } from '../cache/seed.js';
-import type { HeldLease } from '../coordination/lease.js';
 import { WriteGuard } from '../coordination/write-guard.js';
+import type { HeldLease } from '../coordination/writer-lease.js';
 import { engineRequest } from '../plan/engine-request.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
 import { stampContentMtimes } from './content-mtimes.js';
@@ -44,7 +44,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
   guard.watch(claim.signal);
   let lease: HeldLease | undefined;
   const { registry, leaseRun } = context;
-  // BuildKit writes a tag of this run's own, promoted onto the cache ref afterwards (cache/promote.ts);
+  // BuildKit writes a tag of this run's own, promoted onto the cache ref afterwards (cache/promote-if-newest.ts);
   // without a registry to promote through, the engine writes the cache ref itself.
   const runExport = registry === undefined ? null : runScopedExport(service.cache, leaseRun);
   const warn = (message: string) => context.emit(service.service, { type: 'warning', message });
@@ -96,7 +96,7 @@ export async function runService(service: ServicePlan, context: RunContext): Pro
       ...engineRequest(context.plan, service, {
         ...(context.labels !== undefined && { labels: context.labels }),
         ...(context.timeoutMs !== undefined && { timeoutMs: context.timeoutMs }),
-        ...(runExport !== null && { run: leaseRun }),
+        runExport,
       }),
       signal: guard.signal,
       onEvent: (event) => context.emit(service.service, { type: 'engine', event }),

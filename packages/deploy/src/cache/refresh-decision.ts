@@ -1,6 +1,6 @@
 import type { CacheEndpoint, CachePlan, RunExport } from '@deployer/cache-ref';
 import type { LeaseHolder } from '@deployer/contracts';
-import { decidePromotion, type PromotionDecision } from './promote.js';
+import { decidePromotion, type PromotionDecision } from './promote-if-newest.js';
 
 /*
  * When an environment skips a service because its content-tagged image exists, another environment

@@ -1,6 +1,6 @@
 import type { CacheEndpoint, CachePlan, RunExport } from '@deployer/cache-ref';
 import type { CacheSeeding, CacheSeedResult, LeaseHolder } from '@deployer/contracts';
-import { decidePromotion } from './promote.js';
+import { decidePromotion } from './promote-if-newest.js';
 
 /*
  * A new environment's first BuildKit build imports a fallback's cache and exports its own; BuildKit then

@@ -1,6 +1,6 @@
 import type { CachePlan, RunExport } from '@deployer/cache-ref';
 import type { CacheSeedResult, LeaseHolder, RegistryPort } from '@deployer/contracts';
-import { discardRunExport } from './promote.js';
+import { discardRunExport } from './promote-if-newest.js';
 import {
   decideSeedPromotion,
   planSeeding,

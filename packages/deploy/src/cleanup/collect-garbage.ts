@@ -1,6 +1,6 @@
 import type { CacheRefInfo, CacheRegistry, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
 import { cacheRepository, environmentCaches } from '../cache/environment-caches.js';
-import { defaultLeaseStaleAfterMs } from '../coordination/lease.js';
+import { defaultLeaseStaleAfterMs } from '../coordination/writer-lease.js';
 import type { Environment } from '../spec/load-environment.js';
 import { collectImages, type ImageGcEntry } from './collect-images.js';
 import { collectLeases, type LeaseGcEntry } from './collect-leases.js';

@@ -1,6 +1,6 @@
 import type { CacheRegistry, ImageRegistry } from '@deployer/contracts';
 import { cacheRepository } from '../cache/environment-caches.js';
-import { defaultLeaseStaleAfterMs } from '../coordination/lease.js';
+import { defaultLeaseStaleAfterMs } from '../coordination/writer-lease.js';
 import type { Environment } from '../spec/load-environment.js';
 
 export interface RunExportGcOptions {

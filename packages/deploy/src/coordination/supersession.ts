@@ -5,7 +5,7 @@ import { SupersededError } from './superseded-error.js';
  * a service build claims its export ref with it. A newer claim aborts the older holder and waits until it
  * has stopped before writing; an older claim arriving after a newer one never builds.
  *
- * Across processes or machines the registry lease (lease.ts) does the same, coarser: by polling.
+ * Across processes or machines the registry lease (writer-lease.ts) does the same, coarser: by polling.
  */
 
 interface Holder {

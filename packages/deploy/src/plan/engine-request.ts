@@ -1,4 +1,4 @@
-import { type ExportRun, runScopedExport } from '@deployer/cache-ref';
+import { type ExportRun, type RunExport, runScopedExport } from '@deployer/cache-ref';
 import type { BuildEngine, EngineArgv, EngineBuildRequest } from '@deployer/contracts';
 import type { EnvironmentPlan, ServicePlan } from './plan-environment.js';
 
@@ -6,8 +6,12 @@ import type { EnvironmentPlan, ServicePlan } from './plan-environment.js';
 export interface RequestExtras {
   labels?: Readonly<Record<string, string>>;
   timeoutMs?: number;
-  /** The run whose own tag the cache is exported to (cache-ref's runScopedExport); none: to the ref. */
-  run?: ExportRun;
+}
+
+/** What a build adds: its run-scoped export, made once per service by the run (service-run.ts). */
+export interface BuildRequestExtras extends RequestExtras {
+  /** The run tag the cache is exported to (cache-ref's runScopedExport); null or absent: to the ref. */
+  runExport?: RunExport | null;
 }
 
 /**
@@ -24,7 +28,7 @@ export const plannedRun: ExportRun = { runId: 'planned run', startedAt: new Date
 export function engineRequest(
   plan: EnvironmentPlan,
   service: ServicePlan,
-  extras: RequestExtras = {},
+  extras: BuildRequestExtras = {},
 ): EngineBuildRequest {
   return {
     buildUuid: service.buildUuid,
@@ -36,8 +40,7 @@ export function engineRequest(
     secrets: service.secrets,
     ...(extras.labels !== undefined && { labels: extras.labels }),
     images: pushedImages(service),
-    cache:
-      (extras.run === undefined ? null : runScopedExport(service.cache, extras.run))?.plan ?? service.cache,
+    cache: extras.runExport?.plan ?? service.cache,
     insecureRegistries: plan.insecureRegistries,
     ...(extras.timeoutMs !== undefined && { timeoutMs: extras.timeoutMs }),
   };
@@ -63,13 +66,16 @@ export function pushedImages(service: ServicePlan): string[] {
 export async function engineArgvs(
   plan: EnvironmentPlan,
   engine: BuildEngine,
-  options: RequestExtras & { signal?: AbortSignal } = {},
+  options: RequestExtras & { run?: ExportRun; signal?: AbortSignal } = {},
 ): Promise<Map<string, EngineArgv>> {
-  const { signal, ...extras } = options;
+  const { signal, run, ...extras } = options;
   const argvs = await Promise.all(
     plan.services.map((service) =>
       engine.argv({
-        ...engineRequest(plan, service, extras),
+        ...engineRequest(plan, service, {
+          ...extras,
+          ...(run !== undefined && { runExport: runScopedExport(service.cache, run) }),
+        }),
         ...(signal !== undefined && { signal }),
       }),
     ),

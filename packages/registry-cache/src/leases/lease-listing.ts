@@ -2,7 +2,7 @@ import { leaseLocations } from '@deployer/cache-ref';
 import type { LeaseHolder } from '@deployer/contracts';
 import { type CallOptions, formatRef, mapLimit, type RegistryClient } from '@deployer/registry';
 import { existingTags } from '../existing-tags.js';
-import { readLease } from './lease.js';
+import { readLease } from './lease-manifest.js';
 
 /** A lease tag still in the registry: its run is building, finished without releasing, or died. */
 export interface LeaseTag {

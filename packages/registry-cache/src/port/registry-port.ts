@@ -5,12 +5,12 @@ import { existingTags } from '../existing-tags.js';
 import { imageCreatedAt } from '../images/image-created.js';
 import { removeImageTags } from '../images/image-tag-removal.js';
 import { listTagDigests } from '../images/tag-digests.js';
-import { listCacheRefs } from '../inventory/inventory.js';
-import { claimLease, leaseHolder, releaseLease } from '../leases/lease.js';
+import { listCacheRefs } from '../inventory/list-cache-refs.js';
 import { listLeaseTags } from '../leases/lease-listing.js';
+import { claimLease, leaseHolder, releaseLease } from '../leases/lease-manifest.js';
 import { deleteRepositoryTags } from '../removal/cache-delete.js';
 import { inspectCacheTag, removeCacheTags } from '../removal/cache-tag-removal.js';
-import { promoteRunExport, readRunExport } from '../run-exports/promote.js';
+import { promoteRunExport, readRunExport } from '../run-exports/promote-run-export.js';
 import { listRunExportTags } from '../run-exports/run-exports.js';
 import { seedCacheRef } from '../seeding/seed-cache-ref.js';
 

@@ -1,6 +1,6 @@
 import { type CallOptions, isRegistryError, mapLimit, type RegistryClient } from '@deployer/registry';
 import { existingTags } from '../existing-tags.js';
-import type { CacheInventoryEntry } from '../inventory/inventory.js';
+import type { CacheInventoryEntry } from '../inventory/list-cache-refs.js';
 
 export interface DeleteCacheRefsResult {
   deleted: CacheInventoryEntry[];

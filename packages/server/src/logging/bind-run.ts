@@ -4,7 +4,7 @@ import { addMasker, type LogMasker } from './log-masking.js';
 /** What a line logged for a build is about; every line of the child logger carries these fields. */
 export interface RunFields {
   buildUuid: string;
-  /** The run id deploy gives the build (its leases and report name it). */
+  /** The run id deploy gives the build (its cache-writer leases in the registry and its report name it). */
   runId: string;
   service?: string;
   /** The webhook delivery (`X-GitHub-Delivery`) that asked for the build. */

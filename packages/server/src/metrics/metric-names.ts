@@ -10,7 +10,7 @@ export const metricNames = {
   seedingBytes: 'deployer_seeding_bytes_total',
   seedingBlobs: 'deployer_seeding_blobs_total',
   queueDepth: 'deployer_queue_depth',
-  leaseTakeovers: 'deployer_lease_takeovers_total',
+  claimTakeovers: 'deployer_claim_takeovers_total',
   webhookDeliveries: 'deployer_webhook_deliveries_total',
   ttlSweeps: 'deployer_ttl_sweeps_total',
   ttlEnvironmentsRemoved: 'deployer_ttl_environments_removed_total',

@@ -36,8 +36,8 @@ export interface ServerMetrics {
    * ratio, and what seeding mounted.
    */
   recordBuildReport(repository: string, report: Pick<BuildReport, 'services'>): void;
-  /** A job taken over from a replica whose lease expired. */
-  recordLeaseTakeover(): void;
+  /** A job taken over from a replica whose claim of the environment expired. */
+  recordClaimTakeover(): void;
   recordWebhookDelivery(result: WebhookDeliveryResult): void;
   /** One TTL sweep: whether it completed, and how many idle environments it tore down. */
   recordTtlSweep(sweep: { result: 'succeeded' | 'failed'; environmentsRemoved: number }): void;
@@ -97,9 +97,9 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
       this.set(await options.queueDepth());
     },
   });
-  const leaseTakeovers = new Counter({
-    name: metricNames.leaseTakeovers,
-    help: 'Jobs taken over from a replica whose environment lease expired',
+  const claimTakeovers = new Counter({
+    name: metricNames.claimTakeovers,
+    help: 'Jobs taken over from a replica whose claim of the environment expired',
     registers,
   });
   const webhookDeliveries = new Counter({
@@ -149,8 +149,8 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
         if (service.seeding?.status === 'mounted') metrics.recordSeeding(service.seeding);
       }
     },
-    recordLeaseTakeover() {
-      leaseTakeovers.inc();
+    recordClaimTakeover() {
+      claimTakeovers.inc();
     },
     recordWebhookDelivery(result) {
       webhookDeliveries.inc({ result });

@@ -34,7 +34,7 @@ export function observeJobs(logger: Logger, metrics: ServerMetrics): JobObserver
     started(job) {
       const waitedSeconds = Math.max(0, (Date.now() - job.queuedAt.getTime()) / 1000);
       if (!job.takeover) metrics.recordQueueWait(waitedSeconds);
-      else metrics.recordLeaseTakeover();
+      else metrics.recordClaimTakeover();
       jobLogger(logger, job).info(
         {
           repository: job.environment.repository,
@@ -43,7 +43,7 @@ export function observeJobs(logger: Logger, metrics: ServerMetrics): JobObserver
           takeover: job.takeover,
           queuedSeconds: Math.round(waitedSeconds * 10) / 10,
         },
-        job.takeover ? `${job.kind} taken over from an expired lease` : `${job.kind} started`,
+        job.takeover ? `${job.kind} taken over from an expired claim` : `${job.kind} started`,
       );
     },
     event(job, { service, event: body }) {

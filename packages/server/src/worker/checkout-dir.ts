@@ -2,9 +2,9 @@ import { join } from 'node:path';
 
 /**
  * Where a job's checkout goes: `<workDir>/<owner>__<name>/<buildUuid>-<sha12>-<claim8>`, `claim8` the
- * first characters of the job's lease token. One folder per claim: a job claimed right after another of
+ * first characters of the job's claim token. One folder per claim: a job claimed right after another of
  * the same environment and commit (a teardown following its build, a takeover) starts while the other may
- * still be removing its folder, and must not check out into it. Repository names, build uuids and lease
+ * still be removing its folder, and must not check out into it. Repository names, build uuids and claim
  * tokens (UUIDs) are validated or made here, so the path never leaves the work folder; the `/` becomes `__`
  * so one repository is one folder.
  */
@@ -13,8 +13,8 @@ export function checkoutDir(
   repository: string,
   buildUuid: string,
   sha: string,
-  leaseToken: string,
+  claimToken: string,
 ): string {
-  const claim = leaseToken.replace(/[^0-9a-f]/gi, '').slice(0, 8);
+  const claim = claimToken.replace(/[^0-9a-f]/gi, '').slice(0, 8);
   return join(workDir, repository.replace('/', '__'), `${buildUuid}-${sha.slice(0, 12)}-${claim}`);
 }

@@ -12,16 +12,16 @@ import {
   jobFallbacks,
   markBuildRunning,
   releaseJob,
-  renewLease,
+  renewClaim,
   type State,
 } from '@deployer/state';
 import type { RepositoryConfig } from '../config/server-config-schema.js';
 import { checkoutDir } from './checkout-dir.js';
 import { checkoutEnvironment } from './checkout-environment.js';
 import { withCheckoutRelative } from './checkout-paths.js';
+import { keepClaim } from './claim-keeper.js';
 import { importableFallbacks } from './importable-fallbacks.js';
 import type { JobOutcome } from './job-outcome.js';
-import { keepLease } from './lease-keeper.js';
 import { operatorSettingsFor, secretVariables } from './operator-settings.js';
 import type { ServerPorts } from './ports.js';
 import { lastBuiltDir, teardownCheckout } from './teardown-checkout.js';
@@ -31,7 +31,7 @@ export interface RunJobOptions {
   ports: ServerPorts;
   repository: RepositoryConfig | undefined;
   workDir: string;
-  leaseSeconds: number;
+  claimSeconds: number;
   /**
    * The process environment: where the secrets the server config lists are read (a build sees only
    * those), and the engine choice and insecure registries.
@@ -44,40 +44,40 @@ export interface RunJobOptions {
 }
 
 /**
- * Runs one claimed job under its lease: checks out the commit, loads the environment's spec confined to
+ * Runs one claimed job under its environment's claim: checks out the commit, loads the environment's spec confined to
  * the checkout, builds it (warm from the environments jobFallbacks names, each with why) or tears it down, and
- * records the outcome. A job whose environment moved on while it ran ends `superseded`; one whose lease
+ * records the outcome. A job whose environment moved on while it ran ends `superseded`; one whose claim
  * was taken over writes nothing (the replica that took it records the outcome).
  */
 export async function runJob(job: ClaimedJob, options: RunJobOptions): Promise<JobOutcome> {
   const started = Date.now();
-  const lease = keepLease(options.state, job, options.leaseSeconds);
-  const signal = AbortSignal.any([lease.signal, options.signal]);
+  const claim = keepClaim(options.state, job, options.claimSeconds);
+  const signal = AbortSignal.any([claim.signal, options.signal]);
   const { repository, buildUuid } = job.environment;
-  const dir = checkoutDir(options.workDir, repository, buildUuid, job.sha, job.leaseToken);
+  const dir = checkoutDir(options.workDir, repository, buildUuid, job.sha, job.claimToken);
   let outcome: Omit<JobOutcome, 'durationMs'>;
   try {
     outcome = await work(job, options, dir, signal);
   } catch (error) {
     outcome = { status: 'failed', error: error instanceof Error ? error.message : String(error) };
   } finally {
-    lease.stop();
+    claim.stop();
   }
-  let loss = lease.loss();
+  let loss = claim.loss();
   // A newer push may have arrived since the last renewal: finishJob records such a build superseded, and
   // so does what this replica reports.
   if (loss === undefined && !options.signal.aborted) {
-    const last = await renewLease(options.state, job, options.leaseSeconds).catch(() => undefined);
-    if (last?.held === false) loss = 'lease-lost';
+    const last = await renewClaim(options.state, job, options.claimSeconds).catch(() => undefined);
+    if (last?.held === false) loss = 'claim-lost';
     else if (last?.superseded) loss = 'superseded';
   }
   if (loss === 'superseded') outcome = { ...outcome, status: 'superseded' };
   else if (loss === undefined && options.signal.aborted) outcome = { ...outcome, status: 'cancelled' };
   const result: JobOutcome = { ...withCheckoutRelative(outcome, dir), durationMs: Date.now() - started };
-  // A lost lease means another replica owns the job now: this one records nothing. A shutdown puts the
-  // job back in the queue, its lease released, for another replica or the next start.
+  // A lost claim means another replica owns the job now: this one records nothing. A shutdown puts the
+  // job back in the queue, its claim released, for another replica or the next start.
   if (result.status === 'cancelled') await releaseJob(options.state, job);
-  else if (loss !== 'lease-lost') {
+  else if (loss !== 'claim-lost') {
     await finishJob(options.state, job, {
       status: result.status,
       ...(result.report !== undefined && { report: result.report }),

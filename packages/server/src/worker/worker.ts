@@ -10,14 +10,14 @@ export interface WorkerOptions {
   state: State;
   config: ServerConfig;
   ports: ServerPorts;
-  /** This replica's name, recorded on the jobs it claims and their leases. */
+  /** This replica's name, recorded on the jobs it claims and their environments' claims. */
   replica: string;
   /** Checkouts go here, one folder per job, removed after it. */
   workDir: string;
   /** Jobs this replica runs at once; default 2. */
   concurrency?: number;
-  /** How long a lease lasts unless renewed; a dead replica's jobs are taken over after it. Default 30. */
-  leaseSeconds?: number;
+  /** How long an environment's claim lasts unless renewed; a dead replica's jobs are taken over after it. Default 30. */
+  claimSeconds?: number;
   /** How often an idle worker asks for a job; default 1000 ms (`wake()` asks at once). */
   pollMs?: number;
   env: Readonly<Record<string, string | undefined>>;
@@ -34,7 +34,7 @@ export interface Worker {
   running(): number;
   /**
    * Stops taking jobs, lets running ones finish for up to `deadlineMs`, then aborts what still runs and
-   * puts it back in the queue with its lease released, for another replica (or the next start).
+   * puts it back in the queue with its claim released, for another replica (or the next start).
    */
   stop(deadlineMs: number): Promise<void>;
 }
@@ -42,7 +42,7 @@ export interface Worker {
 /** Claims jobs from the database and runs them, at most `concurrency` at once. */
 export function startWorker(options: WorkerOptions): Worker {
   const concurrency = options.concurrency ?? 2;
-  const leaseSeconds = options.leaseSeconds ?? 30;
+  const claimSeconds = options.claimSeconds ?? 30;
   const pollMs = options.pollMs ?? 1000;
   const repositories = new Map(
     options.config.repositories.map((repository) => [repository.name, repository]),
@@ -59,7 +59,7 @@ export function startWorker(options: WorkerOptions): Worker {
       ports: options.ports,
       repository: repositories.get(job.environment.repository),
       workDir: options.workDir,
-      leaseSeconds,
+      claimSeconds,
       env: options.env,
       signal: shutdown.signal,
       ...(options.onJobEvent && { onEvent: (event: DeployEvent) => options.onJobEvent?.(job, event) }),
@@ -78,7 +78,7 @@ export function startWorker(options: WorkerOptions): Worker {
       let claimed: ClaimedJob | undefined;
       if (running.size < concurrency) {
         try {
-          claimed = await claimJob(options.state, { replica: options.replica, leaseSeconds });
+          claimed = await claimJob(options.state, { replica: options.replica, claimSeconds });
         } catch (error) {
           options.onError?.(error);
         }

@@ -91,7 +91,7 @@ export async function openPullRequest(app: FastifyInstance, title = 'Add a cart'
 /** Runs every queued job to a failure with an error and a report that say why. */
 export async function failQueuedBuilds(state: State, why: string): Promise<void> {
   for (;;) {
-    const job = await claimJob(state, { replica: 'test', leaseSeconds: 30 });
+    const job = await claimJob(state, { replica: 'test', claimSeconds: 30 });
     if (job === undefined) return;
     const failure = { cause: 'build', step: `RUN ${why}`, logTail: [`log: ${why}`] };
     const web = { service: 'web', status: 'failed', image: 'registry.test/web:c0ffee', cacheHitRatio: 0.5 };

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { BuildKind, BuildStatus, EnvironmentKind, EnvironmentStatus, JobState } from '../types.js';
 
-// The tables as Kysely sees them (migrations 001 to 004). Times are written as the database's `now()`
+// The tables as Kysely sees them (migrations 001 to 005). Times are written as the database's `now()`
 // (sql-values.ts), never a replica's clock, except a session's (sessions/: hours, where seconds of skew
 // between replicas do not matter); JSON through `jsonb()`.
 type DatabaseTime = ColumnType<Date, Date | undefined, Date>;
@@ -79,7 +79,7 @@ export interface JobsTable {
   held_until: NullableTime;
 }
 
-export interface LeasesTable {
+export interface ClaimsTable {
   environment_id: number;
   holder: string;
   token: string;
@@ -115,7 +115,7 @@ export interface StateDatabase {
   environments: EnvironmentsTable;
   builds: BuildsTable;
   jobs: JobsTable;
-  leases: LeasesTable;
+  claims: ClaimsTable;
   deliveries: DeliveriesTable;
   sweeps: SweepsTable;
   sessions: SessionsTable;

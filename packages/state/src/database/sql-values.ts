@@ -19,7 +19,7 @@ export function storedText(text: string | null): string | null {
   return text === null || !text.includes('\0') ? text : text.replaceAll('\0', '\uFFFD');
 }
 
-/** The database's clock, never a replica's: leases hold across machines. */
+/** The database's clock, never a replica's: claims hold across machines. */
 export const now = sql<Date>`now()`;
 
 /**
@@ -28,7 +28,7 @@ export const now = sql<Date>`now()`;
  */
 export const clockNow = sql<Date>`clock_timestamp()`;
 
-/** `now() + <seconds> seconds`, the end of a lease. */
+/** `now() + <seconds> seconds`, the end of an environment's claim. */
 export function secondsFromNow(seconds: number): RawBuilder<Date> {
   return sql<Date>`now() + make_interval(secs => ${seconds}::double precision)`;
 }

@@ -22,7 +22,7 @@ export interface EnqueueInput {
 /**
  * The one way work is queued (deliveries and rebuilds): the environment (made when new) moves to the next
  * generation and the SHA, its queued builds are superseded (their jobs done), and a build row and its job
- * are added. A running build is left to notice the new generation through renewLease.
+ * are added. A running build is left to notice the new generation through renewClaim.
  */
 export async function enqueueBuild(tx: StateTransaction, input: EnqueueInput): Promise<number> {
   const status = input.buildKind === 'down' ? 'deleting' : 'queued';

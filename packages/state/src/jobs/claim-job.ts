@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { takeClaim } from '../claims/hold-claim.js';
 import type { State } from '../database/open-state.js';
 import { clockNow } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
-import { takeLease } from '../leases/hold-lease.js';
 import { shareRepositoryForClaim } from '../merges/merge-holds.js';
 import type { ClaimedJob, ClaimOptions } from '../types.js';
 
@@ -11,10 +11,10 @@ import type { ClaimedJob, ClaimOptions } from '../types.js';
 const CANDIDATES = 16;
 
 /**
- * Claims the oldest job that may run: queued (and not a held merged teardown), or running under a lease
- * that expired (a takeover), of an environment whose lease nobody holds. The jobs are locked with `FOR UPDATE SKIP LOCKED` (replicas never
- * wait for each other's candidates) and the environment's lease is taken in the same transaction, in SQL
- * (takeLease), so two replicas never run jobs of one environment at once.
+ * Claims the oldest job that may run: queued (and not a held merged teardown), or running under a claim
+ * that expired (a takeover), of an environment whose claim nobody holds. The jobs are locked with `FOR UPDATE SKIP LOCKED` (replicas never
+ * wait for each other's candidates) and the environment's claim is taken in the same transaction, in SQL
+ * (takeClaim), so two replicas never run jobs of one environment at once.
  */
 export async function claimJob(state: State, options: ClaimOptions): Promise<ClaimedJob | undefined> {
   return state.db.transaction().execute(async (tx) => {
@@ -29,10 +29,10 @@ export async function claimJob(state: State, options: ClaimOptions): Promise<Cla
       .where(({ not, exists, selectFrom }) =>
         not(
           exists(
-            selectFrom('leases')
-              .select('leases.environment_id')
-              .whereRef('leases.environment_id', '=', 'jobs.environment_id')
-              .where('leases.expires_at', '>', sql<Date>`now()`),
+            selectFrom('claims')
+              .select('claims.environment_id')
+              .whereRef('claims.environment_id', '=', 'jobs.environment_id')
+              .where('claims.expires_at', '>', sql<Date>`now()`),
           ),
         ),
       )
@@ -49,13 +49,13 @@ export async function claimJob(state: State, options: ClaimOptions): Promise<Cla
         continue;
       }
       const token = randomUUID();
-      const leased = await takeLease(tx, {
+      const taken = await takeClaim(tx, {
         environmentId: candidate.environment_id,
         holder: options.replica,
         token,
-        leaseSeconds: options.leaseSeconds,
+        claimSeconds: options.claimSeconds,
       });
-      if (leased) return startJob(tx, candidate.id, candidate.state === 'running', token, options.replica);
+      if (taken) return startJob(tx, candidate.id, candidate.state === 'running', token, options.replica);
       refused.add(candidate.environment_id);
     }
     return undefined;
@@ -66,7 +66,7 @@ async function startJob(
   tx: StateTransaction,
   jobId: number,
   takeover: boolean,
-  leaseToken: string,
+  claimToken: string,
   replica: string,
 ): Promise<ClaimedJob> {
   const job = await tx
@@ -120,7 +120,7 @@ async function startJob(
       pullRequestNumber: row.pull_request_number,
       branch: row.branch,
     },
-    leaseToken,
+    claimToken,
     takeover,
   };
 }

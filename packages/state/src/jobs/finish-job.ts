@@ -1,6 +1,6 @@
+import { dropClaim, holdsClaim } from '../claims/hold-claim.js';
 import type { State } from '../database/open-state.js';
 import { jsonb, now, storedText } from '../database/sql-values.js';
-import { dropLease, holdsLease } from '../leases/hold-lease.js';
 import { lockRepository, releaseMergeHolds } from '../merges/merge-holds.js';
 import type { ClaimedJob, EnvironmentStatus, JobOutcome } from '../types.js';
 
@@ -8,13 +8,13 @@ import type { ClaimedJob, EnvironmentStatus, JobOutcome } from '../types.js';
  * Records the outcome (`superseded` instead, when the environment's generation moved past the job while it
  * ran), sets the environment's status (built / failed / deleted — only while the job is its current
  * generation, and never for a superseded or cancelled job), marks the job done, releases the teardowns of
- * pull requests merged into a branch whose build this was (merge-holds.ts) and the lease: all in one
- * transaction, and only if the lease is still this job's (false otherwise, nothing
+ * pull requests merged into a branch whose build this was (merge-holds.ts) and the environment's claim: all in one
+ * transaction, and only if the claim is still this job's (false otherwise, nothing
  * written).
  */
 export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutcome): Promise<boolean> {
   return state.db.transaction().execute(async (tx) => {
-    if (!(await holdsLease(tx, job))) return false;
+    if (!(await holdsClaim(tx, job))) return false;
     // The newest SHA wins: a build that ends after a newer generation was queued (a push, a close, a
     // rebuild) is superseded, whatever it came to; the newer one decides the environment's status.
     const environment = await tx
@@ -58,7 +58,7 @@ export async function finishJob(state: State, job: ClaimedJob, outcome: JobOutco
       await lockRepository(tx, environment.repository_id);
       await releaseMergeHolds(tx, environment.repository_id, environment.branch);
     }
-    await dropLease(tx, job);
+    await dropClaim(tx, job);
     return true;
   });
 }

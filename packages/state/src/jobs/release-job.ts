@@ -1,14 +1,14 @@
+import { dropClaim, holdsClaim } from '../claims/hold-claim.js';
 import type { State } from '../database/open-state.js';
-import { dropLease, holdsLease } from '../leases/hold-lease.js';
 import type { ClaimedJob } from '../types.js';
 
 /**
  * Puts a job this replica could not finish (SIGTERM past the deadline) back in the queue and releases the
- * environment's lease, so another replica claims it at once instead of waiting for the lease to expire.
+ * environment's claim, so another replica claims it at once instead of waiting for the claim to expire.
  */
 export async function releaseJob(state: State, job: ClaimedJob): Promise<void> {
   await state.db.transaction().execute(async (tx) => {
-    if (!(await holdsLease(tx, job))) return;
+    if (!(await holdsClaim(tx, job))) return;
     await tx
       .updateTable('jobs')
       .set({ state: 'queued', claimed_by: null, claimed_at: null })
@@ -20,6 +20,6 @@ export async function releaseJob(state: State, job: ClaimedJob): Promise<void> {
       .where('id', '=', job.buildId)
       .where('status', 'in', ['queued', 'running'])
       .execute();
-    await dropLease(tx, job);
+    await dropClaim(tx, job);
   });
 }

@@ -63,6 +63,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   // Claims scan only the jobs not done.
   await sql`CREATE INDEX jobs_open ON jobs (id) WHERE state <> 'done'`.execute(db);
+  // The environment's claim held by the replica running its job (renamed `claims` by migration 005).
   await sql`
     CREATE TABLE leases (
       environment_id integer PRIMARY KEY REFERENCES environments (id),

@@ -4,6 +4,7 @@ import * as initial from './001-initial.js';
 import * as sweepsAndBuildDeliveries from './002-sweeps-and-build-deliveries.js';
 import * as sessions from './003-sessions.js';
 import * as branchesAndMergeHolds from './004-branches-and-merge-holds.js';
+import * as claims from './005-claims.js';
 
 /** Every migration, as code (no folder to read at run time), in the order their names sort. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002-sweeps-and-build-deliveries': sweepsAndBuildDeliveries,
   '003-sessions': sessions,
   '004-branches-and-merge-holds': branchesAndMergeHolds,
+  '005-claims': claims,
 };
 
 /** Brings the schema up to date; Kysely's Migrator locks, so replicas opening at once migrate once. */

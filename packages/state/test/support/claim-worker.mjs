@@ -4,7 +4,7 @@
 // Usage: node claim-worker.mjs <databaseUrl> <replica> <idleMs>
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import { claimJob, finishJob, markBuildRunning, openState, renewLease } from '../../dist/index.js';
+import { claimJob, finishJob, markBuildRunning, openState, renewClaim } from '../../dist/index.js';
 
 const [databaseUrl, replica, idleMs = '1500'] = process.argv.slice(2);
 const state = await openState({ databaseUrl });
@@ -14,7 +14,7 @@ let lastWork = Date.now();
 let ran = 0;
 let lost = 0;
 while (ran === 0 ? Date.now() - started < 30_000 : Date.now() - lastWork < Number(idleMs)) {
-  const job = await claimJob(state, { replica, leaseSeconds: 30 });
+  const job = await claimJob(state, { replica, claimSeconds: 30 });
   if (job === undefined) {
     await sleep(5);
     continue;
@@ -23,10 +23,10 @@ while (ran === 0 ? Date.now() - started < 30_000 : Date.now() - lastWork < Numbe
             VALUES (${job.jobId}, ${job.environment.id}, ${replica}, clock_timestamp())`.execute(state.db);
   await markBuildRunning(state, job, 'test');
   await sleep(3 + Math.random() * 10);
-  const lease = await renewLease(state, job, 30);
+  const claim = await renewClaim(state, job, 30);
   await sql`UPDATE test_runs SET finished_at = clock_timestamp()
             WHERE job_id = ${job.jobId} AND replica = ${replica} AND finished_at IS NULL`.execute(state.db);
-  const finished = await finishJob(state, job, { status: lease.superseded ? 'superseded' : 'succeeded' });
+  const finished = await finishJob(state, job, { status: claim.superseded ? 'superseded' : 'succeeded' });
   if (!finished) lost++;
   ran++;
   lastWork = Date.now();

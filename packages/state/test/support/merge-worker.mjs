@@ -11,7 +11,7 @@ process.stdout.write('ready\n');
 let lastWork = Date.now();
 let ran = 0;
 while (Date.now() - lastWork < Number(idleMs)) {
-  const job = await claimJob(state, { replica, leaseSeconds: 30 });
+  const job = await claimJob(state, { replica, claimSeconds: 30 });
   if (job === undefined) {
     await sleep(5);
     continue;

@@ -34,18 +34,25 @@ export const serveFlags = {
   replica: {
     type: 'string',
     value: '<name>',
-    description: "this replica's name on its jobs and leases (default host-pid)",
+    description: "this replica's name on its jobs and its environments' claims (default host-pid)",
   },
   concurrency: {
     type: 'string',
     value: '<n>',
     description: 'jobs this replica runs at once, 1 to 64 (default 2)',
   },
-  'lease-seconds': {
+  'claim-seconds': {
     type: 'string',
     value: '<s>',
     description:
-      "how long an environment's lease lasts unless renewed; a dead replica's build moves after it (default 30)",
+      "how long a replica's claim of an environment lasts unless renewed; a dead replica's build moves after it (default 30)",
+  },
+  // --claim-seconds' old name, still accepted: serve warns on stderr when it is used.
+  'lease-seconds': {
+    type: 'string',
+    value: '<s>',
+    description: 'deprecated: --claim-seconds',
+    renamedTo: 'claim-seconds',
   },
   'drain-seconds': {
     type: 'string',

@@ -59,7 +59,7 @@ export interface ServeOptions {
   env: Record<string, string>;
   databaseUrl?: string;
   replica?: string;
-  leaseSeconds?: number;
+  claimSeconds?: number;
   /** On SIGTERM, how long running builds may finish; default 20. */
   drainSeconds?: number;
   extraArgs?: string[];
@@ -104,8 +104,8 @@ export async function startServe(options: ServeOptions): Promise<ServeProcess> {
       join(dir, 'state'),
       '--work-dir',
       join(dir, 'work'),
-      '--lease-seconds',
-      String(options.leaseSeconds ?? 6),
+      '--claim-seconds',
+      String(options.claimSeconds ?? 6),
       '--drain-seconds',
       String(options.drainSeconds ?? 20),
       ...(options.databaseUrl ? ['--database-url', options.databaseUrl] : []),

@@ -4,24 +4,24 @@ import type { StateTransaction } from '../database/transaction.js';
 import type { ClaimedJob } from '../types.js';
 
 /**
- * Takes the environment's lease for a new claim, in SQL: made when there is none, taken over when it
- * expired (database time), refused (false) while another holds it. A lease row another transaction has
+ * Takes the environment's claim for a job being claimed, in SQL: made when there is none, taken over when it
+ * expired (database time), refused (false) while another holds it. A claim row another transaction has
  * locked (a claim, a finish) is skipped rather than waited for, so claims never wait in a cycle; a claim
  * racing to make the same new row waits for the other's commit and then sees it held: at most one running
  * job per environment.
  */
-export async function takeLease(
+export async function takeClaim(
   tx: StateTransaction,
-  input: { environmentId: number; holder: string; token: string; leaseSeconds: number },
+  input: { environmentId: number; holder: string; token: string; claimSeconds: number },
 ): Promise<boolean> {
   const existing = await tx
-    .selectFrom('leases')
+    .selectFrom('claims')
     .select('environment_id')
     .where('environment_id', '=', input.environmentId)
     .executeTakeFirst();
   if (existing !== undefined) {
     const locked = await tx
-      .selectFrom('leases')
+      .selectFrom('claims')
       .select('environment_id')
       .where('environment_id', '=', input.environmentId)
       .forUpdate()
@@ -30,12 +30,12 @@ export async function takeLease(
     if (locked === undefined) return false;
   }
   const taken = await tx
-    .insertInto('leases')
+    .insertInto('claims')
     .values({
       environment_id: input.environmentId,
       holder: input.holder,
       token: input.token,
-      expires_at: secondsFromNow(input.leaseSeconds),
+      expires_at: secondsFromNow(input.claimSeconds),
     })
     .onConflict((conflict) =>
       conflict
@@ -45,7 +45,7 @@ export async function takeLease(
           token: eb.ref('excluded.token'),
           expires_at: eb.ref('excluded.expires_at'),
         }))
-        .where('leases.expires_at', '<=', sql<Date>`now()`),
+        .where('claims.expires_at', '<=', sql<Date>`now()`),
     )
     .returning('token')
     .executeTakeFirst();
@@ -53,25 +53,25 @@ export async function takeLease(
 }
 
 /**
- * Whether the job's claim still holds its environment's lease, the row locked until the transaction ends so
+ * Whether the job still holds its environment's claim, the row locked until the transaction ends so
  * no takeover slips in between this check and the caller's writes.
  */
-export async function holdsLease(tx: StateTransaction, job: ClaimedJob): Promise<boolean> {
-  const lease = await tx
-    .selectFrom('leases')
+export async function holdsClaim(tx: StateTransaction, job: ClaimedJob): Promise<boolean> {
+  const claim = await tx
+    .selectFrom('claims')
     .select('token')
     .where('environment_id', '=', job.environment.id)
-    .where('token', '=', job.leaseToken)
+    .where('token', '=', job.claimToken)
     .forUpdate()
     .executeTakeFirst();
-  return lease !== undefined;
+  return claim !== undefined;
 }
 
-/** Gives the environment's lease up (the job finished or went back to the queue). */
-export async function dropLease(tx: StateTransaction, job: ClaimedJob): Promise<void> {
+/** Gives the environment's claim up (the job finished or went back to the queue). */
+export async function dropClaim(tx: StateTransaction, job: ClaimedJob): Promise<void> {
   await tx
-    .deleteFrom('leases')
+    .deleteFrom('claims')
     .where('environment_id', '=', job.environment.id)
-    .where('token', '=', job.leaseToken)
+    .where('token', '=', job.claimToken)
     .execute();
 }

@@ -1,59 +1,59 @@
-import { type ClaimedJob, renewLease, type State } from '@deployer/state';
+import { type ClaimedJob, renewClaim, type State } from '@deployer/state';
 
-export type LeaseLoss = 'superseded' | 'lease-lost';
+export type ClaimLoss = 'superseded' | 'claim-lost';
 
-export interface LeaseKeeper {
-  /** Aborted when the environment moved on (a newer SHA, a close) or the lease was lost. */
+export interface ClaimKeeper {
+  /** Aborted when the environment moved on (a newer SHA, a close) or the environment's claim was lost. */
   signal: AbortSignal;
   /** Why `signal` aborted, if it did. */
-  loss(): LeaseLoss | undefined;
+  loss(): ClaimLoss | undefined;
   stop(): void;
 }
 
 /**
- * Renews a claimed job's lease every second (a third of its length, if shorter). A renewal that finds the lease taken (another
+ * Renews a claimed job's claim of its environment every second (a third of its length, if shorter). A renewal that finds the claim taken (another
  * replica thought this one dead) or the environment's generation moved past the job aborts the job's
- * work; so does a database that stays unreachable until the lease would have run out, since past that
+ * work; so does a database that stays unreachable until the claim would have run out, since past that
  * moment another replica may hold it.
  */
-export function keepLease(
+export function keepClaim(
   state: State,
   job: ClaimedJob,
-  leaseSeconds: number,
+  claimSeconds: number,
   onRenewal?: (result: { held: boolean; superseded: boolean }) => void,
-): LeaseKeeper {
+): ClaimKeeper {
   const controller = new AbortController();
-  let loss: LeaseLoss | undefined;
+  let loss: ClaimLoss | undefined;
   let lastHeldAt = Date.now();
   let renewing = false;
-  const lose = (why: LeaseLoss) => {
+  const lose = (why: ClaimLoss) => {
     if (loss !== undefined) return;
     loss = why;
-    controller.abort(new Error(why === 'superseded' ? 'superseded by a newer build' : 'lease lost'));
+    controller.abort(new Error(why === 'superseded' ? 'superseded by a newer build' : 'claim lost'));
   };
   const timer = setInterval(
     () => {
       if (renewing || loss !== undefined) return;
       renewing = true;
-      renewLease(state, job, leaseSeconds)
+      renewClaim(state, job, claimSeconds)
         .then((result) => {
           onRenewal?.(result);
-          if (!result.held) lose('lease-lost');
+          if (!result.held) lose('claim-lost');
           else {
             lastHeldAt = Date.now();
             if (result.superseded) lose('superseded');
           }
         })
         .catch(() => {
-          if (Date.now() - lastHeldAt > leaseSeconds * 1000) lose('lease-lost');
+          if (Date.now() - lastHeldAt > claimSeconds * 1000) lose('claim-lost');
         })
         .finally(() => {
           renewing = false;
         });
     },
     // At least every second: a newer push should stop an older build within a second, not a third of
-    // the lease.
-    Math.max(100, Math.min(1000, (leaseSeconds * 1000) / 3)),
+    // the claim.
+    Math.max(100, Math.min(1000, (claimSeconds * 1000) / 3)),
   );
   timer.unref();
   return {

@@ -1,8 +1,9 @@
 import { createServer } from 'node:net';
 
 /**
- * Asks the kernel for a free loopback port. Another process may grab it before the registry binds it,
- * so callers retry on "address already in use".
+ * Asks the kernel for a free loopback port, for a process about to listen there (a local registry, a
+ * local Postgres). Another process may grab it before that process binds it, so callers retry on
+ * "address already in use".
  */
 export function findFreePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -17,7 +18,7 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** True when nothing listens on `host:port`: a registry that answers there would not be ours. */
+/** True when nothing listens on `host:port`: a service that answers there would not be ours. */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();

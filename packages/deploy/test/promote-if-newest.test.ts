@@ -1,6 +1,6 @@
 import { runExportTag, runScopedExport } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
-import { decidePromotion, discardRunExport, promoteRunExport } from '../src/cache/promote.js';
+import { decidePromotion, discardRunExport, promoteRunExport } from '../src/cache/promote-if-newest.js';
 import { collectRunExports, planEnvironment } from '../src/index.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 

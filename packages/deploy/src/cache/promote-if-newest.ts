@@ -1,6 +1,6 @@
 import type { RunExport } from '@deployer/cache-ref';
 import type { ImageRegistry, LeaseHolder, RegistryPort } from '@deployer/contracts';
-import { isNewerRun } from '../coordination/lease.js';
+import { isNewerRun } from '../coordination/writer-lease.js';
 
 /*
  * One writer per ref by construction (see cache-ref's run-export.ts): a BuildKit run exports its cache to

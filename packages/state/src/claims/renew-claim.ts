@@ -1,19 +1,19 @@
 import type { State } from '../database/open-state.js';
 import { secondsFromNow } from '../database/sql-values.js';
-import type { ClaimedJob, LeaseStatus } from '../types.js';
+import type { ClaimedJob, ClaimStatus } from '../types.js';
 
 /**
- * Extends the job's lease by `leaseSeconds` from the database's now. `held: false` when another replica took
+ * Extends the environment's claim the job holds by `claimSeconds` from the database's now. `held: false` when another replica took
  * the environment over (stop, write nothing); `superseded: true` when the environment moved to a newer
  * generation than the job's (a newer SHA, a close, a rebuild).
  */
-export async function renewLease(state: State, job: ClaimedJob, leaseSeconds: number): Promise<LeaseStatus> {
+export async function renewClaim(state: State, job: ClaimedJob, claimSeconds: number): Promise<ClaimStatus> {
   return state.db.transaction().execute(async (tx) => {
     const renewed = await tx
-      .updateTable('leases')
-      .set({ expires_at: secondsFromNow(leaseSeconds) })
+      .updateTable('claims')
+      .set({ expires_at: secondsFromNow(claimSeconds) })
       .where('environment_id', '=', job.environment.id)
-      .where('token', '=', job.leaseToken)
+      .where('token', '=', job.claimToken)
       .returning('token')
       .executeTakeFirst();
     const environment = await tx
