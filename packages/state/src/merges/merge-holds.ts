@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { StateTransaction } from '../database/transaction.js';
 
 /**
@@ -45,29 +45,18 @@ export async function releaseMergeHolds(
   repoId: number,
   branch: string,
 ): Promise<number[]> {
-  const released = await sql<{ build_id: number }>`
-    UPDATE jobs SET held_until = NULL
-    WHERE jobs.state = 'queued' AND jobs.held_until IS NOT NULL
-      AND jobs.build_id IN (
-        SELECT down.id
-        FROM builds down
-        JOIN environments merged ON merged.id = down.environment_id
-        JOIN pull_requests pr
-          ON pr.repository_id = merged.repository_id AND pr.build_uuid = merged.build_uuid
-        WHERE merged.repository_id = ${repoId} AND down.kind = 'down'
-          AND pr.merged_sha IS NOT NULL AND pr.base_ref = ${branch}
-          AND EXISTS (
-            SELECT 1
-            FROM builds used
-            JOIN environments target ON target.id = used.environment_id
-            JOIN jobs claim ON claim.build_id = used.id
-            WHERE target.repository_id = ${repoId} AND target.kind = 'fallback' AND target.branch = ${branch}
-              AND used.kind = 'build' AND used.status IN ('succeeded', 'failed')
-              AND (used.sha = pr.merged_sha OR claim.claimed_at >= pr.closed_at)
-          )
-      )
-    RETURNING jobs.build_id`.execute(tx);
-  return released.rows.map((row) => row.build_id);
+  const usedByBranchBuild = sql`
+    AND pr.merged_sha IS NOT NULL
+    AND EXISTS (
+      SELECT 1
+      FROM builds used
+      JOIN environments target ON target.id = used.environment_id
+      JOIN jobs claim ON claim.build_id = used.id
+      WHERE target.repository_id = ${repoId} AND target.kind = 'fallback' AND target.branch = ${branch}
+        AND used.kind = 'build' AND used.status IN ('succeeded', 'failed')
+        AND (used.sha = pr.merged_sha OR claim.claimed_at >= pr.closed_at)
+    )`;
+  return releaseHeldDowns(tx, repoId, branch, usedByBranchBuild);
 }
 
 /**
@@ -79,7 +68,17 @@ export async function releaseAllMergeHolds(
   repoId: number,
   branch: string,
 ): Promise<void> {
-  await sql`
+  await releaseHeldDowns(tx, repoId, branch, sql``);
+}
+
+/** Releases the held `down` jobs of pull requests merged into `branch` that also meet `condition`. */
+async function releaseHeldDowns(
+  tx: StateTransaction,
+  repoId: number,
+  branch: string,
+  condition: RawBuilder<unknown>,
+): Promise<number[]> {
+  const released = await sql<{ build_id: number }>`
     UPDATE jobs SET held_until = NULL
     WHERE jobs.state = 'queued' AND jobs.held_until IS NOT NULL
       AND jobs.build_id IN (
@@ -89,5 +88,8 @@ export async function releaseAllMergeHolds(
         JOIN pull_requests pr
           ON pr.repository_id = merged.repository_id AND pr.build_uuid = merged.build_uuid
         WHERE merged.repository_id = ${repoId} AND down.kind = 'down' AND pr.base_ref = ${branch}
-      )`.execute(tx);
+          ${condition}
+      )
+    RETURNING jobs.build_id`.execute(tx);
+  return released.rows.map((row) => row.build_id);
 }
