@@ -13,7 +13,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seedBusyboxBaseImage, startLocalRegistry } from '@deployer/local-registry';
+import { seedBusyboxBaseImage } from '@deployer/buildah-runner';
+import { startLocalRegistry } from '@deployer/local-registry';
 import { unmountUnder } from '@deployer/process';
 import { execa } from 'execa';
 

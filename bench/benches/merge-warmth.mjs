@@ -11,7 +11,6 @@
 // hit comes from the registry: BUILDKIT_HOST must be a dedicated daemon on this machine (the bench prunes
 // it) that reaches the loopback registry over plain HTTP (the runner sets `registry.insecure=true`).
 // Needs docker-registry, busybox-static and git. Fails when a build fails or #2's figure misses the target.
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startLocalRegistry } from '@deployer/local-registry';
 import { execa } from 'execa';
+import { startServeProcess } from '../support/serve-process.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const deployerBin = join(here, '..', '..', 'apps', 'deployer', 'bin', 'deployer.cjs');
@@ -98,37 +98,25 @@ async function startServe(dir, registryHost, cloneUrl) {
       ],
     }),
   );
-  const args = ['serve', '-c', config, '--listen', '127.0.0.1:0', '--replica', 'bench'];
+  const args = ['-c', config, '--listen', '127.0.0.1:0', '--replica', 'bench'];
   args.push('--state-dir', join(dir, 'state'), '--work-dir', join(dir, 'work'), '--drain-seconds', '5');
-  const child = spawn(process.execPath, [deployerBin, ...args], {
+  const serve = startServeProcess({
+    bin: deployerBin,
+    args,
     env: {
       ...process.env,
-      NO_COLOR: '1',
       DEPLOYER_WEBHOOK_SECRET: secret,
       DEPLOYER_API_TOKEN: token,
       DEPLOYER_ENGINE: 'buildkit',
       DEPLOYER_INSECURE_REGISTRIES: registryHost,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  const url = await new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
-      if (match) resolve(match[1]);
-    });
-    exited.then((code) => reject(new Error(`deployer serve exited ${code}:\n${output.slice(-2000)}`)));
-  });
+  const url = await serve.url;
   let deliveries = 0;
   const api = async (path) =>
     (await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
   return {
-    log: () => output,
+    log: serve.output,
     async send(event, payload) {
       const body = JSON.stringify({
         ...payload,
@@ -160,10 +148,7 @@ async function startServe(dir, registryHost, cloneUrl) {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     },
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: serve.stop,
   };
 }
 

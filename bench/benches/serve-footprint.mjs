@@ -16,12 +16,12 @@
 // Targets (the issue): idle ≤ 200 MB embedded and ≤ 120 MB on Postgres; a restart listening in ≤ 5 s
 // embedded and ≤ 2 s on Postgres. Memory is judged by the worst run, time by the median (wall times on a
 // shared machine vary). Printed, not enforced; it fails when a server does not start or is not ready.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgres } from '@deployer/local-postgres';
+import { startServeProcess } from '../support/serve-process.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const IDLE_MS = Number(process.env.BENCH_IDLE_SECONDS ?? 5) * 1000;
@@ -89,53 +89,41 @@ async function startServe({ bin, stateDir, databaseUrl, scratch }) {
     }),
   );
   const { DATABASE_URL: _unused, ...env } = process.env;
-  const args = [bin, 'serve', '-c', config, '--listen', '127.0.0.1:0', '--replica', 'bench'];
+  const args = ['-c', config, '--listen', '127.0.0.1:0', '--replica', 'bench'];
   args.push('--state-dir', stateDir, '--work-dir', join(scratch, 'work'), '--drain-seconds', '0');
   if (databaseUrl !== undefined) args.push('--database-url', databaseUrl);
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const serve = startServeProcess({
+    bin,
+    args,
     env: {
       ...env,
-      NO_COLOR: '1',
       DEPLOYER_WEBHOOK_SECRET: 'bench-webhook-secret-0123456789',
       DEPLOYER_API_TOKEN: 'bench-api-token-0123456789',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let peak = 0;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      peak = Math.max(peak, await treeRss(child.pid));
+      peak = Math.max(peak, await treeRss(serve.child.pid));
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   })();
-  let output = '';
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   try {
-    const url = await new Promise((resolve, reject) => {
-      child.stderr.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-        const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
-        if (match) resolve(match[1]);
-      });
-      exited.then((code) => reject(new Error(`deployer serve exited ${code}:\n${output.slice(-2000)}`)));
-    });
+    const url = await serve.url;
     const listeningMs = performance.now() - started;
-    const atListen = await treeRss(child.pid);
+    const atListen = await treeRss(serve.child.pid);
     const ready = await fetch(`${url}/readyz`);
-    if (ready.status !== 200) throw new Error(`/readyz answered ${ready.status}:\n${output.slice(-2000)}`);
+    if (ready.status !== 200)
+      throw new Error(`/readyz answered ${ready.status}:\n${serve.output().slice(-2000)}`);
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-    const idle = await treeRss(child.pid);
+    const idle = await treeRss(serve.child.pid);
     return { listeningMs, atListen, idle, peak: Math.max(peak, idle) };
   } finally {
     sampling = false;
     await sampler;
-    child.kill('SIGTERM');
-    await exited;
+    await serve.stop();
   }
 }
 

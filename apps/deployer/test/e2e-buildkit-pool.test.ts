@@ -13,6 +13,7 @@ import {
 import { createRegistryPort } from '@deployer/registry-cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { validUuid } from './support/build-uuids.js';
 import {
   poolDaemons,
   seedBaseImage,
@@ -43,7 +44,12 @@ describe.skipIf(skipReason !== undefined)('a pool of three BuildKit daemons', ()
   async function buildThroughPool(spec: string, buildUuid: string, onPoolEvent: (event: PoolEvent) => void) {
     const environment = await loadEnvironment(spec);
     const registry = createRegistryPort({ insecureRegistries: insecureRegistries(environment) });
-    const plan = await planEnvironment(environment, { buildUuid, force: true, fallbacks: [], registry });
+    const plan = await planEnvironment(environment, {
+      buildUuid: validUuid(buildUuid),
+      force: true,
+      fallbacks: [],
+      registry,
+    });
     const engine = createBuildkitPool({ daemons: poolDaemons, buildsPerDaemon: 2, onEvent: onPoolEvent });
     return buildEnvironment(plan, { engine, registry, concurrency: 6, env: process.env });
   }

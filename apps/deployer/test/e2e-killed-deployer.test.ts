@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EngineName } from '@deployer/cache-ref';
+import type { EngineName } from '@deployer/contracts';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { unmountUnder } from '@deployer/process';
 import { RegistryClient } from '@deployer/registry';

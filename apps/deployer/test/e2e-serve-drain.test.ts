@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { getEnvironment, listEnvironments, openState } from '@deployer/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validUuid } from './support/build-uuids.js';
 import { processesMatching } from './support/processes.js';
 import { settled } from './support/serve/environments.js';
 import { createGitRepository, type GitRepository, previewFiles } from './support/serve/git-repository.js';
@@ -52,7 +53,7 @@ describe.skipIf(missing.length > 0)('deployer serve: SIGTERM', { timeout: 300_00
   async function environmentAfterExit(dir: string, buildUuid: string) {
     const state = await openState({ dataDir: join(dir, 'state') });
     try {
-      const [environment] = await getEnvironment(state, buildUuid);
+      const [environment] = await getEnvironment(state, validUuid(buildUuid));
       return { environment, all: await listEnvironments(state) };
     } finally {
       await state.close();

@@ -8,6 +8,7 @@ import { listEnvironments, openState } from '@deployer/state';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverPorts } from '../src/cli/server-ports.js';
 import { runCli } from './run-cli.js';
+import { validUuid } from './support/build-uuids.js';
 import { settled } from './support/serve/environments.js';
 import { createGitRepository, type GitRepository, previewFiles } from './support/serve/git-repository.js';
 import { type ServeProcess, startServe, webhookSecret } from './support/serve/serve-process.js';
@@ -125,7 +126,7 @@ describe.skipIf(missing.length > 0)('deployer serve: TTL sweep', { timeout: 300_
         environment.lastActivityAt.getTime(),
       ]),
     );
-    const cutoff = (activity.get(uuids[2]!)! + activity.get(uuids[3]!)!) / 2;
+    const cutoff = (activity.get(validUuid(uuids[2]!))! + activity.get(validUuid(uuids[3]!))!) / 2;
     const results = await sweepExpiredEnvironments({
       state,
       config: await loadServerConfig(join(first.dir, 'server.yaml')),

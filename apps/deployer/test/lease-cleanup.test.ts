@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCacheConfig, planCache, type ResolvedStrategy } from '@deployer/cache-ref';
-import type { LeaseHolder } from '@deployer/contracts';
+import { parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { LeaseHolder, ResolvedStrategy } from '@deployer/contracts';
 import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { createRegistryPort, type RegistryPortAdapter } from '@deployer/registry-cache';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
+import { validUuid } from './support/build-uuids.js';
 
 // A `deployer build` killed before releasing its leases leaves them in the registry. `down` removes the
 // environment's, `cache gc` those of runs that are gone, and never a live run's.
@@ -29,7 +30,7 @@ function leaseRef(buildUuid: string, strategy: ResolvedStrategy): string {
     config: parseCacheConfig({ registry: registry.host, strategy }),
     repository: 'shop/cache',
     service: 'web',
-    buildUuid,
+    buildUuid: validUuid(buildUuid),
   }).lease!.ref;
 }
 

@@ -3,6 +3,7 @@ import type { DeployEvent, ServiceResult } from '@deployer/deploy';
 import { describe, expect, it } from 'vitest';
 import { liveProgress, plainProgress } from '../src/output/progress.js';
 import { formatReport } from '../src/output/report.js';
+import { validUuid } from './support/build-uuids.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -184,8 +185,8 @@ describe('a new environment whose own cache was seeded from its fallback', () =>
       runId: 'run-1',
       fallbacks: ['main'],
       importOrder: [
-        { buildUuid: uuid, source: 'own', why: 'its own cache' },
-        { buildUuid: 'main', source: 'fallback', why: '--fallback' },
+        { buildUuid: validUuid(uuid), source: 'own', why: 'its own cache' },
+        { buildUuid: validUuid('main'), source: 'fallback', why: '--fallback' },
       ],
       engine: 'buildkit',
       startedAt: new Date(0).toISOString(),
@@ -270,7 +271,7 @@ describe('a skipped service whose own cache followed the environment that built 
       buildUuid: 'main',
       runId: 'run-1',
       fallbacks: [],
-      importOrder: [{ buildUuid: 'main', source: 'own', why: 'its own cache' }],
+      importOrder: [{ buildUuid: validUuid('main'), source: 'own', why: 'its own cache' }],
       engine: 'buildkit',
       startedAt: new Date(0).toISOString(),
       durationMs: 2000,

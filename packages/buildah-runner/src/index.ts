@@ -1,6 +1,19 @@
+export {
+  SeedBaseImageError,
+  type SeedBusyboxOptions,
+  type SeededImage,
+  seedBusyboxBaseImage,
+} from './base-image/seed-busybox-base-image.js';
 export type { ProbeContext, RepositoryProbe } from './cache-source/probe.js';
+export {
+  type BuildahGlobalArgsInput,
+  type BuildahPushArgsInput,
+  buildahGlobalArgs,
+  buildahPushArgs,
+  type StorageDriver,
+} from './command-line/buildah-command.js';
 export { type BuildahEngine, createBuildahEngine } from './engine/create-engine.js';
-export type { BuildahEngineOptions, Isolation, RetryOptions, StorageDriver } from './engine/options.js';
+export type { BuildahEngineOptions, Isolation, RetryOptions } from './engine/options.js';
 export { BuildahError, type BuildahErrorCode, type BuildahErrorDetails } from './failures/errors.js';
 export {
   type CacheImageCopier,

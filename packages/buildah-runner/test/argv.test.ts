@@ -3,15 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
-import {
-  findFreePort,
-  type LocalRegistry,
-  type SeededImage,
-  seedBusyboxBaseImage,
-  startLocalRegistry,
-} from '@deployer/local-registry';
+import { findFreePort, type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildahEngine } from '../src/engine/create-engine.js';
+import { type SeededImage, seedBusyboxBaseImage } from '../src/index.js';
+import { testBuildUuid, testBuildUuids } from './helpers/build-uuids.js';
 import { fixturesDir } from './helpers/transcript.js';
 
 // `argv` is what `deployer plan` shows: the very `buildah build` argv a build then runs, its one
@@ -33,7 +29,7 @@ afterAll(async () => {
 
 function request(host: string, buildUuid: string, fallbacks: string[]): EngineBuildRequest {
   return {
-    buildUuid,
+    buildUuid: testBuildUuid(buildUuid),
     service: 'web',
     contextDir: join(fixturesDir, 'contexts', 'ok'),
     dockerfile: 'Dockerfile',
@@ -43,8 +39,8 @@ function request(host: string, buildUuid: string, fallbacks: string[]): EngineBu
     cache: planCache({
       config: parseCacheConfig({ registry: host, repository: 'cache/shop', insecure: true }),
       service: 'web',
-      buildUuid,
-      fallbacks,
+      buildUuid: testBuildUuid(buildUuid),
+      fallbacks: testBuildUuids(fallbacks),
       engine: 'buildah',
     }),
   };

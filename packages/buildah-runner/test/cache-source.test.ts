@@ -1,12 +1,13 @@
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
 import { chooseCacheSource, plannedCacheSource } from '../src/cache-source/choose.js';
+import { testBuildUuid, testBuildUuids } from './helpers/build-uuids.js';
 
 const plan = planCache({
   config: parseCacheConfig({ registry: 'registry.example', repository: 'cache/shop' }),
   service: 'web',
-  buildUuid: 'wandering-credit-924200',
-  fallbacks: ['main', 'staging'],
+  buildUuid: testBuildUuid('wandering-credit-924200'),
+  fallbacks: testBuildUuids(['main', 'staging']),
   engine: 'buildah',
 });
 const own = 'registry.example/cache/shop/web/wandering-credit-924200';

@@ -4,17 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
-import {
-  findFreePort,
-  type LocalRegistry,
-  type SeededImage,
-  seedBusyboxBaseImage,
-  startLocalRegistry,
-} from '@deployer/local-registry';
+import { findFreePort, type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProcesses, liveGroupMembers, waitFor } from '../../process/test/helpers/processes.js';
 import { createBuildahEngine } from '../src/engine/create-engine.js';
 import { BuildahError } from '../src/failures/errors.js';
+import { type SeededImage, seedBusyboxBaseImage } from '../src/index.js';
+import { testBuildUuid, testBuildUuids } from './helpers/build-uuids.js';
 import { inspectDigest, listTags } from './helpers/registry-tools.js';
 import { fixturesDir } from './helpers/transcript.js';
 
@@ -44,12 +40,12 @@ function request(
   const cache = planCache({
     config: parseCacheConfig({ registry: registry.host, repository: 'cache/shop', insecure: true }),
     service: 'web',
-    buildUuid,
-    fallbacks: fallbacks ?? [],
+    buildUuid: testBuildUuid(buildUuid),
+    fallbacks: testBuildUuids(fallbacks ?? []),
     engine: 'buildah',
   });
   return {
-    buildUuid,
+    buildUuid: testBuildUuid(buildUuid),
     service: 'web',
     contextDir: join(fixturesDir, 'contexts', context),
     dockerfile: 'Dockerfile',
@@ -233,6 +229,86 @@ describe('createBuildahEngine against a real registry', () => {
     expect(argv).not.toContain(token);
     expect(argv).not.toContain(key);
     expect(JSON.stringify(build.events)).not.toContain(token);
+  });
+
+  /** An engine whose buildah only records that it was started: a refusal must come before any run. */
+  async function recordingEngine(env: Record<string, string | undefined>) {
+    const startedLog = join(scratch, `started-${randomBytes(4).toString('hex')}.log`);
+    const wrapper = join(scratch, `buildah-never-${randomBytes(4).toString('hex')}`);
+    await writeFile(wrapper, `#!/bin/sh\nprintf '%s\\n' "$@" >> "${startedLog}"\nexit 1\n`);
+    await chmod(wrapper, 0o755);
+    const started = () => readFile(startedLog, 'utf8').catch(() => '');
+    return { engine: createBuildahEngine({ buildahPath: wrapper, storageDriver: 'vfs', env }), started };
+  }
+
+  it('refuses an unset secret variable and an unreadable secret file before buildah runs, never printing a value', async () => {
+    const token = `tok-${randomBytes(8).toString('hex')}`;
+    const { engine: refusing, started } = await recordingEngine({ DEPLOY_TOKEN: token });
+    const unset = await refusing
+      .build(
+        request('secret', 'secret-unset', {
+          secrets: [
+            { id: 'token', env: 'DEPLOY_TOKEN' },
+            { id: 'npm', env: 'DEPLOYER_TEST_UNSET_VAR' },
+          ],
+        }),
+      )
+      .catch((caught: unknown) => caught);
+    expect(unset).toBeInstanceOf(BuildahError);
+    expect(unset).toMatchObject({
+      code: 'SECRET_NOT_FOUND',
+      kind: 'user',
+      buildUuid: 'secret-unset',
+      message: expect.stringContaining(
+        'environment variable DEPLOYER_TEST_UNSET_VAR (secret npm) is not set',
+      ),
+    });
+    expect((unset as Error).message).not.toContain(token);
+
+    const missingFile = join(scratch, 'no-such-key');
+    const unreadable = await refusing
+      .build(
+        request('secret', 'secret-unreadable', {
+          secrets: [
+            { id: 'token', env: 'DEPLOY_TOKEN' },
+            { id: 'key', file: missingFile },
+          ],
+        }),
+      )
+      .catch((caught: unknown) => caught);
+    expect(unreadable).toMatchObject({
+      code: 'SECRET_NOT_FOUND',
+      message: expect.stringContaining(`file ${missingFile} (secret key) is not readable`),
+    });
+    expect((unreadable as Error).message).not.toContain(token);
+    expect(await started()).toBe('');
+  });
+
+  it('refuses a cache plan made for BuildKit (whatever its strategy) before buildah runs', async () => {
+    const { engine: refusing, started } = await recordingEngine({});
+    for (const strategy of ['path', 'tag'] as const) {
+      const cache = planCache({
+        config: parseCacheConfig({
+          registry: registry.host,
+          repository: 'cache/shop',
+          insecure: true,
+          strategy,
+        }),
+        service: 'web',
+        buildUuid: testBuildUuid('buildkit-plan'),
+        engine: 'buildkit',
+      });
+      const error = await refusing
+        .build(request('ok', 'buildkit-plan', { cache }))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(BuildahError);
+      expect(error).toMatchObject({
+        code: 'UNSUPPORTED_REQUEST',
+        kind: 'user',
+        message: expect.stringContaining('plan the cache for engine "buildah"'),
+      });
+    }
+    expect(await started()).toBe('');
   });
 
   it('fails a push to an unreachable registry after retrying, naming the ref and what was pushed', async () => {

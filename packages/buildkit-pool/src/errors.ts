@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/contracts';
+import { type BuildFailureKind, CodedError } from '@deployer/contracts';
 
 /** Every code this package throws, with the failure kind deploy acts on. */
 const kinds = {
@@ -16,9 +16,8 @@ const kinds = {
 export type BuildkitPoolErrorCode = keyof typeof kinds;
 
 /** A failure of the pool itself; a build's own failure stays the per-daemon engine's error. */
-export class BuildkitPoolError extends Error {
+export class BuildkitPoolError extends CodedError<BuildkitPoolErrorCode> {
   override readonly name = 'BuildkitPoolError';
-  readonly code: BuildkitPoolErrorCode;
   readonly kind: BuildFailureKind;
   /** Every daemon tried, in order (NO_DAEMON). */
   readonly daemonsTried: readonly string[];
@@ -28,8 +27,7 @@ export class BuildkitPoolError extends Error {
     message: string,
     details: { daemonsTried?: readonly string[]; cause?: unknown } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = kinds[code];
     this.daemonsTried = details.daemonsTried ?? [];
   }

@@ -2,6 +2,7 @@ import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { cacheIdentity } from '../src/routing/cache-identity.js';
+import { testBuildUuid, testBuildUuids } from './support/build-uuids.js';
 
 function request(
   registry: string,
@@ -10,7 +11,7 @@ function request(
   repository = 'shop/cache',
 ): EngineBuildRequest {
   return {
-    buildUuid,
+    buildUuid: testBuildUuid(buildUuid),
     service,
     contextDir: '.',
     dockerfile: 'Dockerfile',
@@ -19,8 +20,8 @@ function request(
       config: parseCacheConfig({ registry }),
       repository,
       service,
-      buildUuid,
-      fallbacks: ['main'],
+      buildUuid: testBuildUuid(buildUuid),
+      fallbacks: testBuildUuids(['main']),
     }),
   };
 }

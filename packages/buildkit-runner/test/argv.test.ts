@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { EngineBuildRequest } from '@deployer/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BuildkitEngineOptions, createBuildkitEngine } from '../src/index.js';
+import { testBuildUuid } from './build-uuids.js';
 import { fakesDir, fixtureDir, fixturePlan, R } from './helpers.js';
 
 // `argv` is what `deployer plan` shows: it must be the argv a build then really runs, flag for flag.
@@ -19,7 +20,7 @@ afterEach(() => {
 
 function request(): EngineBuildRequest {
   return {
-    buildUuid: 'wandering-credit-924200',
+    buildUuid: testBuildUuid('wandering-credit-924200'),
     service: 'web',
     contextDir: join(fixtureDir, 'contexts/ok'),
     dockerfile: 'Dockerfile',

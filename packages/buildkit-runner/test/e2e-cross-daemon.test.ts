@@ -4,6 +4,7 @@ import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBuildkitEngine } from '../src/index.js';
+import { testBuildUuid, testBuildUuids } from './build-uuids.js';
 import { type E2eEnvironment, e2eEnvironment, nonceContext, seedBaseImage } from './e2e-support.js';
 
 /*
@@ -41,7 +42,7 @@ describe.skipIf(skipReason !== undefined)('BuildKit registry cache across daemon
   const engineOn = (address: string) =>
     createBuildkitEngine({ address, buildctlPath: env.buildctl, retry: { attempts: 1 } });
   const request = (buildUuid: string, fallbacks: string[]): EngineBuildRequest => ({
-    buildUuid,
+    buildUuid: testBuildUuid(buildUuid),
     service: 'web',
     contextDir,
     dockerfile: 'Dockerfile',
@@ -51,8 +52,8 @@ describe.skipIf(skipReason !== undefined)('BuildKit registry cache across daemon
       config: parseCacheConfig({ registry: env.registry, insecure: true }),
       repository: cacheRepository,
       service: 'web',
-      buildUuid,
-      fallbacks,
+      buildUuid: testBuildUuid(buildUuid),
+      fallbacks: testBuildUuids(fallbacks),
     }),
   });
 

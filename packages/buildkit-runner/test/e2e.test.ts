@@ -3,6 +3,7 @@ import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBuildkitEngine } from '../src/index.js';
+import { testBuildUuid, testBuildUuids } from './build-uuids.js';
 import { e2eEnvironment, pruneDaemon, seedBaseImage, serviceContext, TestRegistry } from './e2e-support.js';
 
 const environment = e2eEnvironment();
@@ -32,7 +33,7 @@ describe.skipIf(typeof environment === 'string')('BuildKit end to end', () => {
   function request(buildUuid: string, fallbacks: string[], imageRepository = `${run}/web`) {
     const events: BuildEvent[] = [];
     const build: EngineBuildRequest = {
-      buildUuid,
+      buildUuid: testBuildUuid(buildUuid),
       service: 'web',
       contextDir,
       dockerfile: 'Dockerfile',
@@ -42,8 +43,8 @@ describe.skipIf(typeof environment === 'string')('BuildKit end to end', () => {
         config: parseCacheConfig({ registry: env.registry, insecure: true }),
         repository: cacheRepository,
         service: 'web',
-        buildUuid,
-        fallbacks,
+        buildUuid: testBuildUuid(buildUuid),
+        fallbacks: testBuildUuids(fallbacks),
       }),
       onEvent: (event) => events.push(event),
     };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { afterEach, beforeEach } from 'vitest';
 import { type BuildkitEngineOptions, BuildkitError, createBuildkitEngine } from '../src/index.js';
+import { testBuildUuid } from './build-uuids.js';
 import { fakesDir, fixtureDir, fixturePlan, R } from './helpers.js';
 
 // What the engine tests share: the fake buildctl binaries, a state directory per test in which the replaying
@@ -59,7 +60,7 @@ export function request(
 } {
   const events: BuildEvent[] = [];
   return {
-    buildUuid,
+    buildUuid: testBuildUuid(buildUuid),
     service: 'web',
     contextDir: join(fixtureDir, 'contexts/ok'),
     dockerfile: 'Dockerfile',

@@ -1,6 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { engine, invocations, mainCache, rejection, request, state, useStateDir } from './engine-support.js';
 import { fixtureDir, R } from './helpers.js';
 
@@ -72,7 +72,47 @@ describe('createBuildkitEngine with buildctl', () => {
         request('main', [], { secrets: [{ id: 'npm', env: 'DEPLOYER_TEST_UNSET_VAR' }] }),
       ),
     );
-    expect(error).toMatchObject({ code: 'INVALID_REQUEST', buildUuid: 'main', service: 'web' });
+    expect(error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      buildUuid: 'main',
+      service: 'web',
+      message: expect.stringContaining(
+        'environment variable DEPLOYER_TEST_UNSET_VAR (secret npm) is not set',
+      ),
+    });
+    expect(invocations()).toEqual([]);
+  });
+
+  it("finds an env secret's variable in this process's environment as buildctl does", async () => {
+    vi.stubEnv('DEPLOYER_TEST_PROCESS_SECRET', 'from-the-process');
+    try {
+      await engine(['02-warm-same-env']).build(
+        request('main', [], { secrets: [{ id: 'npm', env: 'DEPLOYER_TEST_PROCESS_SECRET' }] }),
+      );
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(invocations()[0]?.secretEnvSet).toEqual({ DEPLOYER_TEST_PROCESS_SECRET: true });
+  });
+
+  it('refuses a file secret whose file is not readable, naming it, without running buildctl or printing a value', async () => {
+    const secretValue = 'npm_Sup3rS3cretT0ken-4711';
+    const missingFile = join(state, 'no-such-credentials.json');
+    const error = await rejection(
+      engine(['02-warm-same-env'], { env: { NPM_TOKEN: secretValue } }).build(
+        request('main', [], {
+          secrets: [
+            { id: 'npm', env: 'NPM_TOKEN' },
+            { id: 'gcloud', file: missingFile },
+          ],
+        }),
+      ),
+    );
+    expect(error).toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining(`file ${missingFile} (secret gcloud) is not readable`),
+    });
+    expect(error.message).not.toContain(secretValue);
     expect(invocations()).toEqual([]);
   });
 

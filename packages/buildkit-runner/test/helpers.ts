@@ -1,9 +1,10 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type CacheConfigInput, type CachePlan, parseCacheConfig, planCache } from '@deployer/cache-ref';
-import type { BuildEvent } from '@deployer/contracts';
+import { type CacheConfigInput, parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { BuildEvent, CachePlan } from '@deployer/contracts';
 import { ProgressTracker } from '../src/progress/progress-tracker.js';
 import { readSolveStatus } from '../src/progress/read-solve-status.js';
+import { testBuildUuid, testBuildUuids } from './build-uuids.js';
 
 /**
  * The real BuildKit recordings (see their README), kept in the repository as received in
@@ -100,7 +101,7 @@ export function fixturePlan(
     config: parseCacheConfig({ registry: R, insecure: true, ...config }),
     repository: 'cache/shop',
     service: 'web',
-    buildUuid,
-    fallbacks,
+    buildUuid: testBuildUuid(buildUuid),
+    fallbacks: testBuildUuids(fallbacks),
   });
 }

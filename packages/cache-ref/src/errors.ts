@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type CacheRefErrorCode =
   | 'INVALID_REFERENCE'
   | 'INVALID_COMPONENT'
@@ -5,9 +7,8 @@ export type CacheRefErrorCode =
   | 'UNSUPPORTED_COMBINATION';
 
 /** Every failure of this package: `code` for programs, `part` and `rule` for people. */
-export class CacheRefError extends Error {
+export class CacheRefError extends CodedError<CacheRefErrorCode> {
   override readonly name = 'CacheRefError';
-  readonly code: CacheRefErrorCode;
   /** Which part of the input was wrong, e.g. `tag`, `path component "Web"`, `service`. */
   readonly part: string;
   /** The rule it breaks, in words. */
@@ -15,8 +16,7 @@ export class CacheRefError extends Error {
   readonly input: string;
 
   constructor(code: CacheRefErrorCode, details: { part: string; rule: string; input: string }) {
-    super(`${details.part} in ${JSON.stringify(details.input)}: ${details.rule}`);
-    this.code = code;
+    super(code, `${details.part} in ${JSON.stringify(details.input)}: ${details.rule}`);
     this.part = details.part;
     this.rule = details.rule;
     this.input = details.input;

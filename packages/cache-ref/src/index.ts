@@ -1,42 +1,22 @@
 // The public API: what a platform team needs to plan, render and recognise deployer's cache refs.
-// Everything else (patterns, sanitising, strategy resolution, schema parts) stays internal.
+// Everything else (patterns, sanitising, strategy resolution, schema parts) stays internal. The shapes a
+// plan is made of (`CachePlan`, `CacheEndpoint`, `RegistryProfile`, `ResolvedStrategy`, …) and the engine
+// names are @deployer/contracts', their one owner: import them from there.
 
 // Configuration and registry profiles.
 export {
   type CacheConfig,
   type CacheConfigInput,
   CacheConfigSchema,
-  type CacheStrategy,
   cacheConfigJsonSchema,
   parseCacheConfig,
-  type ResolvedStrategy,
 } from './config/cache-config.js';
 export {
-  type RegistryKind,
-  type RegistryProfile,
   type RegistryProfileOverride,
   registryKinds,
   resolveRegistryProfile,
 } from './config/registry-profiles.js';
-// Engine names and the values every engine shares.
-export { cacheHitRatio } from './engines/cache-hit-ratio.js';
-export {
-  type CacheFlavour,
-  cacheFlavourOf,
-  cacheFlavours,
-  type EngineChoice,
-  type EngineName,
-  engineChoices,
-} from './engines/engine-names.js';
-export { engineTempPlaceholder } from './engines/engine-temp-placeholder.js';
 export { CacheRefError, type CacheRefErrorCode } from './errors.js';
-export {
-  type BuildahGlobalArgsInput,
-  type BuildahPushArgsInput,
-  type BuildahStorageDriver,
-  buildahGlobalArgs,
-  buildahPushArgs,
-} from './flags/buildah-command.js';
 // Engine cache flags.
 export {
   type BuildahCacheOptions,
@@ -69,13 +49,7 @@ export {
   leaseLocation,
   leaseLocations,
 } from './plan/cache-location.js';
-export {
-  type CacheEndpoint,
-  type CachePlan,
-  type CachePlanInput,
-  type LeaseEndpoint,
-  planCache,
-} from './plan/plan-cache.js';
+export { type CachePlanInput, planCache } from './plan/plan-cache.js';
 export {
   type ExportRun,
   isRunExportTag,

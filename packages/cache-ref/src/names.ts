@@ -1,11 +1,5 @@
-// `@deployer/cache-ref/names`: the names a command line offers as choices (engines, cache flavours,
-// registry kinds), without the config schemas. A CLI's `--help` imports this alone, so it never loads zod.
+// `@deployer/cache-ref/names`: the registry kinds a command line offers as choices (`--kind`), without the
+// config schemas. A CLI's `--help` imports this alone, so it never loads zod. The engine names and cache
+// flavours it offers are @deployer/contracts' (`engineChoices`, `cacheFlavours`), as light.
 
 export { registryKinds } from './config/registry-kinds.js';
-export {
-  type CacheFlavour,
-  cacheFlavours,
-  type EngineChoice,
-  type EngineName,
-  engineChoices,
-} from './engines/engine-names.js';

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type { BuildUuid } from '@deployer/contracts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   buildahCacheArgs,
   buildctlCacheArgs,
@@ -10,19 +11,23 @@ import {
   planCache,
   renderBuildkitCache,
 } from '../src/index.js';
+import { anyBuildUuid } from './support/build-uuids.js';
 
-const uuid = 'wandering-credit-924200';
+const uuid = anyBuildUuid('wandering-credit-924200');
+const main = anyBuildUuid('main');
 
 function plan(
   config: CacheConfigInput,
   extra: { buildUuid?: string | null; fallbacks?: string[]; repository?: string } = {},
 ) {
+  const { buildUuid, fallbacks, ...rest } = extra;
   return planCache({
     config: parseCacheConfig(config),
     repository: 'next-web',
     service: 'web',
-    buildUuid: uuid,
-    ...extra,
+    buildUuid: buildUuid === undefined ? uuid : buildUuid === null ? null : anyBuildUuid(buildUuid),
+    ...(fallbacks !== undefined && { fallbacks: fallbacks.map(anyBuildUuid) }),
+    ...rest,
   });
 }
 
@@ -132,7 +137,7 @@ describe('planCache', () => {
       config: parseCacheConfig({ registry: 'quay.io' }),
       repository: 'next-web',
       service: 'Web-API',
-      buildUuid: `feature/${'x'.repeat(200)}`,
+      buildUuid: anyBuildUuid(`feature/${'x'.repeat(200)}`),
     });
     expect(long.lease?.tag.replace(/^lease-/, '')).toBe(long.export?.tag.replace(/^cache-/, ''));
   });
@@ -148,7 +153,7 @@ describe('planCache', () => {
         config: parseCacheConfig({ registry: 'r.example', strategy: 'path' }),
         repository: 'next-web',
         service,
-        buildUuid: 'pr-1',
+        buildUuid: anyBuildUuid('pr-1'),
       }).lease!;
       const [, below] = /^r\.example\/(.*)$/.exec(path.repository)!;
       expect(below!.startsWith(locations.path.repositoryPrefix)).toBe(true);
@@ -158,7 +163,7 @@ describe('planCache', () => {
         config: parseCacheConfig({ registry: 'r.example', strategy: 'tag' }),
         repository: 'next-web',
         service,
-        buildUuid,
+        buildUuid: anyBuildUuid(buildUuid),
       }).lease!;
       expect(tag.repository).toBe(`r.example/${locations.tag.repository}`);
       expect(tag.tag.startsWith(locations.tag.tagPrefix)).toBe(true);
@@ -166,7 +171,7 @@ describe('planCache', () => {
         registry: 'r.example',
         repository: 'next-web',
         service,
-        buildUuid,
+        buildUuid: anyBuildUuid(buildUuid),
         strategy: 'tag',
       });
       expect(`r.example/${lease.repository}:${lease.tag}`).toBe(tag.ref);
@@ -182,6 +187,26 @@ describe('planCache', () => {
     expect(
       plan({ registry: 'distribution.example:5000', sharedExport: true }, { buildUuid: null }).lease,
     ).toBeNull();
+  });
+
+  it('takes a BuildUuid, never a plain string (typechecked), and still sanitises a forged one', () => {
+    const config = parseCacheConfig({ registry: 'r.example', strategy: 'path' });
+    const unchecked: string = 'Feature/Login';
+    const forged = planCache({
+      config,
+      repository: 'next-web',
+      service: 'web',
+      // @ts-expect-error a plain string is no BuildUuid: it goes through deploy's validateBuildUuid first
+      buildUuid: unchecked,
+    });
+    // Forced through anyway (as a cast could): the ref stays valid and distinct, sanitised like any component.
+    expect(forged.export?.ref).toMatch(/^r\.example\/next-web\/web\/feature-login-[0-9a-f]{10}:cache$/);
+    // @ts-expect-error fallbacks are BuildUuids too
+    planCache({ config, repository: 'next-web', service: 'web', buildUuid: uuid, fallbacks: ['main'] });
+    expectTypeOf<Parameters<typeof planCache>[0]['buildUuid']>().toEqualTypeOf<
+      BuildUuid | null | undefined
+    >();
+    expectTypeOf<string>().not.toExtend<NonNullable<Parameters<typeof planCache>[0]['buildUuid']>>();
   });
 
   it('requires a repository', () => {
@@ -206,6 +231,19 @@ describe('planCache', () => {
     })();
     expect(error).toBeInstanceOf(CacheRefError);
     expect((error as CacheRefError).code).toBe('UNSUPPORTED_COMBINATION');
+  });
+
+  // The only place the rule lives: buildah-runner takes any plan made for engine buildah as usable.
+  it('refuses buildah with the tag strategy asked for explicitly, where the path strategy would work', () => {
+    const input = {
+      config: parseCacheConfig({ registry: 'r.example', repository: 'cache/shop', strategy: 'tag' }),
+      service: 'web',
+      buildUuid: uuid,
+    };
+    expect(() => planCache({ ...input, engine: 'buildah' })).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_COMBINATION' }),
+    );
+    expect(planCache({ ...input, engine: 'buildkit' }).strategy).toBe('tag');
   });
 });
 
@@ -251,7 +289,7 @@ describe('buildah rendering', () => {
       repository: 'next-web',
       service: 'web',
       buildUuid: uuid,
-      fallbacks: ['main'],
+      fallbacks: [main],
       engine: 'buildah',
     });
     expect(buildahCacheArgs(result)).toEqual([

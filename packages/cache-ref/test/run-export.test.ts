@@ -10,6 +10,7 @@ import {
   runExportTag,
   runScopedExport,
 } from '../src/index.js';
+import { anyBuildUuid } from './support/build-uuids.js';
 
 const run = {
   runId: '3b1f0a52-8c1e-4d2f-9a77-0c5e2f6d1b90',
@@ -25,8 +26,8 @@ function plan(
     config: parseCacheConfig(config),
     repository: 'acme/next-web',
     service,
-    buildUuid,
-    fallbacks: ['main'],
+    buildUuid: buildUuid === null ? null : anyBuildUuid(buildUuid),
+    fallbacks: [anyBuildUuid('main')],
   });
 }
 
@@ -85,7 +86,7 @@ describe('runScopedExport', () => {
       config: parseCacheConfig({ registry: 'distribution.example:5000' }),
       repository: 'acme/next-web',
       service: 'web',
-      buildUuid: 'main',
+      buildUuid: anyBuildUuid('main'),
       engine: 'buildah',
     });
     expect(runScopedExport(buildah, run)).toBeNull();

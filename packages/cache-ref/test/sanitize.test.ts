@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sanitizeComponent } from '../src/grammar/sanitize.js';
 import { CacheRefError, cacheLocations, parseCacheConfig, planCache } from '../src/index.js';
+import { anyBuildUuid } from './support/build-uuids.js';
 
 const options = { maxLength: 63, what: 'service' };
 
@@ -71,7 +72,7 @@ describe('cacheLocations', () => {
       config: parseCacheConfig({ registry: 'quay.io' }),
       repository: 'next-web',
       service: 'web-api',
-      buildUuid: 'main',
+      buildUuid: anyBuildUuid('main'),
     });
     expect(tagPlan.export?.tag.startsWith(locations.tag.tagPrefix)).toBe(true);
     expect(locations.path).toEqual({

@@ -1,14 +1,35 @@
+export type { BuildUuid } from './build-uuid.js';
+export type { CacheEndpoint, CachePlan, LeaseEndpoint } from './cache/cache-plan.js';
+export type { CacheStrategy, ResolvedStrategy } from './cache/cache-strategy.js';
+export type { RegistryKind, RegistryProfile } from './cache/registry-profile.js';
 export type { BuildEngine } from './engine/build-engine.js';
 export type { BuildEvent } from './engine/build-event.js';
-export type { EngineBuildRequest, SecretSource } from './engine/build-request.js';
+export type { EngineBuildRequest } from './engine/build-request.js';
 export type {
   CacheSeeding,
   EngineBuildResult,
   StepCounts,
   StepTiming,
 } from './engine/build-result.js';
+export { cacheHitRatio } from './engine/cache-hit-ratio.js';
 export type { EngineArgv, EngineArgvUnresolved } from './engine/engine-argv.js';
 export type { BuildFailureKind, EngineFailure } from './engine/engine-failure.js';
+export {
+  type CacheFlavour,
+  cacheFlavourOf,
+  cacheFlavours,
+  type EngineChoice,
+  type EngineName,
+  engineChoices,
+} from './engine/engine-names.js';
+export { engineTempPlaceholder } from './engine/engine-temp-placeholder.js';
+export {
+  type SecretEnvironment,
+  type SecretSource,
+  type UnavailableSecretSource,
+  unavailableSecretSource,
+} from './engine/secret-source.js';
+export { CodedError } from './errors/coded-error.js';
 export type { CacheRefInfo } from './registry/cache-ref-info.js';
 export type { CacheRegistry } from './registry/cache-registry.js';
 export type { CacheSeedRefusal, CacheSeedResult } from './registry/cache-seed.js';

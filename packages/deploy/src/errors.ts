@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 /**
  * Errors the user fixes by changing their input (spec, flags). Apps map `kind: 'input'` to exit code 2;
  * they are always thrown before anything is built or deleted.
@@ -29,10 +31,9 @@ export type SpecErrorCode =
   | 'SECRET_NOT_PROVIDED';
 
 /** Something wrong in an environment spec, named by its path in the spec (`services.api.dependsOn[0]`). */
-export class SpecError extends Error implements InputError {
+export class SpecError extends CodedError<SpecErrorCode> implements InputError {
   override readonly name = 'SpecError';
   readonly kind = 'input' as const;
-  readonly code: SpecErrorCode;
   /** The spec file, where there is one. */
   readonly file: string | undefined;
   /** Path into the spec, e.g. `services.api.dependsOn[0]`; `(root)` for the document itself. */
@@ -45,8 +46,11 @@ export class SpecError extends Error implements InputError {
     details: { path: string; detail: string; file?: string; cause?: unknown },
   ) {
     const where = details.file === undefined ? details.path : `${details.file}: ${details.path}`;
-    super(`${where}: ${details.detail}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(
+      code,
+      `${where}: ${details.detail}`,
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.file = details.file;
     this.path = details.path;
     this.detail = details.detail;
@@ -59,25 +63,23 @@ export class SpecError extends Error implements InputError {
 }
 
 /** A build uuid that is not a valid environment name; `source` names the flag or field it came from. */
-export class BuildUuidError extends Error implements InputError {
+export class BuildUuidError extends CodedError<'INVALID_BUILD_UUID'> implements InputError {
   override readonly name = 'BuildUuidError';
   readonly kind = 'input' as const;
-  readonly code = 'INVALID_BUILD_UUID';
   readonly source: string;
   readonly value: string;
 
   constructor(source: string, value: string, rule: string) {
-    super(`${source} ${JSON.stringify(value)}: ${rule}`);
+    super('INVALID_BUILD_UUID', `${source} ${JSON.stringify(value)}: ${rule}`);
     this.source = source;
     this.value = value;
   }
 }
 
 /** A duration such as `--older-than` that is not `<number><d|h|m|s>` with a number of at least 1. */
-export class DurationError extends Error implements InputError {
+export class DurationError extends CodedError<'INVALID_DURATION'> implements InputError {
   override readonly name = 'DurationError';
   readonly kind = 'input' as const;
-  readonly code = 'INVALID_DURATION';
   readonly value: string;
   /** The flag or field it came from, e.g. `--older-than`. */
   readonly source: string;
@@ -86,6 +88,7 @@ export class DurationError extends Error implements InputError {
     // Zero is refused too (`cache gc --older-than 0s` would delete every cache but a fallback's), so
     // the rule says "positive" and the minimum rather than only the shape.
     super(
+      'INVALID_DURATION',
       `${source} ${JSON.stringify(value)}: must be a whole number followed by d, h, m or s, at least 1s: a positive duration such as 14d, 12h or 30m`,
     );
     this.value = value;

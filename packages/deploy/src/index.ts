@@ -97,7 +97,9 @@ export type { OperatorSettings } from './spec/operator-settings.js';
 export { formatSpecPath } from './spec/spec-path.js';
 export { issueMessage } from './spec/zod-issue-message.js';
 export {
+  buildUuidMaxLength,
   type GenerateBuildUuidOptions,
   generateBuildUuid,
+  isBuildUuid,
   validateBuildUuid,
 } from './uuid/build-uuid.js';

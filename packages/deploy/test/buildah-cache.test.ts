@@ -12,6 +12,7 @@ import {
 } from '../src/index.js';
 import { imageRef } from '../src/plan/image-refs.js';
 import { ownershipTag } from '../src/plan/ownership-tag.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushBuildahCache, pushCache, pushImage, snapshotRegistry } from './support/seed.js';
 
@@ -30,7 +31,7 @@ beforeAll(() => {
 const day = 86_400_000;
 
 function cacheRepositoryOf(env: Environment, service: string, buildUuid: string): string {
-  const repository = environmentCacheRepository(env, service, buildUuid);
+  const repository = environmentCacheRepository(env, service, validUuid(buildUuid));
   if (repository === null) throw new Error('no cache repository');
   return repository;
 }
@@ -46,13 +47,13 @@ describe('down with buildah caches', () => {
     const webTags = await pushBuildahCache(client, ownWeb, [new Date(), new Date(), new Date()]);
     const apiTags = await pushBuildahCache(client, ownApi, [new Date(), new Date()]);
     // The same environment once built with BuildKit too: a `:cache` ref in its repository, a tag-strategy ref.
-    const [pathRef, tagRef] = environmentCacheRefs(env, 'web', 'pr-5') as [string, string];
+    const [pathRef, tagRef] = environmentCacheRefs(env, 'web', validUuid('pr-5')) as [string, string];
     expect(pathRef).toBe(`${ownWeb}:cache`);
     await pushCache(client, pathRef, new Date());
     await pushCache(client, tagRef, new Date());
     const webImage = imageRef(env.registry, 'web', 'pr-5');
     const content = 'abcdef0123456789'.repeat(4);
-    const webOwnership = imageRef(env.registry, 'web', ownershipTag('pr-5', content));
+    const webOwnership = imageRef(env.registry, 'web', ownershipTag(validUuid('pr-5'), content));
     const webContent = imageRef(env.registry, 'web', content);
     await pushImage(client, [webOwnership, webContent, webImage], 'web of pr-5');
     // Neighbours: another environment whose uuid extends pr-5, a service whose name extends web, the
@@ -60,10 +61,10 @@ describe('down with buildah caches', () => {
     await pushBuildahCache(client, cacheRepositoryOf(env, 'web', 'pr-5-2'), [new Date()]);
     await pushBuildahCache(client, `${registry.host}/${env.cache.repository}/web-admin/pr-5`, [new Date()]);
     await pushBuildahCache(client, cacheRepositoryOf(env, 'web', 'main'), [new Date()]);
-    await pushCache(client, environmentCacheRefs(env, 'web', 'pr-5-2')[1]!, new Date());
+    await pushCache(client, environmentCacheRefs(env, 'web', validUuid('pr-5-2'))[1]!, new Date());
     const before = await snapshotRegistry(client);
 
-    const dry = await downEnvironment(env, { registry: port, buildUuid: 'pr-5', dryRun: true });
+    const dry = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-5'), dryRun: true });
     const planned = dry.actions.filter((action) => action.action === 'delete');
     expect(planned.map((action) => [action.service, action.ref, action.tags?.length])).toEqual([
       ['web', pathRef, undefined],
@@ -84,7 +85,7 @@ describe('down with buildah caches', () => {
     expect(dry.actions.every((action) => !action.deleted)).toBe(true);
     expect(await snapshotRegistry(client)).toEqual(before);
 
-    const result = await downEnvironment(env, { registry: port, buildUuid: 'pr-5' });
+    const result = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-5') });
     const deleted = result.actions.filter((action) => action.deleted);
     expect(deleted.map((action) => action.ref)).toEqual(planned.map((action) => action.ref));
     expect(deleted.find((action) => action.ref === ownApi)!.tags!.sort()).toEqual([...apiTags].sort());
@@ -102,7 +103,7 @@ describe('down with buildah caches', () => {
     });
 
     // Nothing left to do: every cache action is absent now.
-    const again = await downEnvironment(env, { registry: port, buildUuid: 'pr-5', dryRun: true });
+    const again = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-5'), dryRun: true });
     expect(again.actions.filter((action) => action.action !== 'absent')).toEqual([]);
   });
 });
@@ -119,10 +120,10 @@ describe('cache gc and inventory with buildah caches', () => {
     await pushBuildahCache(client, repo('main'), [ago(90)]);
     await pushBuildahCache(client, repo('pr-undated'), [null, null]);
     await pushBuildahCache(client, cacheRepositoryOf(env, 'api', 'pr-old'), [ago(20)]);
-    const buildkitOld = environmentCacheRefs(env, 'web', 'pr-bk')[0]!;
+    const buildkitOld = environmentCacheRefs(env, 'web', validUuid('pr-bk'))[0]!;
     await pushCache(client, buildkitOld, ago(20));
 
-    const inventory = await listEnvironmentCache(env, { registry: port, buildUuid: 'pr-new' });
+    const inventory = await listEnvironmentCache(env, { registry: port, buildUuid: validUuid('pr-new') });
     expect(inventory.map((entry) => [entry.buildUuid, entry.layout, entry.role, entry.ref])).toEqual([
       ['main', 'repository', 'fallback', repo('main')],
       ['pr-new', 'repository', 'own', repo('pr-new')],

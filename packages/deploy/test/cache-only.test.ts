@@ -3,6 +3,7 @@ import type { RegistryClient } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentCacheRefs, environmentCacheRepository } from '../src/cache/environment-caches.js';
 import { collectGarbage, downEnvironment } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushCache, pushImage } from './support/seed.js';
 
@@ -24,17 +25,21 @@ const longAgo = () => new Date(Date.now() - 90 * day);
 describe('an image at a tag shaped like a cache ref', () => {
   it('is kept by down and by cache gc, under both strategies and in a buildah cache repository', async () => {
     const env = await environment();
-    const [pathRef, tagRef] = environmentCacheRefs(env, 'web', 'pr-1') as [string, string];
+    const [pathRef, tagRef] = environmentCacheRefs(env, 'web', validUuid('pr-1')) as [string, string];
     expect(tagRef).toMatch(/\/only\d+\/cache:cache-web-pr-1$/);
     const pathImage = await pushImage(client, [pathRef], 'an image, not a cache');
     const tagImage = await pushImage(client, [tagRef], 'another image, not a cache');
-    const buildahRepository = environmentCacheRepository(env, 'web', 'pr-1')!;
+    const buildahRepository = environmentCacheRepository(env, 'web', validUuid('pr-1'))!;
     const notACacheKey = await pushImage(client, [`${buildahRepository}:latest`], 'not a cache key');
 
     const gc = await collectGarbage(env, { registry: port, olderThanMs: 0, fallbacks: [] });
     expect(gc.entries).toEqual([]);
 
-    const down = await downEnvironment(env, { registry: port, buildUuid: 'pr-1', services: ['web'] });
+    const down = await downEnvironment(env, {
+      registry: port,
+      buildUuid: validUuid('pr-1'),
+      services: ['web'],
+    });
     const caches = down.actions.filter((action) => action.kind === 'cache');
     expect(caches.map((action) => [action.ref, action.action, action.deleted])).toEqual([
       [pathRef, 'keep', false],
@@ -51,12 +56,12 @@ describe('an image at a tag shaped like a cache ref', () => {
 describe("a fallback's cache identical to the environment's", () => {
   it('keeps its manifest when down or gc removes the environment’s tag', async () => {
     const env = await environment();
-    const mainRef = environmentCacheRefs(env, 'web', 'main')[1]!;
+    const mainRef = environmentCacheRefs(env, 'web', validUuid('main'))[1]!;
     const digest = await pushCache(client, mainRef, longAgo());
     // Warmed entirely from main, pr-1 and pr-2 exported the very same cache: one manifest, three tags.
     const bytes = Buffer.from((await client.getManifest(...split(mainRef))).bytes);
     for (const uuid of ['pr-1', 'pr-2']) {
-      const ref = environmentCacheRefs(env, 'web', uuid)[1]!;
+      const ref = environmentCacheRefs(env, 'web', validUuid(uuid))[1]!;
       const [repository, tag] = split(ref);
       await client.putManifest(repository, tag, bytes, {
         mediaType: 'application/vnd.oci.image.index.v1+json',
@@ -64,12 +69,16 @@ describe("a fallback's cache identical to the environment's", () => {
       expect(await port.imageDigest(ref)).toBe(digest);
     }
 
-    const down = await downEnvironment(env, { registry: port, buildUuid: 'pr-1', services: ['web'] });
+    const down = await downEnvironment(env, {
+      registry: port,
+      buildUuid: validUuid('pr-1'),
+      services: ['web'],
+    });
     expect(down.actions.find((action) => action.ref.endsWith(':cache-web-pr-1'))).toMatchObject({
       action: 'delete',
       deleted: true,
     });
-    expect(await port.imageDigest(environmentCacheRefs(env, 'web', 'pr-1')[1]!)).toBeNull();
+    expect(await port.imageDigest(environmentCacheRefs(env, 'web', validUuid('pr-1'))[1]!)).toBeNull();
     expect(await port.imageDigest(mainRef)).toBe(digest);
 
     const gc = await collectGarbage(env, { registry: port, olderThanMs: day, services: ['web'] });
@@ -78,7 +87,7 @@ describe("a fallback's cache identical to the environment's", () => {
       ['main', 'keep', false],
       ['pr-2', 'delete', true],
     ]);
-    expect(await port.imageDigest(environmentCacheRefs(env, 'web', 'pr-2')[1]!)).toBeNull();
+    expect(await port.imageDigest(environmentCacheRefs(env, 'web', validUuid('pr-2'))[1]!)).toBeNull();
     expect(await port.imageDigest(mainRef)).toBe(digest);
   });
 });
@@ -86,13 +95,13 @@ describe("a fallback's cache identical to the environment's", () => {
 describe('a crafted build uuid', () => {
   it('`cache-web-main` takes down its own refs, never main’s cache of web', async () => {
     const env = await environment();
-    const mainRefs = environmentCacheRefs(env, 'web', 'main');
+    const mainRefs = environmentCacheRefs(env, 'web', validUuid('main'));
     const mainDigests = await Promise.all(mainRefs.map((ref) => pushCache(client, ref, longAgo())));
-    const craftedRefs = environmentCacheRefs(env, 'web', 'cache-web-main');
+    const craftedRefs = environmentCacheRefs(env, 'web', validUuid('cache-web-main'));
     for (const ref of craftedRefs) await pushCache(client, ref, longAgo());
     expect(craftedRefs.some((ref) => mainRefs.includes(ref))).toBe(false);
 
-    const down = await downEnvironment(env, { registry: port, buildUuid: 'cache-web-main' });
+    const down = await downEnvironment(env, { registry: port, buildUuid: validUuid('cache-web-main') });
     expect(down.actions.filter((action) => action.deleted).map((action) => action.ref)).toEqual(craftedRefs);
     expect(await Promise.all(mainRefs.map((ref) => port.imageDigest(ref)))).toEqual(mainDigests);
   });

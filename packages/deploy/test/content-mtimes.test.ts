@@ -13,6 +13,7 @@ import {
   Supersession,
   stampContentMtimes,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { engineResult } from './support/scripted-engine.js';
 
 const key = Buffer.from('a fixed key for the tests');
@@ -175,7 +176,7 @@ describe('buildEnvironment with contentMtimes', () => {
       'registry: { host: registry.example.test, repository: shop }\nservices:\n  web: { context: web }\n  api: { context: api }\n',
     );
     const plan = await planEnvironment(await loadEnvironment(join(dir, 'env.yaml')), {
-      buildUuid: 'wandering-credit-924200',
+      buildUuid: validUuid('wandering-credit-924200'),
     });
     const engine = engineSeeing(name);
     const report = await buildEnvironment(plan, {

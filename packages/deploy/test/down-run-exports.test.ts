@@ -2,6 +2,7 @@ import { parseImageReference, runExportTag } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
 import { environmentCacheRefs } from '../src/cache/environment-caches.js';
 import { downEnvironment } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushCache, snapshotRegistry } from './support/seed.js';
 
@@ -27,9 +28,9 @@ describe("down removes the environment's run export tags", () => {
     const client = shared.client();
     const port = shared.port();
     // Path strategy first, tag strategy second (`<repo>:cache-web-pr-4`).
-    const [ownPath, ownTag] = environmentCacheRefs(env, 'web', 'pr-4') as [string, string];
-    const lookalikeRefs = environmentCacheRefs(env, 'web', 'pr-42');
-    const mainRef = environmentCacheRefs(env, 'web', 'main')[1]!;
+    const [ownPath, ownTag] = environmentCacheRefs(env, 'web', validUuid('pr-4')) as [string, string];
+    const lookalikeRefs = environmentCacheRefs(env, 'web', validUuid('pr-42'));
+    const mainRef = environmentCacheRefs(env, 'web', validUuid('main'))[1]!;
     const mainDigest = await pushCache(client, mainRef, new Date());
     await pushCache(client, ownPath, new Date());
     for (const ref of lookalikeRefs) await pushCache(client, ref, new Date());
@@ -47,7 +48,7 @@ describe("down removes the environment's run export tags", () => {
     expect(ownRunTags[1]).toMatch(/:cache-web-pr-4--run-/);
 
     const before = await snapshotRegistry(client);
-    const dry = await downEnvironment(env, { registry: port, buildUuid: 'pr-4', dryRun: true });
+    const dry = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-4'), dryRun: true });
     const runActions = (result: typeof dry) =>
       result.actions
         .filter((action) => action.ref.includes('--run-'))
@@ -61,7 +62,7 @@ describe("down removes the environment's run export tags", () => {
     );
     expect(await snapshotRegistry(client)).toEqual(before);
 
-    const result = await downEnvironment(env, { registry: port, buildUuid: 'pr-4' });
+    const result = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-4') });
     expect(runActions(result)).toEqual([
       ['web', ownRunTags[0], 'untag', true],
       ['web', ownRunTags[1], 'untag', true],
@@ -78,10 +79,14 @@ describe("down removes the environment's run export tags", () => {
 
   it('reports nothing for an environment without run tags', async () => {
     const env = await shared.environment();
-    const [ownPath] = environmentCacheRefs(env, 'web', 'pr-4');
+    const [ownPath] = environmentCacheRefs(env, 'web', validUuid('pr-4'));
     await pushCache(shared.client(), ownPath!, new Date());
-    await pushCache(shared.client(), runTagOf(environmentCacheRefs(env, 'web', 'pr-42')[0]!), new Date());
-    const result = await downEnvironment(env, { registry: shared.port(), buildUuid: 'pr-4' });
+    await pushCache(
+      shared.client(),
+      runTagOf(environmentCacheRefs(env, 'web', validUuid('pr-42'))[0]!),
+      new Date(),
+    );
+    const result = await downEnvironment(env, { registry: shared.port(), buildUuid: validUuid('pr-4') });
     expect(result.actions.filter((action) => action.ref.includes('--run-'))).toEqual([]);
     expect(result.actions.find((action) => action.ref === ownPath)).toMatchObject({ deleted: true });
   });

@@ -13,6 +13,7 @@ import {
   reportToJson,
   Supersession,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { PushingEngine } from './support/pushing-engine.js';
 import { type RegistryEnvironments, useRegistryEnvironments } from './support/registry-environments.js';
 import { pushCache } from './support/seed.js';
@@ -22,7 +23,7 @@ const tags = useRegistryEnvironments('followtag', { cache: { strategy: 'tag' } }
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 10, minute));
 const candidate = (buildUuid: string, minute: number | null): CacheCandidate => ({
-  buildUuid,
+  buildUuid: validUuid(buildUuid),
   ref: `r/c/web/${buildUuid}:cache`,
   digest: `sha256:${buildUuid}`,
   createdAt: minute === null ? null : at(minute),
@@ -82,7 +83,7 @@ describe('decideRefresh', () => {
 /** Builds `web` for an environment with an engine that pushes real images (its ownership tag too). */
 async function build(shared: RegistryEnvironments, environment: Environment, buildUuid: string) {
   const plan = await planEnvironment(environment, {
-    buildUuid,
+    buildUuid: validUuid(buildUuid),
     fallbacks: [],
     services: ['web'],
     registry: shared.port(),
@@ -203,7 +204,7 @@ describe('a skipped service follows the cache of the environment that built its 
     const pr = await build(paths, environment, 'pr-3');
     await pushCache(paths.client(), pr.ownRef, at(10));
     const plan = await planEnvironment(environment, {
-      buildUuid: 'main',
+      buildUuid: validUuid('main'),
       fallbacks: [],
       services: ['web'],
       registry: paths.port(),
@@ -235,7 +236,7 @@ describe('a skipped service follows the cache of the environment that built its 
     const pr = await build(paths, environment, 'pr-5');
     await pushCache(paths.client(), pr.ownRef, at(10));
     const plan = await planEnvironment(environment, {
-      buildUuid: 'main',
+      buildUuid: validUuid('main'),
       fallbacks: [],
       services: ['web'],
       registry: paths.port(),

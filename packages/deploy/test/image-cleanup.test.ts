@@ -9,6 +9,7 @@ import {
   type ServicePlan,
   Supersession,
 } from '../src/index.js';
+import { validUuid, validUuids } from './support/build-uuids.js';
 import { PushingEngine } from './support/pushing-engine.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushImage, snapshotRegistry } from './support/seed.js';
@@ -33,7 +34,7 @@ async function deploy(
   await shared.write('web/app.txt', contents.web);
   await shared.write('api/app.txt', contents.api ?? 'api v1');
   engine.created = created;
-  const plan = await planEnvironment(env, { buildUuid, registry: port(), force });
+  const plan = await planEnvironment(env, { buildUuid: validUuid(buildUuid), registry: port(), force });
   const report = await buildEnvironment(plan, { engine, registry: port(), supersession: new Supersession() });
   expect(report.ok, JSON.stringify(report.services, null, 1)).toBe(true);
   const [web, api] = plan.services as [ServicePlan, ServicePlan];
@@ -105,19 +106,23 @@ describe('down removes the images of every push', () => {
         ['api', `pr-1.${api}`, 'untag', deleted],
         ['api', api, 'keep', false],
       ]);
-    const dry = await downEnvironment(env, { registry: port(), buildUuid: 'pr-1', dryRun: true });
+    const dry = await downEnvironment(env, { registry: port(), buildUuid: validUuid('pr-1'), dryRun: true });
     expect(images(dry)).toEqual(expected(false));
     expect(await snapshotRegistry(shared.client())).toEqual(before);
     const shared4 = dry.actions.find((action) => tagOf(action.ref) === w4)!;
     expect(shared4.reason).toBe(`content tag also recorded by main.${w4}: kept`);
 
-    const result = await downEnvironment(env, { registry: port(), buildUuid: 'pr-1' });
+    const result = await downEnvironment(env, { registry: port(), buildUuid: validUuid('pr-1') });
     expect(images(result)).toEqual(expected(true));
     expect(await tagsOf(env, 'web')).toEqual([...mainWeb].sort());
     expect(await tagsOf(env, 'api')).toEqual([api, 'main', `main.${api}`].sort());
     expect(await digestsOf(mainWeb)).toEqual(mainDigests);
     // Nothing left of the environment: one absent action per service.
-    const again = await downEnvironment(env, { registry: port(), buildUuid: 'pr-1', dryRun: true });
+    const again = await downEnvironment(env, {
+      registry: port(),
+      buildUuid: validUuid('pr-1'),
+      dryRun: true,
+    });
     expect(images(again)).toEqual(
       sorted([
         ['web', 'pr-1', 'absent', false],
@@ -130,14 +135,14 @@ describe('down removes the images of every push', () => {
     const env = await shared.environment();
     await shared.write('web/app.txt', 'legacy');
     await shared.write('api/app.txt', 'api v1');
-    const [legacy] = (await planEnvironment(env, { buildUuid: 'main' })).services as [ServicePlan];
+    const [legacy] = (await planEnvironment(env, { buildUuid: validUuid('main') })).services as [ServicePlan];
     // main built it before ownership tags existed; main's tag has moved on since.
     await pushImage(shared.client(), [legacy.image], 'legacy web');
     const pr = await deploy(env, 'pr-2', { web: 'legacy' });
     expect(pr.web.action).toBe('skip');
     expect(await tagsOf(env, 'web')).toEqual([legacy.tag, 'pr-2']);
 
-    const result = await downEnvironment(env, { registry: port(), buildUuid: 'pr-2' });
+    const result = await downEnvironment(env, { registry: port(), buildUuid: validUuid('pr-2') });
     expect(result.actions.filter((action) => action.kind === 'image')).toEqual([
       expect.objectContaining({
         service: 'web',
@@ -181,7 +186,11 @@ describe('down removes the images of every push', () => {
     expect(of8).not.toBe(of9);
     expect(await digestOf(content)).toBe(of9);
 
-    const down9 = await downEnvironment(env, { registry: port(), buildUuid: 'pr-9', services: ['web'] });
+    const down9 = await downEnvironment(env, {
+      registry: port(),
+      buildUuid: validUuid('pr-9'),
+      services: ['web'],
+    });
     expect(
       down9.actions
         .filter((action) => action.kind === 'image')
@@ -193,7 +202,11 @@ describe('down removes the images of every push', () => {
     ]);
     expect(await tagsOf(env, 'web')).toEqual([content, 'pr-8', `pr-8.${content}`].sort());
     // The last one recording it goes: its own image, and the content tag with the image it points at.
-    const down8 = await downEnvironment(env, { registry: port(), buildUuid: 'pr-8', services: ['web'] });
+    const down8 = await downEnvironment(env, {
+      registry: port(),
+      buildUuid: validUuid('pr-8'),
+      services: ['web'],
+    });
     expect(
       down8.actions
         .filter((action) => action.kind === 'image')
@@ -209,7 +222,7 @@ describe('down removes the images of every push', () => {
   it('an environment skipping onto the image while down decides keeps it', async () => {
     const env = await shared.environment();
     const pr = await deploy(env, 'pr-5', { web: 'racing' });
-    const other = await planEnvironment(env, { buildUuid: 'pr-6', registry: port() });
+    const other = await planEnvironment(env, { buildUuid: validUuid('pr-6'), registry: port() });
     expect(other.services.map((service) => service.action)).toEqual(['skip', 'skip']);
     // pr-6 tags the images (its skip) after down listed the repository, before it removes anything.
     const racing: RegistryPort = {
@@ -219,7 +232,11 @@ describe('down removes the images of every push', () => {
         return port().removeImageTags(repository, removals, options);
       },
     };
-    const result = await downEnvironment(env, { registry: racing, services: ['web'], buildUuid: 'pr-5' });
+    const result = await downEnvironment(env, {
+      registry: racing,
+      services: ['web'],
+      buildUuid: validUuid('pr-5'),
+    });
     expect(
       result.actions
         .filter((action) => action.kind === 'image')
@@ -235,10 +252,10 @@ describe('down removes the images of every push', () => {
   it('a skip onto an image deleted after the plan found it fails, and the next run builds it', async () => {
     const env = await shared.environment();
     await deploy(env, 'pr-3', { web: 'short-lived' });
-    const plan = await planEnvironment(env, { buildUuid: 'pr-4', registry: port() });
+    const plan = await planEnvironment(env, { buildUuid: validUuid('pr-4'), registry: port() });
     expect(plan.services.map((service) => service.action)).toEqual(['skip', 'skip']);
     // The last environment using the images goes before pr-4 tags them.
-    await downEnvironment(env, { registry: port(), buildUuid: 'pr-3' });
+    await downEnvironment(env, { registry: port(), buildUuid: validUuid('pr-3') });
     const report = await buildEnvironment(plan, {
       engine,
       registry: port(),
@@ -279,7 +296,7 @@ describe('cache gc of images', () => {
     const [w0, w1, w2, wf1, wf2] = [m0.web.tag, g1.web.tag, g2.web.tag, f1.web.tag, f2.web.tag];
     const api = m0.api.tag;
 
-    const options = { registry: port(), olderThanMs: 14 * day, fallbacks: ['main', 'live'] };
+    const options = { registry: port(), olderThanMs: 14 * day, fallbacks: validUuids('main', 'live') };
     const rows = (result: Awaited<ReturnType<typeof collectGarbage>>) =>
       sorted(
         result.images.map((entry) => [

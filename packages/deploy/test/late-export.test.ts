@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnvironment, planEnvironment, Supersession } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { ScriptedEngine } from './support/scripted-engine.js';
 import { pushCache } from './support/seed.js';
@@ -9,7 +10,7 @@ const shared = useRegistryEnvironments('late');
 describe('a run stopped mid-build', () => {
   it('removes a run tag its engine’s daemon finished pushing after the run stopped it', async () => {
     const plan = await planEnvironment(await shared.environment(), {
-      buildUuid: 'pr-late',
+      buildUuid: validUuid('pr-late'),
       services: ['web'],
     });
     const web = { ...plan, services: plan.services.filter((service) => service.service === 'web') };

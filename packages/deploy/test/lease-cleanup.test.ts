@@ -2,6 +2,7 @@ import type { LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { environmentLeaseRefs } from '../src/cache/environment-leases.js';
 import { collectGarbage, downEnvironment, planEnvironment } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { pushImage, snapshotRegistry } from './support/seed.js';
 
@@ -31,17 +32,17 @@ const holders = (refs: readonly string[]) =>
 describe("down removes the environment's lease tags", () => {
   it('under both strategies, dry run first; never pr-42’s nor the fallback’s', async () => {
     const env = await shared.environment();
-    const own = environmentLeaseRefs(env, 'web', 'pr-4');
-    const lookalike = environmentLeaseRefs(env, 'web', 'pr-42');
-    const main = environmentLeaseRefs(env, 'web', 'main');
+    const own = environmentLeaseRefs(env, 'web', validUuid('pr-4'));
+    const lookalike = environmentLeaseRefs(env, 'web', validUuid('pr-42'));
+    const main = environmentLeaseRefs(env, 'web', validUuid('main'));
     expect(own).toHaveLength(2);
     // The lease the build plans for the environment is one of them.
-    const plan = await planEnvironment(env, { buildUuid: 'pr-4', services: ['web'] });
+    const plan = await planEnvironment(env, { buildUuid: validUuid('pr-4'), services: ['web'] });
     expect(own).toContain(plan.services[0]!.cache.lease!.ref);
     await leaveLeases(own, killed);
     await leaveLeases([...lookalike, ...main], killed);
     // api's lease is held by a run still building: `down` tears the environment down all the same.
-    const apiLease = environmentLeaseRefs(env, 'api', 'pr-4')[0]!;
+    const apiLease = environmentLeaseRefs(env, 'api', validUuid('pr-4'))[0]!;
     await leaveLeases([apiLease], live);
 
     const leaseActions = (result: Awaited<ReturnType<typeof downEnvironment>>) =>
@@ -49,7 +50,11 @@ describe("down removes the environment's lease tags", () => {
         .filter((action) => action.kind === 'lease')
         .map((action) => [action.service, action.ref, action.action, action.deleted]);
     const before = await snapshotRegistry(shared.client());
-    const dry = await downEnvironment(env, { registry: shared.port(), buildUuid: 'pr-4', dryRun: true });
+    const dry = await downEnvironment(env, {
+      registry: shared.port(),
+      buildUuid: validUuid('pr-4'),
+      dryRun: true,
+    });
     expect(leaseActions(dry)).toEqual([
       ['web', own[0], 'delete', false],
       ['web', own[1], 'delete', false],
@@ -60,7 +65,7 @@ describe("down removes the environment's lease tags", () => {
     );
     expect(await snapshotRegistry(shared.client())).toEqual(before);
 
-    const result = await downEnvironment(env, { registry: shared.port(), buildUuid: 'pr-4' });
+    const result = await downEnvironment(env, { registry: shared.port(), buildUuid: validUuid('pr-4') });
     expect(leaseActions(result)).toEqual([
       ['web', own[0], 'delete', true],
       ['web', own[1], 'delete', true],
@@ -70,15 +75,15 @@ describe("down removes the environment's lease tags", () => {
     expect(await holders([...lookalike, ...main])).toEqual(Array(4).fill('run-killed'));
 
     // Nothing left: no lease action at all (absent leases are not listed).
-    const again = await downEnvironment(env, { registry: shared.port(), buildUuid: 'pr-4' });
+    const again = await downEnvironment(env, { registry: shared.port(), buildUuid: validUuid('pr-4') });
     expect(leaseActions(again)).toEqual([]);
   });
 
   it('leaves a tag holding no lease record', async () => {
     const env = await shared.environment();
-    const [, tagLease] = environmentLeaseRefs(env, 'web', 'pr-5') as [string, string];
+    const [, tagLease] = environmentLeaseRefs(env, 'web', validUuid('pr-5')) as [string, string];
     const digest = await pushImage(shared.client(), [tagLease], 'not a lease');
-    const result = await downEnvironment(env, { registry: shared.port(), buildUuid: 'pr-5' });
+    const result = await downEnvironment(env, { registry: shared.port(), buildUuid: validUuid('pr-5') });
     expect(result.actions.filter((action) => action.kind === 'lease')).toEqual([
       expect.objectContaining({ ref: tagLease, action: 'keep', reason: 'not a lease record, left alone' }),
     ]);
@@ -89,15 +94,15 @@ describe("down removes the environment's lease tags", () => {
 describe('cache gc removes the leases of runs that are gone', () => {
   it("removes a killed run's, keeps a live one of another run, the fallback's and foreign tags", async () => {
     const env = await shared.environment();
-    const dead = environmentLeaseRefs(env, 'web', 'pr-dead');
-    const building = environmentLeaseRefs(env, 'web', 'pr-live');
-    const main = environmentLeaseRefs(env, 'web', 'main');
+    const dead = environmentLeaseRefs(env, 'web', validUuid('pr-dead'));
+    const building = environmentLeaseRefs(env, 'web', validUuid('pr-live'));
+    const main = environmentLeaseRefs(env, 'web', validUuid('main'));
     await leaveLeases(dead, killed);
     await leaveLeases(building, live);
     await leaveLeases(main, killed);
-    const foreign = environmentLeaseRefs(env, 'web', 'pr-image')[1]!;
+    const foreign = environmentLeaseRefs(env, 'web', validUuid('pr-image'))[1]!;
     await pushImage(shared.client(), [foreign], 'not a lease');
-    const apiDead = environmentLeaseRefs(env, 'api', 'pr-dead')[0]!;
+    const apiDead = environmentLeaseRefs(env, 'api', validUuid('pr-dead'))[0]!;
     await leaveLeases([apiDead], killed);
 
     const decisions = (result: Awaited<ReturnType<typeof collectGarbage>>) =>
@@ -161,7 +166,7 @@ describe('cache gc removes the leases of runs that are gone', () => {
 
   it('never removes a claim that landed after the lease was read', async () => {
     const env = await shared.environment();
-    const [lease] = environmentLeaseRefs(env, 'web', 'pr-race') as [string];
+    const [lease] = environmentLeaseRefs(env, 'web', validUuid('pr-race')) as [string];
     await leaveLeases([lease], killed);
     // Between gc's read and its removal, a new run of the environment claims the lease.
     const port = shared.port();

@@ -2,6 +2,7 @@ import type { LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { holdLease, isNewerRun } from '../src/coordination/writer-lease.js';
 import { type EnvironmentPlan, planEnvironment } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
 // The two orders in which two processes' claims can land on one lease, against a real registry: the
@@ -11,7 +12,9 @@ const older: LeaseHolder = { runId: 'run-a', startedAt: new Date('2026-11-25T10:
 const newer: LeaseHolder = { runId: 'run-b', startedAt: new Date('2026-11-25T10:05:00Z'), host: 'ci-2' };
 
 async function leaseRef(): Promise<string> {
-  const plan: EnvironmentPlan = await planEnvironment(await shared.environment(), { buildUuid: 'pr-7' });
+  const plan: EnvironmentPlan = await planEnvironment(await shared.environment(), {
+    buildUuid: validUuid('pr-7'),
+  });
   return plan.services[0]!.cache.lease!.ref;
 }
 

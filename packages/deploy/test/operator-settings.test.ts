@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnvironment, type OperatorSettings, planEnvironment, SpecError } from '../src/index.js';
+import { validUuid, validUuids } from './support/build-uuids.js';
 import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
 
 // A spec loaded for `deployer serve` is a stranger's: what the operator fixes (registry, cache,
@@ -14,7 +15,7 @@ afterEach(async () => {
 const operator: OperatorSettings = {
   registry: { host: 'images.operator.test:5000', repository: 'previews/shop', insecure: true },
   cache: { repository: 'previews/shop/cache', strategy: 'path' },
-  fallbacks: ['main'],
+  fallbacks: validUuids('main'),
   secrets: [{ id: 'npm', env: 'OPERATOR_NPM_TOKEN' }],
   withheldSecrets: ['deploy-key'],
   source: 'the server config for acme/shop',
@@ -54,7 +55,7 @@ describe('loadEnvironment with operator settings', () => {
       sharedExport: false,
     });
     expect(environment.fallbacks).toEqual(['main']);
-    const plan = await planEnvironment(environment, { buildUuid: 'pull-request-7' });
+    const plan = await planEnvironment(environment, { buildUuid: validUuid('pull-request-7') });
     const refs = [
       plan.services[0]!.image,
       plan.services[0]!.environmentImage,
@@ -93,14 +94,14 @@ describe('loadEnvironment with operator settings', () => {
 
   it('tags a build that withholds a secret apart from one given it, from the same files', async () => {
     const spec = { services: { web: { context: 'web', secrets: [{ id: 'npm', env: 'X' }] } } };
-    const given = await planEnvironment(await load(spec), { buildUuid: 'main' });
+    const given = await planEnvironment(await load(spec), { buildUuid: validUuid('main') });
     const withholding = { ...operator, secrets: [], withheldSecrets: ['npm'] };
     fixture = await createFixture(serviceFiles(['web']));
     const environment = await loadEnvironment(await fixture.writeSpec(spec), {
       root: fixture.dir,
       operator: withholding,
     });
-    const pullRequest = await planEnvironment(environment, { buildUuid: 'pull-request-7' });
+    const pullRequest = await planEnvironment(environment, { buildUuid: validUuid('pull-request-7') });
     expect(pullRequest.services[0]!.tag).not.toBe(given.services[0]!.tag);
   });
 });

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   buildEnvironment,
@@ -5,8 +7,10 @@ import {
   loadEnvironment,
   planEnvironment,
   reportToJson,
+  SpecError,
   Supersession,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
 import { ScriptedEngine } from './support/scripted-engine.js';
 
@@ -26,7 +30,7 @@ async function secretPlan(secrets: unknown[]) {
     registry: { host: 'registry.example.test', repository: 'shop' },
     services: { api: { context: 'api', secrets } },
   });
-  return planEnvironment(await loadEnvironment(file), { buildUuid: uuid });
+  return planEnvironment(await loadEnvironment(file), { buildUuid: validUuid(uuid) });
 }
 
 describe('buildEnvironment masks secret values', () => {
@@ -92,5 +96,51 @@ describe('buildEnvironment masks secret values', () => {
     expect(warnings).toEqual([
       'secret pin is shorter than 4 characters: its value is not masked in build output',
     ]);
+  });
+});
+
+describe('buildEnvironment refuses an unavailable secret source before anything runs', () => {
+  async function refusal(plan: Awaited<ReturnType<typeof secretPlan>>, env: Record<string, string>) {
+    const engine = new ScriptedEngine();
+    const events: DeployEvent[] = [];
+    const error = await buildEnvironment(plan, {
+      engine,
+      env,
+      supersession: new Supersession(),
+      onEvent: (event) => events.push(event),
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SpecError);
+    // Refused before the first event: nothing queued, no engine called.
+    expect(events).toEqual([]);
+    expect(engine.calls).toEqual([]);
+    return error as SpecError;
+  }
+
+  it('an env secret whose variable is unset, naming the variable and id, never a set value', async () => {
+    const plan = await secretPlan([
+      { id: 'token', env: 'MASK_TEST_TOKEN' },
+      { id: 'npm', env: 'MASK_TEST_UNSET' },
+    ]);
+    const error = await refusal(plan, { MASK_TEST_TOKEN: envToken });
+    expect(error.code).toBe('MISSING_SECRET');
+    expect(error.path).toBe('services.api.secrets[1].env');
+    expect(error.message).toBe(
+      'services.api.secrets[1].env: environment variable MASK_TEST_UNSET (secret npm) is not set',
+    );
+    expect(error.message).not.toContain(envToken);
+  });
+
+  it('a file secret whose file is gone since the spec was loaded, naming the file and id', async () => {
+    const plan = await secretPlan([
+      { id: 'token', env: 'MASK_TEST_TOKEN' },
+      { id: 'cert', file: 'token.txt' },
+    ]);
+    const file = join(fixture!.dir, 'token.txt');
+    await rm(file);
+    const error = await refusal(plan, { MASK_TEST_TOKEN: envToken });
+    expect(error.code).toBe('MISSING_SECRET');
+    expect(error.path).toBe('services.api.secrets[1].file');
+    expect(error.detail).toBe(`file ${file} (secret cert) is not readable`);
+    expect(error.message).not.toContain(envToken);
   });
 });

@@ -8,6 +8,7 @@ import {
   SpecError,
   Supersession,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { createFixture, type Fixture, serviceFiles, specRef } from './support/fixture.js';
 import { EngineTestFailure, ScriptedEngine } from './support/scripted-engine.js';
 
@@ -26,7 +27,10 @@ async function plan(
 ): Promise<{ plan: EnvironmentPlan; file: string }> {
   fixture ??= await createFixture(serviceFiles(Object.keys(services)));
   const file = await fixture.writeSpec({ registry, fallbacks: ['main'], services });
-  return { plan: await planEnvironment(await loadEnvironment(file), { buildUuid }), file };
+  return {
+    plan: await planEnvironment(await loadEnvironment(file), { buildUuid: validUuid(buildUuid) }),
+    file,
+  };
 }
 
 /** Lets queued promise callbacks run, so "has not started" is observed after the scheduler had its turn. */

@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   isOwnershipTag,
@@ -10,6 +11,7 @@ import {
 import { isContentTag } from '../src/plan/content-tag-shape.js';
 import { engineRequest } from '../src/plan/engine-request.js';
 import { buildUuidMaxLength, generateBuildUuid, isBuildUuid } from '../src/uuid/build-uuid.js';
+import { validUuid, validUuids } from './support/build-uuids.js';
 import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
 
 /** The OCI distribution spec's tag grammar: at most 128 characters. */
@@ -21,7 +23,7 @@ describe('ownership tags', () => {
     const longest = `${'a'.repeat(30)}-${'b'.repeat(32)}`;
     expect(longest).toHaveLength(buildUuidMaxLength);
     expect(isBuildUuid(longest)).toBe(true);
-    const tag = ownershipTag(longest, content(1));
+    const tag = ownershipTag(validUuid(longest), content(1));
     expect(tag).toHaveLength(128);
     expect(tag).toMatch(ociTag);
     expect(parseOwnershipTag(tag)).toEqual({ buildUuid: longest, contentTag: content(1) });
@@ -29,12 +31,7 @@ describe('ownership tags', () => {
 
   it('are injective: every tag parses back to its one pair', () => {
     const uuids = [
-      'main',
-      'pr-1',
-      'pr-12',
-      'pr-1-2',
-      'a',
-      '0',
+      ...validUuids('main', 'pr-1', 'pr-12', 'pr-1-2', 'a', '0'),
       ...Array.from({ length: 50 }, () => generateBuildUuid()),
     ];
     const contents = Array.from({ length: 20 }, (_, index) => content(index * 7919 + 1));
@@ -52,7 +49,7 @@ describe('ownership tags', () => {
   });
 
   it('are never a build uuid nor a content tag, and nothing else parses as one', () => {
-    const tag = ownershipTag('pr-1', content(2));
+    const tag = ownershipTag(validUuid('pr-1'), content(2));
     expect(isBuildUuid(tag)).toBe(false);
     expect(isContentTag(tag)).toBe(false);
     expect(isOwnershipTag(tag)).toBe(true);
@@ -79,12 +76,14 @@ describe('ownership tags', () => {
     }
   });
 
-  it('refuse a build uuid or content tag of another shape', () => {
-    expect(() => ownershipTag('PR-1', content(1))).toThrow(TypeError);
-    expect(() => ownershipTag('pr.1', content(1))).toThrow(TypeError);
-    expect(() => ownershipTag('a'.repeat(64), content(1))).toThrow(TypeError);
-    expect(() => ownershipTag('pr-1', 'v1.2.3')).toThrow(TypeError);
-    expect(() => ownershipTag('pr-1', content(1).slice(0, 12))).toThrow(TypeError);
+  it('refuse a build uuid or content tag of another shape, a forged BuildUuid included', () => {
+    // A cast can forge the brand: the tag's injectivity rests on the rule, so the tag asks it again.
+    const forged = (value: string) => value as BuildUuid;
+    expect(() => ownershipTag(forged('PR-1'), content(1))).toThrow(TypeError);
+    expect(() => ownershipTag(forged('pr.1'), content(1))).toThrow(TypeError);
+    expect(() => ownershipTag(forged('a'.repeat(64)), content(1))).toThrow(TypeError);
+    expect(() => ownershipTag(validUuid('pr-1'), 'v1.2.3')).toThrow(TypeError);
+    expect(() => ownershipTag(validUuid('pr-1'), content(1).slice(0, 12))).toThrow(TypeError);
   });
 });
 
@@ -128,13 +127,13 @@ describe('which images get an ownership tag', () => {
         services: { web: { context: 'web' }, api: { context: 'api', tag: 'v1.2.3' } },
       }),
     );
-    const plan = await planEnvironment(env, { buildUuid: 'pr-7' });
+    const plan = await planEnvironment(env, { buildUuid: validUuid('pr-7') });
     const [web, api] = plan.services as [(typeof plan.services)[0], (typeof plan.services)[0]];
     expect(web.ownershipImage).toBe(`registry.example.test/shop/web:pr-7.${web.tag}`);
     expect(engineRequest(plan, web).images).toEqual([web.ownershipImage, web.image, web.environmentImage]);
     expect(api.ownershipImage).toBeNull();
     expect(engineRequest(plan, api).images).toEqual([api.image, api.environmentImage]);
-    const bySha = await planEnvironment(env, { buildUuid: 'pr-7', gitSha: '0123abc' });
+    const bySha = await planEnvironment(env, { buildUuid: validUuid('pr-7'), gitSha: '0123abc' });
     expect(bySha.services.map((service) => service.ownershipImage)).toEqual([null, null]);
   });
 });

@@ -12,6 +12,7 @@ import {
   planEnvironment,
   Supersession,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
 import { ScriptedEngine } from './support/scripted-engine.js';
 
@@ -59,7 +60,7 @@ describe('planEnvironment when the registry cannot be asked', () => {
     const host = `127.0.0.1:${await findFreePort()}`;
     const env = await environment(host);
     const plan = await planEnvironment(env, {
-      buildUuid: 'pr-1',
+      buildUuid: validUuid('pr-1'),
       registry: port(env),
       onRegistryError: 'unknown',
     });
@@ -76,14 +77,16 @@ describe('planEnvironment when the registry cannot be asked', () => {
   it('fails by default, as a build needs', async () => {
     const host = `127.0.0.1:${await findFreePort()}`;
     const env = await environment(host);
-    await expect(planEnvironment(env, { buildUuid: 'pr-1', registry: port(env) })).rejects.toThrow(host);
+    await expect(planEnvironment(env, { buildUuid: validUuid('pr-1'), registry: port(env) })).rejects.toThrow(
+      host,
+    );
   });
 
   it.each([401, 500])('plans unknown when the registry answers %i', async (status) => {
     const env = await environment(await answering(status));
     const host = env.registry.host;
     const plan = await planEnvironment(env, {
-      buildUuid: 'pr-1',
+      buildUuid: validUuid('pr-1'),
       registry: port(env),
       onRegistryError: 'unknown',
     });
@@ -92,13 +95,17 @@ describe('planEnvironment when the registry cannot be asked', () => {
     // Asked about the first image only: after one failure the registry is not asked again.
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.filter((path) => !path.startsWith('/v2/shop/web/'))).toEqual([]);
-    await expect(planEnvironment(env, { buildUuid: 'pr-1', registry: port(env) })).rejects.toThrow(host);
+    await expect(planEnvironment(env, { buildUuid: validUuid('pr-1'), registry: port(env) })).rejects.toThrow(
+      host,
+    );
   });
 });
 
 describe('engineArgvs', () => {
   it('asks the engine about exactly the requests a build sends it', async () => {
-    const plan = await planEnvironment(await environment('registry.example.test'), { buildUuid: 'pr-1' });
+    const plan = await planEnvironment(await environment('registry.example.test'), {
+      buildUuid: validUuid('pr-1'),
+    });
     const engine = new ScriptedEngine();
     const argvs = await engineArgvs(plan, engine);
     expect([...argvs.keys()]).toEqual(['web', 'api']);

@@ -2,6 +2,7 @@ import { runExportTag, runScopedExport } from '@deployer/cache-ref';
 import { describe, expect, it } from 'vitest';
 import { decidePromotion, discardRunExport, promoteRunExport } from '../src/cache/promote-if-newest.js';
 import { collectRunExports, planEnvironment } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 
 const shared = useRegistryEnvironments('promote');
@@ -24,7 +25,7 @@ describe('decidePromotion', () => {
 describe('promoteRunExport and discardRunExport', () => {
   it('a promotion that read the run tag removes it beside its PUT, without looking again; none found, none removed', async () => {
     const environment = await shared.environment();
-    const plan = await planEnvironment(environment, { buildUuid: 'pr-2' });
+    const plan = await planEnvironment(environment, { buildUuid: validUuid('pr-2') });
     const web = plan.services.find((service) => service.service === 'web')!;
     const client = shared.client();
     const repository = web.cache.export!.repository.slice(shared.registry().host.length + 1);
@@ -81,7 +82,7 @@ describe('promoteRunExport and discardRunExport', () => {
 describe('collectRunExports', () => {
   it('untags run tags older than the grace period, keeps younger ones and :cache', async () => {
     const environment = await shared.environment();
-    const plan = await planEnvironment(environment, { buildUuid: 'pr-1' });
+    const plan = await planEnvironment(environment, { buildUuid: validUuid('pr-1') });
     const web = plan.services.find((service) => service.service === 'web')!;
     const client = shared.client();
     const repository = web.cache.export!.repository.slice(shared.registry().host.length + 1);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnvironment, planEnvironment } from '../src/index.js';
+import { validUuid, validUuids } from './support/build-uuids.js';
 import { createFixture, type Fixture, serviceFiles } from './support/fixture.js';
 
 // DEPLOYER_REGISTRY / --registry is the operator's: a spec that names a cache host of its own must not
@@ -20,8 +21,12 @@ const spec = {
 async function plan(overrides: { registry?: string; cacheRegistry?: string }) {
   fixture = await createFixture(serviceFiles(['web']));
   const environment = await loadEnvironment(await fixture.writeSpec(spec), { overrides });
-  return (await planEnvironment(environment, { buildUuid: 'pull-request-7', fallbacks: ['main'] }))
-    .services[0]!;
+  return (
+    await planEnvironment(environment, {
+      buildUuid: validUuid('pull-request-7'),
+      fallbacks: validUuids('main'),
+    })
+  ).services[0]!;
 }
 
 describe('the image registry override', () => {

@@ -12,6 +12,7 @@ import {
   planEnvironment,
   Supersession,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { EngineTestFailure, engineResult, ScriptedEngine } from './support/scripted-engine.js';
 import { pushCache, pushImage } from './support/seed.js';
@@ -33,7 +34,7 @@ const day = 86_400_000;
 describe('plan against a real registry', () => {
   it('skips services whose image exists, unless forced; a skipped image gets the environment tag', async () => {
     const env = await environment();
-    const first = await planEnvironment(env, { buildUuid: 'pr-1', registry: port });
+    const first = await planEnvironment(env, { buildUuid: validUuid('pr-1'), registry: port });
     expect(first.services.map((service) => [service.service, service.action, service.reason])).toEqual([
       ['web', 'build', 'image missing'],
       ['api', 'build', 'image missing'],
@@ -41,14 +42,14 @@ describe('plan against a real registry', () => {
     const web = first.services[0]!;
     const digest = await pushImage(client, [web.image], 'web content');
 
-    const second = await planEnvironment(env, { buildUuid: 'pr-1', registry: port });
+    const second = await planEnvironment(env, { buildUuid: validUuid('pr-1'), registry: port });
     expect(second.services[0]).toMatchObject({
       action: 'skip',
       reason: 'image exists',
       existingDigest: digest,
     });
     expect(second.services[1]!.action).toBe('build');
-    const forced = await planEnvironment(env, { buildUuid: 'pr-1', registry: port, force: true });
+    const forced = await planEnvironment(env, { buildUuid: validUuid('pr-1'), registry: port, force: true });
     expect(forced.services.map((service) => service.action)).toEqual(['build', 'build']);
 
     const engine = new ScriptedEngine();
@@ -70,7 +71,7 @@ describe('plan against a real registry', () => {
 describe('healing corrupt cache refs', () => {
   it('deletes the refs the engine reports corrupt, only those of the build cache plan', async () => {
     const env = await environment();
-    const plan = await planEnvironment(env, { buildUuid: 'pr-2', registry: port });
+    const plan = await planEnvironment(env, { buildUuid: validUuid('pr-2'), registry: port });
     const web = plan.services[0]!;
     const api = plan.services[1]!;
     const mainRef = web.cache.imports.find((endpoint) => endpoint.buildUuid === 'main')!.ref;
@@ -117,7 +118,7 @@ describe('healing corrupt cache refs', () => {
 describe('down', () => {
   it("deletes an environment's cache refs and images, only untagging images other tags still use", async () => {
     const env = await environment();
-    const plan = await planEnvironment(env, { buildUuid: 'pr-3' });
+    const plan = await planEnvironment(env, { buildUuid: validUuid('pr-3') });
     const [web, api] = plan.services as [(typeof plan.services)[0], (typeof plan.services)[0]];
     const webCache = web.cache.export!.ref;
     const apiCache = api.cache.export!.ref;
@@ -135,7 +136,7 @@ describe('down', () => {
       'api shared with main',
     );
 
-    const dry = await downEnvironment(env, { registry: port, buildUuid: 'pr-3', dryRun: true });
+    const dry = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-3'), dryRun: true });
     expect(dry.actions.filter((action) => action.action === 'delete').map((action) => action.ref)).toEqual([
       webCache,
       web.environmentImage,
@@ -146,7 +147,7 @@ describe('down', () => {
     expect(dry.actions.some((action) => action.deleted)).toBe(false);
     expect(await port.imageDigest(webCache)).not.toBeNull();
 
-    const result = await downEnvironment(env, { registry: port, buildUuid: 'pr-3' });
+    const result = await downEnvironment(env, { registry: port, buildUuid: validUuid('pr-3') });
     const apiImage = result.actions.find((action) => action.kind === 'image' && action.service === 'api')!;
     expect(apiImage).toMatchObject({
       ref: api.environmentImage,
@@ -187,8 +188,8 @@ describe('cache gc and inventory', () => {
   it('deletes refs older than the cutoff, never a fallback environment’s', async () => {
     const env = await environment();
     const now = new Date();
-    const ref = (service: string, uuid: string) => environmentCacheRefs(env, service, uuid)[0]!;
-    const tagStrategyRef = environmentCacheRefs(env, 'web', 'pr-9')[1]!;
+    const ref = (service: string, uuid: string) => environmentCacheRefs(env, service, validUuid(uuid))[0]!;
+    const tagStrategyRef = environmentCacheRefs(env, 'web', validUuid('pr-9'))[1]!;
     expect(tagStrategyRef).toMatch(/:cache-web-pr-9$/);
     await pushCache(client, ref('web', 'pr-old'), new Date(now.getTime() - 30 * day));
     await pushCache(client, ref('web', 'pr-new'), new Date(now.getTime() - day));
@@ -197,7 +198,7 @@ describe('cache gc and inventory', () => {
     await pushCache(client, ref('api', 'pr-old'), new Date(now.getTime() - 15 * day));
     await pushCache(client, tagStrategyRef, new Date(now.getTime() - 20 * day));
 
-    const inventory = await listEnvironmentCache(env, { registry: port, buildUuid: 'pr-new' });
+    const inventory = await listEnvironmentCache(env, { registry: port, buildUuid: validUuid('pr-new') });
     expect(inventory.map((entry) => [entry.service, entry.buildUuid, entry.role])).toEqual([
       ['web', 'main', 'fallback'],
       ['web', 'pr-new', 'own'],

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { seedOwnCache } from '../src/cache/seed.js';
 import { decideSeedPromotion, planSeeding, triesNextFallback } from '../src/cache/seed-decision.js';
 import { buildEnvironment, type DeployEvent, planEnvironment, Supersession } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { engineResult, ScriptedEngine } from './support/scripted-engine.js';
 import { pushCache, pushImage } from './support/seed.js';
@@ -18,7 +19,7 @@ const split = (ref: string) => {
 };
 
 async function webPlan(shared: typeof paths, buildUuid: string) {
-  const plan = await planEnvironment(await shared.environment(), { buildUuid });
+  const plan = await planEnvironment(await shared.environment(), { buildUuid: validUuid(buildUuid) });
   const web = plan.services.find((service) => service.service === 'web')!;
   const mainRef = web.cache.imports.find((endpoint) => endpoint.buildUuid === 'main')!.ref;
   return { plan: { ...plan, services: [web] }, web, mainRef, ownRef: web.cache.export!.ref };

@@ -1,6 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { BuildUuidError, generateBuildUuid, isInputError, validateBuildUuid } from '../src/index.js';
-import { isBuildUuid } from '../src/uuid/build-uuid.js';
+import type { BuildUuid } from '@deployer/contracts';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import {
+  BuildUuidError,
+  type Environment,
+  generateBuildUuid,
+  isBuildUuid,
+  isInputError,
+  type PlanOptions,
+  validateBuildUuid,
+} from '../src/index.js';
 
 function sequence(...values: number[]): () => number {
   let index = 0;
@@ -56,5 +64,20 @@ describe('validateBuildUuid', () => {
     expect((error as Error).message).toContain('--uuid');
     expect((error as Error).message).toContain(rule);
     expect(isBuildUuid(uuid)).toBe(false);
+  });
+});
+
+describe('BuildUuid, the brand the rule gives', () => {
+  it('is made only by the rule, and is what the spec, the plan and planCache take (typechecked)', () => {
+    expectTypeOf(validateBuildUuid).returns.toEqualTypeOf<BuildUuid>();
+    expectTypeOf(generateBuildUuid).returns.toEqualTypeOf<BuildUuid>();
+    expectTypeOf<Environment['fallbacks']>().toEqualTypeOf<BuildUuid[]>();
+    expectTypeOf<PlanOptions['buildUuid']>().toEqualTypeOf<BuildUuid>();
+    expectTypeOf<string>().not.toExtend<BuildUuid>();
+    const given: string = 'pr-7';
+    if (isBuildUuid(given)) expectTypeOf(given).toEqualTypeOf<BuildUuid>();
+    // The brand is type-only: at run time a BuildUuid is the string itself.
+    expect(validateBuildUuid(given)).toBe('pr-7');
+    expect(typeof generateBuildUuid()).toBe('string');
   });
 });

@@ -9,6 +9,7 @@ import {
   planEnvironment,
   Supersession,
 } from '../src/index.js';
+import { validUuid } from './support/build-uuids.js';
 import { createFixture, serviceFiles } from './support/fixture.js';
 import { useRegistryEnvironments } from './support/registry-environments.js';
 import { ScriptedEngine } from './support/scripted-engine.js';
@@ -16,7 +17,7 @@ import { ScriptedEngine } from './support/scripted-engine.js';
 // Two `buildEnvironment` calls with their own Supersession and engine are two processes: they only
 // meet through the lease in the (real) registry.
 const shared = useRegistryEnvironments('lease');
-const uuid = 'pr-42';
+const uuid = validUuid('pr-42');
 const pollMs = 50;
 
 async function plan(): Promise<EnvironmentPlan> {

@@ -1,8 +1,7 @@
 import type { StorageDriver } from '@deployer/buildah-runner';
 import type { PoolEvent } from '@deployer/buildkit-pool';
 import type { BuildkitTls } from '@deployer/buildkit-runner';
-import type { EngineName } from '@deployer/cache-ref';
-import type { BuildEngine } from '@deployer/contracts';
+import type { BuildEngine, EngineName } from '@deployer/contracts';
 
 export interface EngineWiring {
   /** BuildKit address; BUILDKIT_HOST when absent. */

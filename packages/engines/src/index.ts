@@ -1,5 +1,3 @@
-export type { CacheFlavour, EngineChoice, EngineName } from '@deployer/cache-ref';
-export { cacheFlavourOf, engineChoices } from '@deployer/cache-ref';
 export {
   type AssembledEngine,
   assembleEngines,

@@ -1,13 +1,16 @@
-import type { EngineChoice, EngineName } from '@deployer/cache-ref';
+import { CodedError, type EngineChoice, type EngineName } from '@deployer/contracts';
 import type { BuildkitDaemons } from './assembly/buildkit-daemons.js';
 import { type CommandProbe, commandProbe } from './command-probe.js';
 
 /** `auto` found no engine on this machine: names what to install. */
-export class EngineUnavailableError extends Error {
+export class EngineUnavailableError extends CodedError<'NO_ENGINE'> {
   override readonly name = 'EngineUnavailableError';
-  readonly code = 'NO_ENGINE';
   /** Not a build failure: the machine lacks what the build needs, so nothing was started. */
   readonly kind = 'input';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('NO_ENGINE', message, options);
+  }
 }
 
 export interface EngineSelection {

@@ -5,6 +5,7 @@ import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { EngineBuildRequest } from '@deployer/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleEngines, EngineSettingsError } from '../src/index.js';
+import { testBuildUuid } from './build-uuids.js';
 
 // One assembly for every entry point: each setting, from a flag or the environment, is checked once and
 // reaches the engine it is for. Told apart by the command line the engine composes (nothing is built).
@@ -17,7 +18,7 @@ afterAll(async () => {
 });
 
 const request: () => EngineBuildRequest = () => ({
-  buildUuid: 'quiet-river-123456',
+  buildUuid: testBuildUuid('quiet-river-123456'),
   service: 'web',
   contextDir: dir,
   dockerfile: 'Dockerfile',
@@ -25,7 +26,7 @@ const request: () => EngineBuildRequest = () => ({
   cache: planCache({
     config: parseCacheConfig({ registry: '127.0.0.1:1', repository: 'c', strategy: 'path', insecure: true }),
     service: 'web',
-    buildUuid: 'quiet-river-123456',
+    buildUuid: testBuildUuid('quiet-river-123456'),
     engine: 'buildkit',
   }),
 });

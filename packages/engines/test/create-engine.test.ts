@@ -1,16 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import {
   type CacheFlavour,
   cacheFlavourOf,
+  type EngineBuildRequest,
   type EngineName,
-  parseCacheConfig,
-  planCache,
-} from '@deployer/cache-ref';
-import type { EngineBuildRequest } from '@deployer/contracts';
+} from '@deployer/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, isBuildkitPool } from '../src/create-engine.js';
+import { testBuildUuid } from './build-uuids.js';
 
 // The runner each engine name gets, told apart by the command line it composes (`argv` builds nothing).
 let contextDir: string;
@@ -25,7 +25,7 @@ function request(flavour: CacheFlavour): EngineBuildRequest {
   // Port 1 refuses at once: buildah's argv then leaves its --cache-from open instead of asking further.
   const registry = '127.0.0.1:1';
   return {
-    buildUuid: 'quiet-river-123456',
+    buildUuid: testBuildUuid('quiet-river-123456'),
     service: 'web',
     contextDir,
     dockerfile: 'Dockerfile',
@@ -35,7 +35,7 @@ function request(flavour: CacheFlavour): EngineBuildRequest {
     cache: planCache({
       config: parseCacheConfig({ registry, repository: 'cache/shop', strategy: 'path', insecure: true }),
       service: 'web',
-      buildUuid: 'quiet-river-123456',
+      buildUuid: testBuildUuid('quiet-river-123456'),
       engine: flavour,
     }),
   };

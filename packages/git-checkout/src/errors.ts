@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type GitCheckoutErrorCode =
   /** The commit is not 40 (SHA-1) or 64 (SHA-256) hexadecimal digits. */
   | 'INVALID_SHA'
@@ -17,12 +19,6 @@ export type GitCheckoutErrorCode =
   | 'ABORTED';
 
 /** A checkout that failed; `code` names the step or the rule, the message what git or the input said. */
-export class GitCheckoutError extends Error {
+export class GitCheckoutError extends CodedError<GitCheckoutErrorCode> {
   override readonly name = 'GitCheckoutError';
-  readonly code: GitCheckoutErrorCode;
-
-  constructor(code: GitCheckoutErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type LocalPostgresErrorCode =
   /** No `/usr/lib/postgresql/<version>/bin/{initdb,postgres}`: Debian's `postgresql` package is missing. */
   | 'BINARY_MISSING'
@@ -9,12 +11,6 @@ export type LocalPostgresErrorCode =
   | 'PORT_UNAVAILABLE';
 
 /** Everything that goes wrong while starting a local Postgres. */
-export class LocalPostgresError extends Error {
+export class LocalPostgresError extends CodedError<LocalPostgresErrorCode> {
   override readonly name = 'LocalPostgresError';
-  readonly code: LocalPostgresErrorCode;
-
-  constructor(code: LocalPostgresErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

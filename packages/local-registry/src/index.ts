@@ -10,7 +10,6 @@ export {
   type RegistryProxy,
   startRegistryProxy,
 } from './registry-proxy.js';
-export { type SeedBusyboxOptions, type SeededImage, seedBusyboxBaseImage } from './seed-base-image.js';
 export {
   DEFAULT_REGISTRY_BINARY,
   type LocalRegistry,

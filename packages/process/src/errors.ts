@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type ProcessErrorCode =
   /** The program is not there (ENOENT): not installed, or not on PATH. */
   | 'NOT_FOUND'
@@ -13,15 +15,13 @@ export interface ProcessErrorDetails {
 }
 
 /** A process that could not be started at all; a process that ran and failed is an outcome, not this. */
-export class ProcessError extends Error {
+export class ProcessError extends CodedError<ProcessErrorCode> {
   override readonly name = 'ProcessError';
-  readonly code: ProcessErrorCode;
   readonly file: string;
   readonly systemCode: string | undefined;
 
   constructor(code: ProcessErrorCode, message: string, details: ProcessErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.file = details.file;
     this.systemCode = details.systemCode;
   }

@@ -1,4 +1,5 @@
-import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
+import { cacheLocation } from '@deployer/cache-ref';
+import type { ResolvedStrategy } from '@deployer/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type CacheInventoryEntry,
@@ -7,6 +8,7 @@ import {
   deleteRepositoryTags,
   listCacheRefs,
 } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import {
   buildahLayer,
   cacheKey,
@@ -27,7 +29,7 @@ const repositoryOf = (service: string, buildUuid: string) =>
     registry: registry().host,
     repository: cacheRepository,
     service,
-    buildUuid,
+    buildUuid: anyBuildUuid(buildUuid),
     strategy: 'path',
   }).repository;
 
@@ -76,7 +78,7 @@ beforeAll(async () => {
       registry: registry().host,
       repository: cacheRepository,
       service: 'web',
-      buildUuid,
+      buildUuid: anyBuildUuid(buildUuid),
       strategy,
     });
   pathExport = await exportBuildkitCache(client, {

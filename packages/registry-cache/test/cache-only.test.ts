@@ -1,7 +1,9 @@
-import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
+import { cacheLocation } from '@deployer/cache-ref';
+import type { ResolvedStrategy } from '@deployer/contracts';
 import { type ImageIndex, MediaTypes } from '@deployer/registry';
 import { describe, expect, it } from 'vitest';
 import { inspectCacheTag, isBuildkitCacheManifest, listCacheRefs, removeCacheTags } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
 import { clientFor, useRegistry } from './helpers/registry.js';
@@ -12,7 +14,13 @@ const registry = useRegistry();
 const repository = 'shop/cache';
 
 function where(service: string, buildUuid: string | null, strategy: ResolvedStrategy) {
-  return cacheLocation({ registry: registry().host, repository, service, buildUuid, strategy });
+  return cacheLocation({
+    registry: registry().host,
+    repository,
+    service,
+    buildUuid: buildUuid === null ? null : anyBuildUuid(buildUuid),
+    strategy,
+  });
 }
 
 const createdAt = '2024-05-01T10:00:00Z';

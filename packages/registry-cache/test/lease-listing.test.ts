@@ -1,7 +1,8 @@
-import { parseCacheConfig, planCache, type ResolvedStrategy } from '@deployer/cache-ref';
-import type { LeaseHolder } from '@deployer/contracts';
+import { parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { LeaseHolder, ResolvedStrategy } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { claimLease, createRegistryPort, listLeaseTags, releaseLease } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import { pushImage } from './helpers/image.js';
 import { clientFor, useRegistry } from './helpers/registry.js';
 
@@ -15,7 +16,7 @@ function leaseOf(repository: string, service: string, buildUuid: string, strateg
     config: parseCacheConfig({ registry: registry().host, strategy }),
     repository,
     service,
-    buildUuid,
+    buildUuid: anyBuildUuid(buildUuid),
   }).lease!;
   return { repository: lease.repository.slice(registry().host.length + 1), tag: lease.tag, ref: lease.ref };
 }

@@ -1,7 +1,8 @@
-import { type LeaseEndpoint, parseCacheConfig, planCache, type ResolvedStrategy } from '@deployer/cache-ref';
-import type { LeaseHolder } from '@deployer/contracts';
+import { parseCacheConfig, planCache } from '@deployer/cache-ref';
+import type { LeaseEndpoint, LeaseHolder, ResolvedStrategy } from '@deployer/contracts';
 import { describe, expect, it } from 'vitest';
 import { claimLease, createRegistryPort, leaseHolder, listCacheRefs, releaseLease } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import { buildahLayer, pushBuildahCacheImage } from './helpers/buildah-cache.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
@@ -15,7 +16,7 @@ function planFor(repository: string, service: string, buildUuid: string, strateg
     config: parseCacheConfig({ registry: registry().host, strategy }),
     repository,
     service,
-    buildUuid,
+    buildUuid: anyBuildUuid(buildUuid),
   });
   const below = (ref: { repository: string }) => ref.repository.slice(registry().host.length + 1);
   const lease = plan.lease as LeaseEndpoint;

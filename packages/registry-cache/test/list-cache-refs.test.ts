@@ -1,7 +1,9 @@
-import { cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
+import { cacheLocation } from '@deployer/cache-ref';
+import type { ResolvedStrategy } from '@deployer/contracts';
 import { MediaTypes } from '@deployer/registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type CacheInventoryEntry, deleteCacheRefs, listCacheRefs } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import { type CacheExport, exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { clientFor, useRegistry } from './helpers/registry.js';
 
@@ -9,7 +11,13 @@ const registry = useRegistry();
 const repository = 'next-web';
 
 function where(service: string, buildUuid: string | null, strategy: ResolvedStrategy) {
-  return cacheLocation({ registry: registry().host, repository, service, buildUuid, strategy });
+  return cacheLocation({
+    registry: registry().host,
+    repository,
+    service,
+    buildUuid: buildUuid === null ? null : anyBuildUuid(buildUuid),
+    strategy,
+  });
 }
 
 const exported = new Map<string, CacheExport>();

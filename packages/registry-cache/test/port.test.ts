@@ -3,6 +3,7 @@ import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry
 import type { RequestEvent } from '@deployer/registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryPort, type RegistryPortAdapter } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import { buildahLayer, pushBuildahCacheImage, snapshotRegistry } from './helpers/buildah-cache.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
@@ -57,7 +58,7 @@ describe('createRegistryPort', () => {
         registry: caches.host,
         repository: 'shop/cache',
         service: 'web',
-        buildUuid,
+        buildUuid: anyBuildUuid(buildUuid),
         strategy: 'path',
       });
     const buildkit = await exportBuildkitCache(client, {

@@ -2,6 +2,7 @@ import { cacheLocation, runExportTag } from '@deployer/cache-ref';
 import type { RequestEvent } from '@deployer/registry';
 import { describe, expect, it } from 'vitest';
 import { createRegistryPort } from '../src/index.js';
+import { anyBuildUuid } from './helpers/build-uuids.js';
 import { exportBuildkitCache } from './helpers/buildkit-cache.js';
 import { pushImage } from './helpers/image.js';
 import { useRegistry } from './helpers/registry.js';
@@ -37,7 +38,7 @@ describe('promoteCache', () => {
       registry: host,
       repository: 'shop',
       service: 'web',
-      buildUuid: 'pr-1',
+      buildUuid: anyBuildUuid('pr-1'),
       strategy: 'path',
     }).repository;
     const runTag = runExportTag('cache', run);
@@ -114,9 +115,21 @@ describe('run export tags in the inventory', () => {
     const host = registry().host;
     const client = port.client(host);
     const path = (uuid: string) =>
-      cacheLocation({ registry: host, repository: 'inv', service: 'web', buildUuid: uuid, strategy: 'path' });
+      cacheLocation({
+        registry: host,
+        repository: 'inv',
+        service: 'web',
+        buildUuid: anyBuildUuid(uuid),
+        strategy: 'path',
+      });
     const tag = (uuid: string) =>
-      cacheLocation({ registry: host, repository: 'inv', service: 'web', buildUuid: uuid, strategy: 'tag' });
+      cacheLocation({
+        registry: host,
+        repository: 'inv',
+        service: 'web',
+        buildUuid: anyBuildUuid(uuid),
+        strategy: 'tag',
+      });
     await exportBuildkitCache(client, {
       repository: path('main').repository,
       tag: 'cache',

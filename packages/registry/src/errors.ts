@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 /** Error codes of the distribution spec, as registries put them in `{"errors":[{"code":…}]}`. */
 export type RegistryApiErrorCode =
   | 'BLOB_UNKNOWN'
@@ -52,17 +54,15 @@ export interface RegistryErrorInit {
  * the status and the registry's error codes/messages: never from request headers, so credentials and
  * tokens cannot leak into logs.
  */
-export class RegistryError extends Error {
+export class RegistryError extends CodedError<RegistryErrorCode> {
   override readonly name = 'RegistryError';
-  readonly code: RegistryErrorCode;
   readonly status: number | undefined;
   readonly operation: string;
   readonly ref: string | undefined;
   readonly errors: readonly RegistryApiError[];
 
   constructor(message: string, init: RegistryErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
+    super(init.code, message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.operation = init.operation;
     this.ref = init.ref;

@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type RetryErrorCode =
   /** The signal aborted while waiting for the next attempt. */
   | 'ABORTED'
@@ -5,9 +7,8 @@ export type RetryErrorCode =
   | 'INVALID_POLICY';
 
 /** An error of the retry loop itself; the task's own errors are thrown as they are. */
-export class RetryError extends Error {
+export class RetryError extends CodedError<RetryErrorCode> {
   override readonly name = 'RetryError';
-  readonly code: RetryErrorCode;
   /** Runs of the task so far, the first included (ABORTED). */
   readonly attempts: number;
   /** The failure that was about to be retried (ABORTED). */
@@ -18,8 +19,7 @@ export class RetryError extends Error {
     message: string,
     details: { attempts?: number; lastError?: unknown; cause?: unknown } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.attempts = details.attempts ?? 0;
     this.lastError = details.lastError;
   }

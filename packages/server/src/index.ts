@@ -7,6 +7,11 @@ export {
   branchBuildUuid,
   branchEnvironment,
 } from './config/branch-environment.js';
+export {
+  type GitHubFeedbackConfig,
+  githubCredentialVariables,
+} from './config/github-feedback-schema.js';
+export { type HookConfig, type HookEventName, hookEvents } from './config/hooks-schema.js';
 export { loadServerConfig, parseServerConfig } from './config/load-server-config.js';
 export { serverSecretVariables } from './config/operator-settings-schema.js';
 export { ServerConfigError, type ServerConfigErrorCode } from './config/server-config-error.js';
@@ -17,6 +22,11 @@ export {
   type ServerConfigInput,
   ServerConfigSchema,
 } from './config/server-config-schema.js';
+export { GitHubFeedbackError, type GitHubFeedbackErrorCode } from './github/github-feedback-error.js';
+export { type HookCas, readHookCaFiles } from './hooks/hook-ca-files.js';
+export { type HookObserver, type HookObserverOptions, observeHooks } from './hooks/hook-observer.js';
+export type { HookPayload, HookService } from './hooks/hook-payload.js';
+export { type HookSecrets, hookSecretVariables, readHookSecrets } from './hooks/hook-secrets.js';
 export { createServerApp, type ServerAppOptions } from './http/app.js';
 export { bindRun, createLogger, type LoggerOptions, type RunFields } from './logging/index.js';
 export { createServerMetrics, type ServerMetrics } from './metrics/index.js';

@@ -1,9 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { countQueuedJobs, openState, syncRepositories } from '@deployer/state';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config/server-config-schema.js';
+import { createGitHubFeedback } from './github/github-feedback.js';
+import { readHookCaFiles } from './hooks/hook-ca-files.js';
+import { observeHooks } from './hooks/hook-observer.js';
+import { readHookSecrets } from './hooks/hook-secrets.js';
+import { hookStatusUrl } from './hooks/hook-status-url.js';
 import { createServerApp } from './http/app.js';
 import { createLogger } from './logging/index.js';
 import { createServerMetrics } from './metrics/index.js';
+import { combineObservers } from './observe/combine-observers.js';
 import { observeJobs } from './observe/job-observer.js';
 import { webhookResultOf } from './observe/webhook-result.js';
 import { scheduleSweeps } from './sweeps/sweep-schedule.js';
@@ -30,6 +37,16 @@ export interface ServeOptions {
   sweepIntervalMs?: number;
   ports: ServerPorts;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where the GitHub credentials the config names (`github.tokenEnv`, `privateKeyEnv`) are read; default
+   * `env`. `deployer serve` passes them apart, so they are never in the environment builds inherit.
+   */
+  githubCredentialsEnv?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where the hooks' signing secrets (`hooks[].secretEnv`) are read; default `env`. `deployer serve`
+   * passes them apart, so they are never in the environment builds inherit.
+   */
+  hookSecretsEnv?: Readonly<Record<string, string | undefined>>;
   /** Default: JSON lines on stdout. */
   logger?: Logger;
 }
@@ -49,6 +66,9 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
+  // Every hook can sign and trust its receiver, or the server does not start (a ServerConfigError).
+  const hookSecrets = readHookSecrets(options.config, options.hookSecretsEnv ?? options.env);
+  const hookCas = await readHookCaFiles(options.config);
   const state = await openState(
     options.databaseUrl !== undefined ? { databaseUrl: options.databaseUrl } : { dataDir: options.stateDir },
   );
@@ -59,8 +79,24 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       options.config.repositories.map((repository) => repository.name),
     );
     const metrics = createServerMetrics({ queueDepth: () => countQueuedJobs(state) });
-    const jobs = observeJobs(logger, metrics);
     const onError = (error: unknown) => logger.error({ err: error as Error }, 'server error');
+    // Every listener to the jobs' lives: logs and metrics first, then what tells others (GitHub).
+    const github = await createGitHubFeedback({
+      config: options.config,
+      credentialsEnv: options.githubCredentialsEnv ?? options.env,
+      logger,
+      metrics,
+    });
+    const hooks = observeHooks({
+      hooks: options.config.hooks,
+      secrets: hookSecrets,
+      cas: hookCas,
+      state,
+      logger,
+      metrics,
+      statusUrl: hookStatusUrl(options.config),
+    });
+    const jobs = combineObservers([observeJobs(logger, metrics), github, hooks], onError);
     const worker = startWorker({
       state,
       config: options.config,
@@ -120,6 +156,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         draining = true;
         logger.info({ deadlineMs }, 'draining: no new jobs; running builds may finish');
         await Promise.all([worker.stop(deadlineMs), sweeps.stop()]);
+        // The last builds' check runs and comments, for a few seconds at most: GitHub may be down.
+        await Promise.race([github.idle(), sleep(5000, undefined, { ref: false })]);
+        // Hook deliveries in flight get a few seconds, then are recorded failed before the state closes.
+        await hooks.stop(5000);
         await app.close();
         await state.close();
         logger.info('stopped');

@@ -1,5 +1,6 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { validateBuildUuid } from '@deployer/deploy';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   branchBuildUuid,
   branchBuildUuidPattern,
@@ -14,6 +15,8 @@ describe('branchBuildUuid', () => {
     expect(uuid).toMatch(/^branch-release-1-4-[0-9a-f]{10}$/);
     expect(validateBuildUuid(uuid)).toBe(uuid);
     expect(branchBuildUuidPattern.test(uuid)).toBe(true);
+    // Made through deploy's rule where it is made: a BuildUuid like any other.
+    expectTypeOf(branchBuildUuid).returns.toEqualTypeOf<BuildUuid>();
   });
 
   it('keeps names apart that read alike: separators, case, a trailing dash, long common prefixes', () => {

@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { getEnvironment } from '@deployer/state';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import {
 // session cookie alone — all a sibling subdomain's page can make a browser send — does nothing.
 const server = useServerState();
 
-async function buildCount(buildUuid: string): Promise<number> {
+async function buildCount(buildUuid: BuildUuid): Promise<number> {
   const [environment] = await getEnvironment(server.state(), buildUuid, repository);
   return environment?.builds.length ?? 0;
 }

@@ -1,15 +1,20 @@
 import type { JobFallback } from '@deployer/state';
 import { describe, expect, it } from 'vitest';
 import { importableFallbacks } from '../src/worker/importable-fallbacks.js';
+import { validUuid } from './support/build-uuids.js';
 
 const merged: JobFallback = {
-  buildUuid: 'pr-7',
+  buildUuid: validUuid('pr-7'),
   why: 'merged pull request #7',
   relation: 'merged-pull-request',
 };
-const main: JobFallback = { buildUuid: 'main', why: 'default branch main', relation: 'default-branch' };
+const main: JobFallback = {
+  buildUuid: validUuid('main'),
+  why: 'default branch main',
+  relation: 'default-branch',
+};
 const stacked: JobFallback = {
-  buildUuid: 'pr-6',
+  buildUuid: validUuid('pr-6'),
   why: 'stacked on pull request #6 (feature-a)',
   relation: 'stacked-pull-request',
 };

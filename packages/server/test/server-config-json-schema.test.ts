@@ -43,6 +43,7 @@ describe('server config JSON Schema', () => {
         'registry',
         'cache',
         'secrets',
+        'github',
       ].sort(),
     );
     expect(repository.properties.fallback?.default).toBe('main');
@@ -50,5 +51,7 @@ describe('server config JSON Schema', () => {
     expect(repository.properties.branches?.default).toEqual([]);
     expect(repository.properties.mergeHold?.default).toBe('30m');
     expect(repository.properties.secrets?.default).toEqual([]);
+    // GitHub feedback is off unless a repository has a github: section.
+    expect(repository.properties.github?.default).toBeUndefined();
   });
 });

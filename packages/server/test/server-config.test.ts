@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServerConfig, ServerConfigError } from '../src/index.js';
+import type { BuildUuid } from '@deployer/contracts';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { loadServerConfig, type RepositoryConfig, ServerConfigError } from '../src/index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -55,6 +56,7 @@ pages:
 `);
     expect(await loadServerConfig(file)).toEqual({
       pages: { public: true },
+      hooks: [],
       repositories: [
         {
           name: 'acme/shop',
@@ -97,6 +99,8 @@ pages:
       registry: { host: 'r.test', repository: 'web', insecure: false },
       secrets: [],
     });
+    // The config is the fallback's edge: validated once there, a BuildUuid after it.
+    expectTypeOf<RepositoryConfig['fallback']>().toEqualTypeOf<BuildUuid>();
   });
 
   it.each([
@@ -108,6 +112,8 @@ pages:
     ['spec: deploy\\env.yaml', 'repositories[0].spec', 'forward slashes'],
     ['spec: "."', 'repositories[0].spec', 'must name a file'],
     ['fallback: Main', 'repositories[0].fallback', 'lower-case letters and digits'],
+    ['fallback: release--1', 'repositories[0].fallback', 'lower-case letters and digits'],
+    [`fallback: ${'a'.repeat(64)}`, 'repositories[0].fallback', 'at most 63 characters'],
     [
       'fallback: branch-main-0123456789',
       'repositories[0].fallback',

@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type StateErrorCode =
   /** `databaseUrl` is set but is not a `postgres://` / `postgresql://` URL. */
   | 'INVALID_DATABASE_URL'
@@ -7,12 +9,6 @@ export type StateErrorCode =
   | 'INIT_FAILED';
 
 /** What goes wrong while opening the state. */
-export class StateError extends Error {
+export class StateError extends CodedError<StateErrorCode> {
   override readonly name = 'StateError';
-  readonly code: StateErrorCode;
-
-  constructor(code: StateErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }

@@ -8,6 +8,15 @@ export { expiredEnvironments, type IdleEnvironment } from './environments/expire
 export { requestRebuild } from './environments/request-rebuild.js';
 export { requestTeardown } from './environments/request-teardown.js';
 export { StateError, type StateErrorCode } from './errors.js';
+export {
+  finishHookDelivery,
+  HOOK_ERROR_MAX_CHARS,
+  type HookDeliveryResult,
+} from './hooks/finish-hook-delivery.js';
+export { type HookBuildFacts, hookBuildFacts } from './hooks/hook-build-facts.js';
+export type { HookDeliveryOutcome, HookDeliveryRecord, HookEvent } from './hooks/hook-deliveries-table.js';
+export { HOOK_DELIVERIES_MAX, listHookDeliveries } from './hooks/list-hook-deliveries.js';
+export { type StartHookDeliveryInput, startHookDelivery } from './hooks/start-hook-delivery.js';
 export { claimJob } from './jobs/claim-job.js';
 export { countQueuedJobs } from './jobs/count-queued-jobs.js';
 export { finishJob } from './jobs/finish-job.js';

@@ -1,6 +1,6 @@
 // The public types of @deployer/state, in one place: what the server passes in and gets back. The views of
 // environments and builds are @deployer/contracts' (the status pages render them too).
-import type { BuildKind, EnvironmentKind } from '@deployer/contracts';
+import type { BuildKind, BuildUuid, EnvironmentKind } from '@deployer/contracts';
 
 export type {
   BuildKind,
@@ -43,15 +43,15 @@ export type Intent =
     }
   | {
       type: 'build-fallback';
-      fallback: string;
+      fallback: BuildUuid;
       sha: string;
       /** The default branch's name, recorded on the environment. */
       branch?: string;
     }
   /** A push to a non-default branch the server config lists: its environment (kind `fallback`). */
-  | { type: 'build-branch'; branch: string; buildUuid: string; sha: string }
+  | { type: 'build-branch'; branch: string; buildUuid: BuildUuid; sha: string }
   /** A listed non-default branch was deleted: its environment is torn down. */
-  | { type: 'delete-branch'; branch: string; buildUuid: string }
+  | { type: 'delete-branch'; branch: string; buildUuid: BuildUuid }
   | { type: 'ignore'; reason: string };
 
 export interface DeliveryInput {
@@ -65,7 +65,7 @@ export interface DeliveryInput {
 
 export interface AcceptedDelivery {
   duplicate: boolean;
-  buildUuid?: string;
+  buildUuid?: BuildUuid;
   buildId?: number;
 }
 
@@ -73,7 +73,7 @@ export type RebuildResult = { buildId: number } | { error: 'not-found' | 'ambigu
 
 export interface ClaimedEnvironment {
   id: number;
-  buildUuid: string;
+  buildUuid: BuildUuid;
   repository: string;
   kind: EnvironmentKind;
   pullRequestNumber: number | null;
@@ -109,7 +109,7 @@ export interface ClaimOptions {
 
 /** One environment a job's build imports after its own cache, and why (deploy's `FallbackChoice`). */
 export interface JobFallback {
-  buildUuid: string;
+  buildUuid: BuildUuid;
   why: string;
   /** What that environment is to this one: the server decides by it, never by the wording of `why`. */
   relation: 'stacked-pull-request' | 'base-branch' | 'merged-pull-request' | 'default-branch';

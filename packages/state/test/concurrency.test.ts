@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { openState, type State } from '../src/index.js';
 import { usePostgres } from './support/backends.js';
+import { uuid } from './support/build-uuids.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 // Real replicas: separate node processes on the built package, claiming from one real Postgres.
@@ -26,7 +27,7 @@ interface Run {
  */
 async function queueBacklog(state: State, perEnvironment: number): Promise<void> {
   for (let pr = 1; pr <= 4; pr++) await deliver(state, 'acme/shop', openPullRequest(pr, `sha-${pr}-first`));
-  await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: 'main', sha: 'main-first' });
+  await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: uuid('main'), sha: 'main-first' });
   const environments = await state.db.selectFrom('environments').selectAll().execute();
   for (const environment of environments) {
     for (let extra = 0; extra < perEnvironment; extra++) {
@@ -54,7 +55,11 @@ async function feed(state: State): Promise<void> {
   for (let push = 0; push < 8; push++) {
     for (let pr = 1; pr <= 4; pr++)
       await deliver(state, 'acme/shop', openPullRequest(pr, `sha-${pr}-${push}`));
-    await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: 'main', sha: `main-${push}` });
+    await deliver(state, 'acme/shop', {
+      type: 'build-fallback',
+      fallback: uuid('main'),
+      sha: `main-${push}`,
+    });
     await sleep(15);
   }
 }

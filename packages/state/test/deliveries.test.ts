@@ -9,6 +9,7 @@ import {
   renewClaim,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
+import { uuid } from './support/build-uuids.js';
 import { buildUuids, deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
@@ -22,7 +23,7 @@ forEachBackend((open) => {
     const again = await deliver(state, repo, openPullRequest(1, 'b2'), 'delivery-1');
     expect(again).toEqual({ duplicate: true });
 
-    const [environment] = await getEnvironment(state, first.buildUuid ?? '');
+    const [environment] = await getEnvironment(state, first.buildUuid!);
     expect(environment?.builds.map((build) => [build.sha, build.status])).toEqual([['a1', 'queued']]);
     expect(environment?.desiredSha).toBe('a1');
     expect(await countQueuedJobs(state)).toBe(1);
@@ -63,7 +64,7 @@ forEachBackend((open) => {
     const third = await deliver(state, repo, openPullRequest(2, 'sha-3'));
     expect(await renewClaim(state, running, 30)).toEqual({ held: true, superseded: true });
 
-    const [environment] = await getEnvironment(state, first.buildUuid ?? '');
+    const [environment] = await getEnvironment(state, first.buildUuid!);
     expect(environment?.builds.map((build) => [build.id, build.sha, build.generation, build.status])).toEqual(
       [
         [third.buildId, 'sha-3', 3, 'queued'],
@@ -77,7 +78,7 @@ forEachBackend((open) => {
     // While the superseded build still holds the claim, the newest waits; it finishes as superseded.
     expect(await claimJob(state, { replica: 'replica-b', claimSeconds: 30 })).toBeUndefined();
     expect(await finishJob(state, running, { status: 'superseded' })).toBe(true);
-    const [afterSuperseded] = await getEnvironment(state, first.buildUuid ?? '');
+    const [afterSuperseded] = await getEnvironment(state, first.buildUuid!);
     expect(afterSuperseded?.status).toBe('queued'); // untouched by the superseded build
     const newest = await claimJob(state, { replica: 'replica-b', claimSeconds: 30 });
     expect(newest).toMatchObject({ buildId: third.buildId, sha: 'sha-3', generation: 3 });
@@ -89,7 +90,7 @@ forEachBackend((open) => {
     const build = await claimJob(state, claim);
     if (build === undefined) throw new Error('no job');
     expect(await finishJob(state, build, { status: 'succeeded', report: { services: [] } })).toBe(true);
-    expect((await getEnvironment(state, opened.buildUuid ?? ''))[0]?.status).toBe('built');
+    expect((await getEnvironment(state, opened.buildUuid!))[0]?.status).toBe('built');
 
     const closed = await deliver(state, repo, { type: 'close-pull-request', number: 3 });
     expect(closed).toMatchObject({
@@ -97,7 +98,7 @@ forEachBackend((open) => {
       buildUuid: opened.buildUuid,
       buildId: expect.any(Number),
     });
-    const [deleting] = await getEnvironment(state, opened.buildUuid ?? '');
+    const [deleting] = await getEnvironment(state, opened.buildUuid!);
     expect(deleting).toMatchObject({ status: 'deleting', generation: 2 });
     expect(deleting?.builds[0]).toMatchObject({
       id: closed.buildId,
@@ -118,9 +119,9 @@ forEachBackend((open) => {
     });
     if (down === undefined) throw new Error('no job');
     await markBuildRunning(state, down, 'buildah');
-    expect((await getEnvironment(state, opened.buildUuid ?? ''))[0]?.status).toBe('deleting');
+    expect((await getEnvironment(state, opened.buildUuid!))[0]?.status).toBe('deleting');
     expect(await finishJob(state, down, { status: 'succeeded' })).toBe(true);
-    const [deleted] = await getEnvironment(state, opened.buildUuid ?? '');
+    const [deleted] = await getEnvironment(state, opened.buildUuid!);
     expect(deleted).toMatchObject({ status: 'deleted', lastBuild: { kind: 'down', status: 'succeeded' } });
 
     // Closing again (a redelivery under a new id) and closing an unknown pull request queue nothing.
@@ -140,7 +141,7 @@ forEachBackend((open) => {
       buildUuids.next,
     );
     expect(ignored).toEqual({ duplicate: false });
-    const pushed = await deliver(state, repo, { type: 'build-fallback', fallback: 'main', sha: 'f1' });
+    const pushed = await deliver(state, repo, { type: 'build-fallback', fallback: uuid('main'), sha: 'f1' });
     expect(pushed.buildUuid).toBe('main');
     const job = await claimJob(state, claim);
     expect(job?.environment).toEqual({

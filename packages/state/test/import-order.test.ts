@@ -9,11 +9,12 @@ import {
   type State,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
+import { uuid } from './support/build-uuids.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
 const claim = { replica: 'replica-a', claimSeconds: 30 };
-const settings = { fallback: 'main' };
+const settings = { fallback: uuid('main') };
 
 async function claimOrFail(state: State): Promise<ClaimedJob> {
   const job = await claimJob(state, claim);
@@ -36,8 +37,13 @@ async function run(
 forEachBackend((open) => {
   it('a pull request: stacked parent, then its base branch, then the default branch, each with why', async () => {
     const state = await open();
-    await run(state, { type: 'build-fallback', fallback: 'main', sha: 'm1', branch: 'main' });
-    await run(state, { type: 'build-branch', branch: 'release/1.4', buildUuid: 'branch-release', sha: 'r1' });
+    await run(state, { type: 'build-fallback', fallback: uuid('main'), sha: 'm1', branch: 'main' });
+    await run(state, {
+      type: 'build-branch',
+      branch: 'release/1.4',
+      buildUuid: uuid('branch-release'),
+      sha: 'r1',
+    });
     const parent = await run(
       state,
       openPullRequest(12, 'p1', undefined, { baseRef: 'release/1.4', headRef: 'feature-a' }),
@@ -79,7 +85,7 @@ forEachBackend((open) => {
     ]);
     await finishJob(state, child, { status: 'succeeded' });
     // Into the default branch: its environment once, not as a base branch too.
-    await run(state, { type: 'build-fallback', fallback: 'main', sha: 'm1', branch: 'trunk' });
+    await run(state, { type: 'build-fallback', fallback: uuid('main'), sha: 'm1', branch: 'trunk' });
     await deliver(state, repo, openPullRequest(23, 'd1', undefined, { baseRef: 'trunk', headRef: 'y' }));
     expect(await jobFallbacks(state, await claimOrFail(state), settings)).toEqual([
       { buildUuid: 'main', why: 'default branch trunk', relation: 'default-branch' },
@@ -98,7 +104,12 @@ forEachBackend((open) => {
 
   it('a branch environment: merged pull requests still held, then the default branch; live, never expired', async () => {
     const state = await open();
-    await run(state, { type: 'build-branch', branch: 'release/1.4', buildUuid: 'branch-release', sha: 'r1' });
+    await run(state, {
+      type: 'build-branch',
+      branch: 'release/1.4',
+      buildUuid: uuid('branch-release'),
+      sha: 'r1',
+    });
     const merged = await run(
       state,
       openPullRequest(30, 'h1', undefined, { baseRef: 'release/1.4', headRef: 'fix-1' }),
@@ -115,7 +126,7 @@ forEachBackend((open) => {
     await deliver(state, repo, {
       type: 'build-branch',
       branch: 'release/1.4',
-      buildUuid: 'branch-release',
+      buildUuid: uuid('branch-release'),
       sha: 'r2',
     });
     const release = await claimOrFail(state);

@@ -70,7 +70,7 @@ forEachBackend((open) => {
     expect(await finishJob(state, stalled, { status: 'failed', error: 'late' })).toBe(false);
     await markBuildRunning(state, stalled, 'written-by-nobody');
 
-    const [environment] = await getEnvironment(state, delivered.buildUuid ?? '');
+    const [environment] = await getEnvironment(state, delivered.buildUuid!);
     expect(environment?.builds[0]).toMatchObject({
       status: 'running',
       engine: 'buildkit',
@@ -88,7 +88,7 @@ forEachBackend((open) => {
     expect(
       await finishJob(state, taken, { status: 'succeeded', report: { services: [{ name: 'web' }] } }),
     ).toBe(true);
-    const [built] = await getEnvironment(state, delivered.buildUuid ?? '');
+    const [built] = await getEnvironment(state, delivered.buildUuid!);
     expect(built).toMatchObject({
       status: 'built',
       lastBuild: { status: 'succeeded', report: { services: [{ name: 'web' }] } },
@@ -115,7 +115,7 @@ forEachBackend((open) => {
     expect(await countQueuedJobs(state)).toBe(0);
     await releaseJob(state, first);
     expect(await countQueuedJobs(state)).toBe(1);
-    const [requeued] = await getEnvironment(state, delivered.buildUuid ?? '');
+    const [requeued] = await getEnvironment(state, delivered.buildUuid!);
     expect(requeued?.builds[0]).toMatchObject({
       status: 'queued',
       startedAt: null,
@@ -135,9 +135,9 @@ forEachBackend((open) => {
     const delivered = await deliver(state, repo, openPullRequest(9, 'a1'));
     const job = await claimOrFail(state, 'replica-a');
     await markBuildRunning(state, job, 'buildah');
-    expect((await getEnvironment(state, delivered.buildUuid ?? ''))[0]?.status).toBe('building');
+    expect((await getEnvironment(state, delivered.buildUuid!))[0]?.status).toBe('building');
     expect(await finishJob(state, job, { status: 'failed', error: 'step 3: exit 1' })).toBe(true);
-    const [failed] = await getEnvironment(state, delivered.buildUuid ?? '');
+    const [failed] = await getEnvironment(state, delivered.buildUuid!);
     expect(failed).toMatchObject({
       status: 'failed',
       lastBuild: { status: 'failed', error: 'step 3: exit 1' },

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildUuid } from '@deployer/contracts';
 import { expect, it } from 'vitest';
 import {
   type ClaimedJob,
@@ -11,6 +12,7 @@ import {
   type State,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
+import { uuid as buildUuidOf } from './support/build-uuids.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
@@ -29,7 +31,12 @@ function merged(number: number, holdSeconds = 1800, baseRef = 'main'): Intent {
   };
 }
 
-const pushMain = (sha: string): Intent => ({ type: 'build-fallback', fallback: 'main', sha, branch: 'main' });
+const pushMain = (sha: string): Intent => ({
+  type: 'build-fallback',
+  fallback: buildUuidOf('main'),
+  sha,
+  branch: 'main',
+});
 
 async function claimOrFail(state: State): Promise<ClaimedJob> {
   const job = await claimJob(state, claim);
@@ -38,7 +45,7 @@ async function claimOrFail(state: State): Promise<ClaimedJob> {
 }
 
 /** A pull request into main, opened and built. */
-async function builtPullRequest(state: State, number: number): Promise<string> {
+async function builtPullRequest(state: State, number: number): Promise<BuildUuid> {
   const opened = await deliver(
     state,
     repo,
@@ -46,7 +53,7 @@ async function builtPullRequest(state: State, number: number): Promise<string> {
   );
   const job = await claimOrFail(state);
   await finishJob(state, job, { status: 'succeeded' });
-  return opened.buildUuid ?? '';
+  return opened.buildUuid!;
 }
 
 forEachBackend((open) => {
@@ -62,7 +69,7 @@ forEachBackend((open) => {
     await deliver(state, repo, pushMain(mergeSha));
     const main = await claimOrFail(state);
     expect(main.environment).toMatchObject({ buildUuid: 'main', kind: 'fallback', branch: 'main' });
-    expect(await jobFallbacks(state, main, { fallback: 'main' })).toEqual([
+    expect(await jobFallbacks(state, main, { fallback: buildUuidOf('main') })).toEqual([
       { buildUuid: uuid, why: 'merged pull request #1', relation: 'merged-pull-request' },
     ]);
     // While main builds, the merged pull request's caches stay.
@@ -90,7 +97,7 @@ forEachBackend((open) => {
     const closed = await deliver(state, repo, merged(3));
     expect(await claimJob(state, claim)).toBeUndefined();
     // Claimed before the merge was recorded: its import order did not hold the pull request.
-    expect(await jobFallbacks(state, main, { fallback: 'main' })).toEqual([
+    expect(await jobFallbacks(state, main, { fallback: buildUuidOf('main') })).toEqual([
       { buildUuid: uuid, why: 'merged pull request #3', relation: 'merged-pull-request' },
     ]);
     await finishJob(state, main, { status: 'failed', error: 'web: step 3 failed' });
@@ -121,7 +128,7 @@ forEachBackend((open) => {
     await deliver(state, repo, {
       type: 'build-branch',
       branch: 'release/1.4',
-      buildUuid: 'branch-r',
+      buildUuid: buildUuidOf('branch-r'),
       sha: mergeSha,
     });
     const release = await claimOrFail(state);
@@ -157,7 +164,7 @@ forEachBackend((open) => {
     await deliver(state, repo, {
       type: 'build-branch',
       branch: 'release/1.4',
-      buildUuid: 'branch-r',
+      buildUuid: buildUuidOf('branch-r'),
       sha: 'r1',
     });
     await finishJob(state, await claimOrFail(state), { status: 'succeeded' });
@@ -172,7 +179,7 @@ forEachBackend((open) => {
     const deleted = await deliver(state, repo, {
       type: 'delete-branch',
       branch: 'release/1.4',
-      buildUuid: 'branch-r',
+      buildUuid: buildUuidOf('branch-r'),
     });
     expect(deleted.buildId).toEqual(expect.any(Number));
     const first = await claimOrFail(state);
@@ -181,8 +188,13 @@ forEachBackend((open) => {
     expect(second.kind).toBe('down');
     // Deleting it again (a redelivery under a new id) queues nothing.
     expect(
-      (await deliver(state, repo, { type: 'delete-branch', branch: 'release/1.4', buildUuid: 'branch-r' }))
-        .buildId,
+      (
+        await deliver(state, repo, {
+          type: 'delete-branch',
+          branch: 'release/1.4',
+          buildUuid: buildUuidOf('branch-r'),
+        })
+      ).buildId,
     ).toBeUndefined();
   });
 });

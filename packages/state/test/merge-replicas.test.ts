@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { claimJob, finishJob, type Intent, openState, type State } from '../src/index.js';
 import { usePostgres } from './support/backends.js';
+import { uuid } from './support/build-uuids.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 // A merge's `closed` and the base branch's `push` accepted by two replicas in every order while three
@@ -32,7 +33,7 @@ const close: Intent = {
   headRef: 'feature',
   holdSeconds: 1800,
 };
-const push: Intent = { type: 'build-fallback', fallback: 'main', sha: mergeSha, branch: 'main' };
+const push: Intent = { type: 'build-fallback', fallback: uuid('main'), sha: mergeSha, branch: 'main' };
 
 describe('a merge accepted and run by several replicas', () => {
   const postgres = usePostgres();
@@ -75,7 +76,7 @@ describe('a merge accepted and run by several replicas', () => {
           .execute();
         expect(Object.fromEntries(environments.map((row) => [row.build_uuid, row.status]))).toEqual({
           main: 'built',
-          [opened.buildUuid ?? '']: 'deleted',
+          [opened.buildUuid!]: 'deleted',
         });
         // Main's build claimed after the merge was recorded warmed from the merged pull request; one
         // claimed before released it by its commit (the merge's) alone.
@@ -87,7 +88,7 @@ describe('a merge accepted and run by several replicas', () => {
           .selectFrom('jobs')
           .innerJoin('environments', 'environments.id', 'jobs.environment_id')
           .select('jobs.claimed_at')
-          .where('environments.build_uuid', '=', 'main')
+          .where('environments.build_uuid', '=', uuid('main'))
           .executeTakeFirstOrThrow();
         if (closedAt === null || claimedAt === null) throw new Error('no close or claim time');
         if (claimedAt >= closedAt) {

@@ -12,6 +12,7 @@ import {
   type State,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
+import { uuid } from './support/build-uuids.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 const repo = 'acme/shop';
@@ -35,7 +36,7 @@ forEachBackend((open) => {
     const older = await build(state);
     await deliver(state, repo, openPullRequest(1, 'b2'));
     expect(await finishJob(state, older, { status: 'succeeded', report: { services: [] } })).toBe(true);
-    const [environment] = await getEnvironment(state, opened.buildUuid ?? '');
+    const [environment] = await getEnvironment(state, opened.buildUuid!);
     expect(environment?.builds.map((record) => [record.sha, record.status])).toEqual([
       ['b2', 'queued'],
       ['a1', 'superseded'],
@@ -45,7 +46,7 @@ forEachBackend((open) => {
     expect(older.queuedAt).toBeInstanceOf(Date);
     const newer = await build(state);
     expect(await finishJob(state, newer, { status: 'succeeded' })).toBe(true);
-    expect((await getEnvironment(state, opened.buildUuid ?? ''))[0]?.status).toBe('built');
+    expect((await getEnvironment(state, opened.buildUuid!))[0]?.status).toBe('built');
   });
 
   it('finds pull request environments idle past a cutoff, with their labels; never a fallback', async () => {
@@ -57,7 +58,7 @@ forEachBackend((open) => {
       title: 'PR 1',
       labels: ['keep-preview'],
     });
-    await deliver(state, repo, { type: 'build-fallback', fallback: 'main', sha: 'm1' });
+    await deliver(state, repo, { type: 'build-fallback', fallback: uuid('main'), sha: 'm1' });
     await sleep(50);
     const cutoff = await databaseNow(state);
     await sleep(50);
@@ -69,10 +70,10 @@ forEachBackend((open) => {
     expect(await expiredEnvironments(state, { repository: 'other/repo', idleBefore: cutoff })).toEqual([]);
 
     // Torn down like a close: a down job, the environment deleting, and no second teardown.
-    const teardown = await requestTeardown(state, idle.buildUuid ?? '', repo);
+    const teardown = await requestTeardown(state, idle.buildUuid!, repo);
     expect(teardown).toHaveProperty('buildId');
-    expect(await requestTeardown(state, idle.buildUuid ?? '', repo)).toEqual({ error: 'deleted' });
-    expect(await requestTeardown(state, 'no-such-environment', repo)).toEqual({ error: 'not-found' });
+    expect(await requestTeardown(state, idle.buildUuid!, repo)).toEqual({ error: 'deleted' });
+    expect(await requestTeardown(state, uuid('no-such-environment'), repo)).toEqual({ error: 'not-found' });
     expect(
       await expiredEnvironments(state, { repository: repo, idleBefore: new Date(Date.now() + 3_600_000) }),
     ).toEqual([expect.objectContaining({ buildUuid: recent.buildUuid })]);

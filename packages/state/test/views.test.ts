@@ -13,6 +13,7 @@ import {
   syncRepositories,
 } from '../src/index.js';
 import { forEachBackend } from './support/backends.js';
+import { uuid } from './support/build-uuids.js';
 import { deliver, openPullRequest } from './support/deliveries.js';
 
 forEachBackend((open) => {
@@ -20,7 +21,7 @@ forEachBackend((open) => {
     const state = await open();
     await syncRepositories(state, ['acme/shop', 'acme/blog', 'acme/shop']);
     expect(await listEnvironments(state)).toEqual([]);
-    expect(await getEnvironment(state, 'nothing-here')).toEqual([]);
+    expect(await getEnvironment(state, uuid('nothing-here'))).toEqual([]);
 
     const pr = await deliver(state, 'acme/shop', openPullRequest(12, 'a1', 'Checkout v2'));
     const job = await claimJob(state, { replica: 'r1', claimSeconds: 30 });
@@ -30,7 +31,7 @@ forEachBackend((open) => {
       report: { services: [{ service: 'web', cached: 3 }] },
     });
     const newest = await deliver(state, 'acme/shop', openPullRequest(12, 'a2', 'Checkout v2'));
-    await deliver(state, 'acme/blog', { type: 'build-fallback', fallback: 'main', sha: 'm1' });
+    await deliver(state, 'acme/blog', { type: 'build-fallback', fallback: uuid('main'), sha: 'm1' });
 
     const list = await listEnvironments(state);
     expect(list.map((environment) => [environment.repository, environment.buildUuid])).toEqual([
@@ -51,7 +52,7 @@ forEachBackend((open) => {
     expect(shop?.lastActivityAt.getTime()).toBeGreaterThanOrEqual(shop?.createdAt.getTime() ?? Number.NaN);
     expect(list[0]).toMatchObject({ kind: 'fallback', pullRequestNumber: null, pullRequestTitle: null });
 
-    const [detail] = await getEnvironment(state, pr.buildUuid ?? '', 'acme/shop');
+    const [detail] = await getEnvironment(state, pr.buildUuid!, 'acme/shop');
     expect(detail?.builds.map((build) => [build.sha, build.status])).toEqual([
       ['a2', 'queued'],
       ['a1', 'succeeded'],
@@ -62,20 +63,20 @@ forEachBackend((open) => {
       error: null,
     });
     expect(detail?.builds[1]?.queuedAt).toBeInstanceOf(Date);
-    expect(await getEnvironment(state, pr.buildUuid ?? '', 'acme/blog')).toEqual([]);
+    expect(await getEnvironment(state, pr.buildUuid!, 'acme/blog')).toEqual([]);
   });
 
   it('rebuilds an environment at its SHA, and says why it cannot', async () => {
     const state = await open();
-    expect(await requestRebuild(state, 'main')).toEqual({ error: 'not-found' });
-    await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: 'main', sha: 's1' });
-    await deliver(state, 'acme/blog', { type: 'build-fallback', fallback: 'main', sha: 'b1' });
-    expect(await requestRebuild(state, 'main')).toEqual({ error: 'ambiguous' });
-    expect(await requestRebuild(state, 'main', 'acme/other')).toEqual({ error: 'not-found' });
+    expect(await requestRebuild(state, uuid('main'))).toEqual({ error: 'not-found' });
+    await deliver(state, 'acme/shop', { type: 'build-fallback', fallback: uuid('main'), sha: 's1' });
+    await deliver(state, 'acme/blog', { type: 'build-fallback', fallback: uuid('main'), sha: 'b1' });
+    expect(await requestRebuild(state, uuid('main'))).toEqual({ error: 'ambiguous' });
+    expect(await requestRebuild(state, uuid('main'), 'acme/other')).toEqual({ error: 'not-found' });
 
-    const rebuilt = await requestRebuild(state, 'main', 'acme/blog');
+    const rebuilt = await requestRebuild(state, uuid('main'), 'acme/blog');
     expect(rebuilt).toEqual({ buildId: expect.any(Number) });
-    const [blog] = await getEnvironment(state, 'main', 'acme/blog');
+    const [blog] = await getEnvironment(state, uuid('main'), 'acme/blog');
     expect(blog?.builds.map((build) => [build.sha, build.generation, build.status])).toEqual([
       ['b1', 2, 'queued'],
       ['b1', 1, 'superseded'],
@@ -93,7 +94,7 @@ forEachBackend((open) => {
 
     const pr = await deliver(state, 'acme/shop', openPullRequest(3, 'p1'));
     await deliver(state, 'acme/shop', { type: 'close-pull-request', number: 3 });
-    expect(await requestRebuild(state, pr.buildUuid ?? '')).toEqual({ error: 'deleted' });
+    expect(await requestRebuild(state, pr.buildUuid!)).toEqual({ error: 'deleted' });
   });
 });
 
@@ -119,7 +120,7 @@ describe('openState', () => {
     await first.close();
     const second = await openState({ dataDir });
     try {
-      const [environment] = await getEnvironment(second, delivered.buildUuid ?? '');
+      const [environment] = await getEnvironment(second, delivered.buildUuid!);
       expect(environment?.desiredSha).toBe('a1');
       const migrations = await second.db
         .selectFrom('kysely_migration' as never)
@@ -131,6 +132,7 @@ describe('openState', () => {
         { name: '003-sessions' },
         { name: '004-branches-and-merge-holds' },
         { name: '005-claims' },
+        { name: '006-hook-deliveries' },
       ]);
     } finally {
       await second.close();

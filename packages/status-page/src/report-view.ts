@@ -8,7 +8,7 @@ export interface ServiceReportView {
   status: string;
   image: string | null;
   digest: string | null;
-  /** cached / (total - shared), as deploy's report carries it (cache-ref's cacheHitRatio). */
+  /** cached / (total - shared), as deploy's report carries it (contracts' cacheHitRatio). */
   cacheHitRatio: number | null;
   steps: { total: number; cached: number; shared: number } | null;
   durationMs: number | null;

@@ -8,6 +8,7 @@ import {
   statusPageHeaders,
 } from '../src/index.js';
 import { launchChromium, type PageServer, startPageServer } from '../src/testing/index.js';
+import { testBuildUuid } from './support/build-uuids.js';
 import { build, buildReport, environment, failedBuild, now, serviceResult } from './support/fixtures.js';
 
 // The fixture server plays the lead's HTTP app: it renders the pages from `environments`, signs in by a
@@ -92,7 +93,12 @@ describe('status pages in Chromium', () => {
   it('lists an environment with its build uuid, image and cache hit ratio, linked to its page', async () => {
     environments = [
       environment(),
-      environment({ buildUuid: 'main', kind: 'fallback', pullRequestNumber: null, pullRequestTitle: null }),
+      environment({
+        buildUuid: testBuildUuid('main'),
+        kind: 'fallback',
+        pullRequestNumber: null,
+        pullRequestTitle: null,
+      }),
     ];
     const { page, violations, close } = await openPage();
     await page.goto(server.url);

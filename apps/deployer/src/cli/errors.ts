@@ -1,13 +1,14 @@
+import { CodedError } from '@deployer/contracts';
+
 /** Bad input on the command line: the message names the flag; the process exits 2. */
-export class UsageError extends Error {
+export class UsageError extends CodedError<'USAGE'> {
   override readonly name = 'UsageError';
-  readonly code = 'USAGE';
   constructor(
     message: string,
     /** The command whose usage to point at, e.g. `cache plan`. */
     readonly command?: string,
   ) {
-    super(message);
+    super('USAGE', message);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { RegistryPort } from '@deployer/contracts';
+import { cacheFlavourOf, type RegistryPort } from '@deployer/contracts';
 import {
   type Environment,
   type EnvironmentPlan,
@@ -10,7 +10,6 @@ import {
 } from '@deployer/deploy';
 import {
   assembleEngines,
-  cacheFlavourOf,
   type EngineAssembly,
   type EngineSelection,
   type EngineSettings,
@@ -18,7 +17,7 @@ import {
 import type { ParsedFlags } from './args.js';
 import type { CommandContext } from './command.js';
 import { loadEnvironmentFromFlags } from './environment-from-flags.js';
-import { fallbacksFromFlags } from './fallback-flags.js';
+import { fallbacksFromFlags } from './fallbacks-from-flags.js';
 import type { planningFlags } from './planning-flags.js';
 
 export interface PlannedBuild {

@@ -1,4 +1,4 @@
-import { engineChoices } from '@deployer/cache-ref/names';
+import { engineChoices } from '@deployer/contracts';
 import type { FlagSpecs } from './args.js';
 import { environmentFlags } from './environment-flags.js';
 import { fallbackFlags } from './fallback-flags.js';

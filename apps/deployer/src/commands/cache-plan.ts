@@ -1,17 +1,17 @@
 import {
   buildahCacheArgs,
   buildctlCacheArgs,
-  type CacheFlavour,
-  type CachePlan,
   parseCacheConfig,
   planCache,
   validateRegistryHost,
   validateRepositoryPath,
 } from '@deployer/cache-ref';
+import type { CacheFlavour, CachePlan } from '@deployer/contracts';
 import { validateBuildUuid } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { UsageError } from '../cli/errors.js';
+import { fallbackUuids } from '../cli/fallbacks-from-flags.js';
 import { validateFlag } from '../cli/validate-flag.js';
 import { cachePlanFlags } from './usage/cache-plan.js';
 
@@ -22,11 +22,9 @@ export async function runCachePlan(argv: readonly string[], context: CommandCont
   }
   validateFlag('cache plan', 'registry', values.registry!, validateRegistryHost);
   validateFlag('cache plan', 'repository', values.repository!, validateRepositoryPath);
-  // The same rule as every other command's: a build uuid is validated where it enters.
+  // The same rule as every other command's: a build uuid is validated where it enters, once.
   const buildUuid = values.uuid === undefined ? null : validateBuildUuid(values.uuid, '--uuid');
-  const fallbacks = (values.fallback ?? []).map((fallback, index) =>
-    validateBuildUuid(fallback, `--fallback ${index + 1}`),
-  );
+  const fallbacks = fallbackUuids(values.fallback ?? []);
   const config = parseCacheConfig({
     registry: values.registry,
     ...(values.kind && { kind: values.kind }),

@@ -1,11 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  findRunningRegistry,
-  seedBusyboxBaseImage,
-  startLocalRegistry,
-  stopByPid,
-} from '@deployer/local-registry';
+import { seedBusyboxBaseImage } from '@deployer/buildah-runner';
+import { findRunningRegistry, startLocalRegistry, stopByPid } from '@deployer/local-registry';
 import { RegistryClient } from '@deployer/registry';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';

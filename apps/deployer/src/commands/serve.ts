@@ -66,15 +66,30 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     max: 10_080,
   });
   // The server loads as its own ES module package (not bundled: see scripts/bundle.mjs), once serving.
-  const { createLogger, loadServerConfig, serverSecretVariables, startServer } = await import(
-    '@deployer/server'
-  );
-  const config = await loadServerConfig(resolve(context.cwd, configPath));
+  const {
+    createLogger,
+    githubCredentialVariables,
+    hookSecretVariables,
+    loadServerConfig,
+    readHookSecrets,
+    serverSecretVariables,
+    startServer,
+  } = await import('@deployer/server');
+  const configFile = resolve(context.cwd, configPath);
+  const config = await loadServerConfig(configFile);
+  // Every hook can sign (else exit 2 naming the hook and its variable); its secret is then kept apart.
+  const hookSecrets = readHookSecrets(config, env, configFile);
+  const hookVariables = hookSecretVariables(config);
+  const hookSecretsEnv = Object.fromEntries(hookVariables.map((name) => [name, env[name]]));
   const replica = flags.replica ?? `${hostname()}-${process.pid}`;
   // Read once, then gone from every environment an engine process (buildctl, buildah) inherits: a build
   // reaches only the secrets the server config gives it, and not even a bug there reaches these.
-  const buildEnv = withoutVariables(env, serverSecretVariables);
-  for (const name of serverSecretVariables) delete process.env[name];
+  // The GitHub credentials the config names are the server's too: kept apart for GitHub feedback alone.
+  const githubVariables = githubCredentialVariables(config);
+  const githubCredentialsEnv = Object.fromEntries(githubVariables.map((name) => [name, env[name]]));
+  const ownVariables = [...serverSecretVariables, ...githubVariables, ...hookVariables];
+  const buildEnv = withoutVariables(env, ownVariables);
+  for (const name of ownVariables) delete process.env[name];
   // The same assembly as `deployer build`'s: every engine setting is checked here, before the server
   // starts, and means what it means there (a named daemon makes `auto` BuildKit, TLS, the pool's limit).
   const buildsPerDaemon = buildsPerDaemonFromFlag('serve', flags['builds-per-daemon']);
@@ -91,7 +106,12 @@ export async function runServe(argv: readonly string[], context: CommandContext)
   const logger = createLogger({
     pretty: context.stdout.isTTY === true,
     destination: context.stdout,
-    masker: new SecretMasker([webhookSecret, ...(apiToken ? [apiToken] : [])]),
+    masker: new SecretMasker([
+      webhookSecret,
+      ...(apiToken ? [apiToken] : []),
+      ...Object.values(githubCredentialsEnv).filter((value): value is string => Boolean(value)),
+      ...hookSecrets.values(),
+    ]),
   });
   const server = await startServer({
     config,
@@ -108,6 +128,8 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     ...(sweepMinutes !== undefined && { sweepIntervalMs: sweepMinutes * 60_000 }),
     ports: serverPorts(engines),
     env: buildEnv,
+    githubCredentialsEnv,
+    hookSecretsEnv,
     logger,
   });
   await new Promise<void>((resolveStop) => {

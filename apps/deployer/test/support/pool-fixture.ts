@@ -7,6 +7,7 @@ import type { EngineBuildRequest } from '@deployer/contracts';
 import { insecureRegistries, loadEnvironment, planEnvironment } from '@deployer/deploy';
 import { createRegistryPort } from '@deployer/registry-cache';
 import { execa } from 'execa';
+import { validUuid } from './build-uuids.js';
 
 /**
  * The pool's test daemons: those of DEPLOYER_TEST_BUILDKIT_HOSTS other than BUILDKIT_HOST, which the other
@@ -91,7 +92,7 @@ export async function servicesTwoPerDaemon(dir: string, base: string, run: strin
   const spec = await writePoolSpec(dir, base, candidates, `probe-${randomBytes(3).toString('hex')}`);
   const environment = await loadEnvironment(spec);
   const plan = await planEnvironment(environment, {
-    buildUuid: `probe-${run}`,
+    buildUuid: validUuid(`probe-${run}`),
     registry: createRegistryPort({ insecureRegistries: insecureRegistries(environment) }),
   });
   const ring = createHashRing(poolDaemons);

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalRegistry, seedBusyboxBaseImage, startLocalRegistry } from '@deployer/local-registry';
+import { seedBusyboxBaseImage } from '@deployer/buildah-runner';
+import { type LocalRegistry, startLocalRegistry } from '@deployer/local-registry';
 import { unmountUnder } from '@deployer/process';
 
 /** What a real build needs here; the suite skips, saying which, when one is missing. */

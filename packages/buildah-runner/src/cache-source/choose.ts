@@ -1,5 +1,4 @@
-import type { CacheEndpoint } from '@deployer/cache-ref';
-import type { EngineArgvUnresolved } from '@deployer/contracts';
+import type { CacheEndpoint, EngineArgvUnresolved } from '@deployer/contracts';
 
 export interface CacheSourceChoice {
   /** The repository for `--cache-from`, or null to build cold. */

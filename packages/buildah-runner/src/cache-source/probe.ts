@@ -1,4 +1,4 @@
-import type { CacheEndpoint } from '@deployer/cache-ref';
+import type { CacheEndpoint } from '@deployer/contracts';
 import { execa } from 'execa';
 
 /** Tells whether a cache repository exists: null when it cannot tell. */

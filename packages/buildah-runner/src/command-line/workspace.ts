@@ -1,9 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildahGlobalArgs } from '@deployer/cache-ref';
 import { makeOwnedTempDir, unmountUnder } from '@deployer/process';
-import type { BuildahEngineOptions, StorageDriver } from '../engine/options.js';
+import type { BuildahEngineOptions } from '../engine/options.js';
+import type { StorageDriver } from './buildah-command.js';
+import { buildahGlobalArgs } from './buildah-command.js';
 import { renderRegistriesConf } from './registries-conf.js';
 
 /** Where one build keeps its files, and the buildah flags that point at them. */

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import type { CacheEndpoint } from '@deployer/cache-ref';
+import type { CacheEndpoint } from '@deployer/contracts';
 import { buildahBuildArgs } from '../command-line/args.js';
 import { classifyFailure } from '../failures/classify.js';
 import { BuildahOutputParser, type BuildahOutputSummary } from '../progress/output-parser.js';

@@ -1,9 +1,10 @@
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
 import { defaultRetryPolicy } from '@deployer/retry';
+import type { StorageDriver } from '../command-line/buildah-command.js';
 import { type RunOutcome, runBuildah } from '../command-line/run-buildah.js';
 import type { WorkspaceLayout } from '../command-line/workspace.js';
 import type { RetryPolicy } from '../failures/retry.js';
-import type { BuildahEngineOptions, StorageDriver } from './options.js';
+import type { BuildahEngineOptions } from './options.js';
 
 /**
  * What the buildah commands of one build share: the request and engine options, buildah's environment,

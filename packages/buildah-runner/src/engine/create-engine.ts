@@ -1,7 +1,13 @@
-import { cacheHitRatio, engineTempPlaceholder } from '@deployer/cache-ref';
-import type { EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import {
+  cacheHitRatio,
+  type EngineArgv,
+  type EngineBuildRequest,
+  type EngineBuildResult,
+  engineTempPlaceholder,
+} from '@deployer/contracts';
 import { warmUpProcessRunner } from '@deployer/process';
 import { chooseCacheSource, plannedCacheSource } from '../cache-source/choose.js';
+import type { StorageDriver } from '../command-line/buildah-command.js';
 import { createWorkspace, workspaceLayout } from '../command-line/workspace.js';
 import { retryTransient } from '../failures/retry.js';
 import { seedOwnCache } from '../own-cache/seed-own-cache.js';
@@ -9,7 +15,7 @@ import { machineBuildahDir } from '../storage/machine-storage.js';
 import { probeStorageDriver } from '../storage/storage-driver.js';
 import { buildArgs, buildOnce } from './build-once.js';
 import { BuildSession } from './build-session.js';
-import type { BuildahEngineOptions, StorageDriver } from './options.js';
+import type { BuildahEngineOptions } from './options.js';
 import { probeCacheSources } from './probe-cache-sources.js';
 import { pushImages } from './push.js';
 import { validateRequest } from './validate.js';

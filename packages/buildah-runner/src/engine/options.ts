@@ -1,8 +1,7 @@
-import type { BuildahStorageDriver } from '@deployer/cache-ref';
 import type { RepositoryProbe } from '../cache-source/probe.js';
+import type { StorageDriver } from '../command-line/buildah-command.js';
 import type { CacheImageCopier } from '../own-cache/mount-cache-image.js';
 
-export type StorageDriver = BuildahStorageDriver;
 export type Isolation = 'chroot' | 'oci' | 'rootless';
 
 export interface RetryOptions {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { buildahPushArgs, parseImageReference } from '@deployer/cache-ref';
+import { parseImageReference } from '@deployer/cache-ref';
+import { buildahPushArgs } from '../command-line/buildah-command.js';
 import { classifyFailure } from '../failures/classify.js';
 import { retryTransient } from '../failures/retry.js';
 import { type BuildSession, succeeded } from './build-session.js';

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { EngineBuildRequest } from '@deployer/contracts';
+import { type EngineBuildRequest, unavailableSecretSource } from '@deployer/contracts';
 import { BuildahError } from '../failures/errors.js';
 
 /** Checks what buildah would otherwise fail on late or obscurely, naming what to fix. */
@@ -13,10 +13,12 @@ export async function validateRequest(
   if (request.images.length === 0) {
     throw new BuildahError('UNSUPPORTED_REQUEST', 'a build needs at least one image to push', details);
   }
-  if (request.cache.strategy === 'tag') {
+  // planCache refuses what buildah cannot cache (the tag strategy) when asked for engine buildah: a plan
+  // made for buildah is one buildah can use, so that is all there is to check here.
+  if (request.cache.engine !== 'buildah') {
     throw new BuildahError(
       'UNSUPPORTED_REQUEST',
-      `buildah caches per repository, so a tag-strategy cache plan (${request.cache.registry}) would mix environments: plan the cache for engine "buildah" with strategy "path"`,
+      `the cache plan was made for engine "${request.cache.engine}" (${request.cache.registry}): plan the cache for engine "buildah"`,
       details,
     );
   }
@@ -28,17 +30,8 @@ export async function validateRequest(
       details,
     );
   }
-  for (const secret of request.secrets ?? []) {
-    const found = 'env' in secret ? env[secret.env] !== undefined : await readable(secret.file);
-    if (!found) {
-      const source = 'env' in secret ? `environment variable ${secret.env}` : `file ${secret.file}`;
-      throw new BuildahError(
-        'SECRET_NOT_FOUND',
-        `secret ${secret.id}: ${source} is not set or readable`,
-        details,
-      );
-    }
-  }
+  const unavailable = await unavailableSecretSource(request.secrets ?? [], env);
+  if (unavailable !== null) throw new BuildahError('SECRET_NOT_FOUND', unavailable.reason, details);
 }
 
 async function readable(path: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/contracts';
+import { type BuildFailureKind, CodedError } from '@deployer/contracts';
 
 export type BuildahErrorCode =
   /** A RUN step exited non-zero. */
@@ -9,7 +9,7 @@ export type BuildahErrorCode =
   /** An image named in the Dockerfile does not exist. */
   | 'IMAGE_NOT_FOUND'
   | 'SECRET_NOT_FOUND'
-  /** The request asks for something this engine cannot do (several platforms, a tag-strategy cache). */
+  /** The request asks for what this engine cannot do (several platforms, another engine's cache plan). */
   | 'UNSUPPORTED_REQUEST'
   /** The registry could not be reached (refused, reset, EOF, timeout, 5xx). */
   | 'REGISTRY_UNREACHABLE'
@@ -44,9 +44,8 @@ export interface BuildahErrorDetails {
 }
 
 /** What the buildah engine throws; carries the fields of @deployer/contracts' `EngineFailure`. */
-export class BuildahError extends Error {
+export class BuildahError extends CodedError<BuildahErrorCode> {
   override readonly name = 'BuildahError';
-  readonly code: BuildahErrorCode;
   readonly kind: BuildFailureKind;
   readonly step?: string;
   readonly logTail?: readonly string[];
@@ -59,8 +58,7 @@ export class BuildahError extends Error {
   private readonly details: BuildahErrorDetails;
 
   constructor(code: BuildahErrorCode, message: string, details: BuildahErrorDetails) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = details.kind;
     if (details.step !== undefined) this.step = details.step;
     if (details.logTail !== undefined) this.logTail = details.logTail;

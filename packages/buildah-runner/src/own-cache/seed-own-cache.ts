@@ -1,5 +1,4 @@
-import type { CacheEndpoint } from '@deployer/cache-ref';
-import type { CacheSeeding } from '@deployer/contracts';
+import type { CacheEndpoint, CacheSeeding } from '@deployer/contracts';
 import type { BuildSession } from '../engine/build-session.js';
 import { BuildahError } from '../failures/errors.js';
 import type { CacheImageRef } from '../progress/output-parser.js';

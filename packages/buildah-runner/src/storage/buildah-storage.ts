@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { StorageDriver } from '../engine/options.js';
+import type { StorageDriver } from '../command-line/buildah-command.js';
 import { machineBuildahDir } from './machine-storage.js';
 import { probeStorageDriver } from './storage-driver.js';
 

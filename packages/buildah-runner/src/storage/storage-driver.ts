@@ -1,9 +1,9 @@
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { buildahGlobalArgs } from '@deployer/cache-ref';
+import type { StorageDriver } from '../command-line/buildah-command.js';
+import { buildahGlobalArgs } from '../command-line/buildah-command.js';
 import { runBuildah } from '../command-line/run-buildah.js';
-import type { StorageDriver } from '../engine/options.js';
 
 export interface StorageDriverChoice {
   driver: StorageDriver;

@@ -1,7 +1,12 @@
-import { access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { engineTempPlaceholder } from '@deployer/cache-ref';
-import type { BuildEvent, EngineArgv, EngineBuildRequest, EngineBuildResult } from '@deployer/contracts';
+import {
+  type BuildEvent,
+  type EngineArgv,
+  type EngineBuildRequest,
+  type EngineBuildResult,
+  engineTempPlaceholder,
+  unavailableSecretSource,
+} from '@deployer/contracts';
 import { sweepDeadOwnersTempDirs, warmUpProcessRunner } from '@deployer/process';
 import { RetryError, withRetry } from '@deployer/retry';
 import { attemptDirKind, runAttempt } from '../attempt/attempt.js';
@@ -156,25 +161,15 @@ async function build(settings: EngineSettings, request: EngineBuildRequest): Pro
   }
 }
 
-/** A secret whose variable is unset or whose file is missing fails here, naming the id, never a value. */
+/**
+ * A secret whose variable is unset or whose file is not readable fails here, naming the id, never a value
+ * (the rule is @deployer/contracts' `unavailableSecretSource`). buildctl gets this process's environment
+ * with `settings.env` on top, so that is where a variable is looked up.
+ */
 async function checkSecretSources(request: EngineBuildRequest, settings: EngineSettings): Promise<void> {
-  for (const secret of request.secrets ?? []) {
-    if ('env' in secret) {
-      if ((settings.env[secret.env] ?? process.env[secret.env]) === undefined) {
-        throw new BuildkitError(
-          'INVALID_REQUEST',
-          `secret ${secret.id}: environment variable ${secret.env} is not set`,
-        );
-      }
-    } else {
-      try {
-        await access(secret.file);
-      } catch {
-        throw new BuildkitError(
-          'INVALID_REQUEST',
-          `secret ${secret.id}: file ${secret.file} is not readable`,
-        );
-      }
-    }
-  }
+  const unavailable = await unavailableSecretSource(request.secrets ?? [], {
+    ...process.env,
+    ...settings.env,
+  });
+  if (unavailable !== null) throw new BuildkitError('INVALID_REQUEST', unavailable.reason);
 }

@@ -1,4 +1,4 @@
-import type { CachePlan } from '@deployer/cache-ref';
+import type { CachePlan } from '@deployer/contracts';
 
 /**
  * Which dropped imports to report as corrupt once the retry without them succeeded.

@@ -1,4 +1,4 @@
-import type { BuildFailureKind } from '@deployer/contracts';
+import { type BuildFailureKind, CodedError } from '@deployer/contracts';
 
 /** Every code this package throws, with the failure kind deploy acts on. */
 const kinds = {
@@ -40,9 +40,8 @@ export interface BuildkitErrorDetails {
 }
 
 /** Every failure of a build: `code` and `kind` for programs, the other fields for people. */
-export class BuildkitError extends Error {
+export class BuildkitError extends CodedError<BuildkitErrorCode> {
   override readonly name = 'BuildkitError';
-  readonly code: BuildkitErrorCode;
   readonly kind: BuildFailureKind;
   readonly buildUuid: string | null;
   readonly service: string | undefined;
@@ -54,8 +53,7 @@ export class BuildkitError extends Error {
   readonly attempts: number | undefined;
 
   constructor(code: BuildkitErrorCode, message: string, details: BuildkitErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = code;
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = kinds[code];
     this.buildUuid = details.buildUuid ?? null;
     this.service = details.service;

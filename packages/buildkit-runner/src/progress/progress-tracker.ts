@@ -1,5 +1,4 @@
-import { cacheHitRatio } from '@deployer/cache-ref';
-import type { BuildEvent, StepCounts, StepTiming } from '@deployer/contracts';
+import { type BuildEvent, cacheHitRatio, type StepCounts, type StepTiming } from '@deployer/contracts';
 import { isCountedStep, parseStepName } from './step-name.js';
 
 interface StepRecord {

@@ -1,7 +1,9 @@
+import type { CacheStrategy } from '@deployer/contracts';
 import * as z from 'zod';
 import { CacheRefError } from '../errors.js';
 import { validateRegistryHost, validateRepositoryPath } from '../grammar/reference.js';
 import { RegistryKindSchema, RegistryProfileOverrideSchema } from './registry-profiles.js';
+import type { SameType } from './same-type.js';
 
 function accepts(check: (value: string) => unknown) {
   return (value: string, ctx: z.RefinementCtx) => {
@@ -19,10 +21,8 @@ export const CacheStrategySchema = z
   .describe(
     'path: <registry>/<repository>/<service>/<uuid>:cache; tag: <registry>/<repository>:cache-<service>-<uuid>; auto: from the registry profile',
   );
-/** Where an environment's cache refs live, as configured: `path`, `tag`, or `auto` (see `resolveStrategy`). */
-export type CacheStrategy = z.infer<typeof CacheStrategySchema>;
-/** A strategy with `auto` decided: where the refs actually live. */
-export type ResolvedStrategy = Exclude<CacheStrategy, 'auto'>;
+// @deployer/contracts owns `CacheStrategy` (and `ResolvedStrategy`, `auto` decided); the schema accepts exactly it.
+const _schemaAcceptsContractStrategy: SameType<z.output<typeof CacheStrategySchema>, CacheStrategy> = true;
 
 /** Where and how an environment's build cache lives. */
 export const CacheConfigSchema = z

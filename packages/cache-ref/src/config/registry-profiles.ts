@@ -1,10 +1,11 @@
+import type { RegistryKind, RegistryProfile } from '@deployer/contracts';
 import * as z from 'zod';
 import { registryKinds } from './registry-kinds.js';
+import type { SameType } from './same-type.js';
 
 export { registryKinds };
 
 export const RegistryKindSchema = z.enum(registryKinds);
-export type RegistryKind = z.infer<typeof RegistryKindSchema>;
 
 export const RegistryProfileSchema = z.strictObject({
   kind: RegistryKindSchema,
@@ -17,7 +18,8 @@ export const RegistryProfileSchema = z.strictObject({
   /** Extra `--export-cache` attributes the registry needs. */
   exportAttributes: z.record(z.string(), z.string()),
 });
-export type RegistryProfile = z.infer<typeof RegistryProfileSchema>;
+// @deployer/contracts owns `RegistryProfile` (a cache plan carries one); the schema parses exactly it.
+const _schemaParsesContractProfile: SameType<z.output<typeof RegistryProfileSchema>, RegistryProfile> = true;
 
 const profiles: Record<RegistryKind, RegistryProfile> = {
   distribution: profile('distribution', true, true, true),

@@ -1,4 +1,4 @@
-import type { CachePlan } from '../plan/plan-cache.js';
+import type { CachePlan } from '@deployer/contracts';
 import type { RenderOptions } from './buildkit-flags.js';
 
 export interface BuildahCacheOptions {

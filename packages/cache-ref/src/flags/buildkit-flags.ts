@@ -1,4 +1,4 @@
-import type { CachePlan } from '../plan/plan-cache.js';
+import type { CachePlan } from '@deployer/contracts';
 
 export interface BuildkitCacheOptions {
   /** `--import-cache` values, in priority order. */

@@ -1,5 +1,4 @@
-import type { CacheStrategy, ResolvedStrategy } from '../config/cache-config.js';
-import type { RegistryProfile } from '../config/registry-profiles.js';
+import type { BuildUuid, CacheStrategy, RegistryProfile, ResolvedStrategy } from '@deployer/contracts';
 import { CacheRefError } from '../errors.js';
 import { nameTotalLengthMax, tagLengthMax } from '../grammar/patterns.js';
 import { sanitizeComponent } from '../grammar/sanitize.js';
@@ -37,8 +36,12 @@ export interface CacheLocationInput {
   registry: string;
   repository: string;
   service: string;
-  /** The environment; null for the service-wide ref. */
-  buildUuid: string | null;
+  /**
+   * The environment; null for the service-wide ref. A `BuildUuid` (deploy's rule, checked where it came in);
+   * its component is still sanitised below like any other, so that even a forged one (a cast) makes a valid
+   * ref and two distinct uuids never share one.
+   */
+  buildUuid: BuildUuid | null;
   strategy: ResolvedStrategy;
 }
 
@@ -53,7 +56,7 @@ export function cacheLocation(input: CacheLocationInput): CacheLocation {
  * `cache-<service>-<uuid>` (tag strategy). Only environments have one: without a build uuid nothing is
  * exported, so there is nothing to guard.
  */
-export function leaseLocation(input: CacheLocationInput & { buildUuid: string }): CacheLocation {
+export function leaseLocation(input: CacheLocationInput & { buildUuid: BuildUuid }): CacheLocation {
   if (input.strategy === 'tag') return tagLocation(input, leaseTagPrefix);
   const repository = `${pathLocation(input).repository}/${leaseComponent}`;
   checkNameLength(input.registry, repository, 'lease repository');

@@ -1,65 +1,22 @@
-import type { CacheConfig, ResolvedStrategy } from '../config/cache-config.js';
-import { type RegistryProfile, resolveRegistryProfile } from '../config/registry-profiles.js';
-import type { CacheFlavour } from '../engines/engine-names.js';
+import type { BuildUuid, CacheEndpoint, CacheFlavour, CachePlan, LeaseEndpoint } from '@deployer/contracts';
+import type { CacheConfig } from '../config/cache-config.js';
+import { resolveRegistryProfile } from '../config/registry-profiles.js';
 import { CacheRefError } from '../errors.js';
 import { validateRepositoryPath } from '../grammar/reference.js';
 import { cacheLocation, leaseLocation, resolveStrategy } from './cache-location.js';
-
-export interface CacheEndpoint {
-  /** Full reference, `host/repository:tag`. */
-  ref: string;
-  /** `host/repository`, what engines that cache per repository (buildah) take. */
-  repository: string;
-  tag: string;
-  /** The environment this ref belongs to; null for the service-wide ref. */
-  buildUuid: string | null;
-  source: 'own' | 'fallback' | 'service';
-}
-
-/** Where the lease on an environment's export ref lives (see `leaseLocation`). */
-export interface LeaseEndpoint {
-  /** Full reference, `host/repository:tag`. */
-  ref: string;
-  /** `host/repository`. */
-  repository: string;
-  tag: string;
-}
-
-export interface CachePlan {
-  /** Whose cache flags the plan speaks (`buildx` plans as `buildkit`; see `cacheFlavourOf`). */
-  engine: CacheFlavour;
-  registry: string;
-  insecure: boolean;
-  profile: RegistryProfile;
-  strategy: ResolvedStrategy;
-  /** `inline` where the registry refuses `mode=max`: the cache then travels inside the pushed image. */
-  mode: 'max' | 'min' | 'inline';
-  /** The environment's own ref; null when nothing may be written (no build uuid). */
-  export: CacheEndpoint | null;
-  /** Own ref, then fallbacks, in priority order, without duplicates. */
-  imports: CacheEndpoint[];
-  /**
-   * The lease a run holds while it writes `export`, so that runs in other processes for the same
-   * environment notice each other; null without a build uuid (a shared export has no single owner).
-   */
-  lease: LeaseEndpoint | null;
-  /**
-   * The service's cache whatever the environment: its service-wide ref (`<registry>/<repository>/<service>:cache`
-   * under the path strategy, `<registry>/<repository>:cache-<service>` under the tag strategy). What a pool
-   * of daemons routes a build by, so every environment of a service meets the daemon holding its local
-   * cache: decided here with the refs, never by taking a ref apart.
-   */
-  serviceCacheRef: string;
-}
 
 export interface CachePlanInput {
   config: CacheConfig;
   /** The cache repository; `config.repository` when absent. */
   repository?: string;
   service: string;
-  buildUuid?: string | null;
-  /** Environments whose caches warm this one, e.g. `['main']`, in priority order. */
-  fallbacks?: readonly string[];
+  /**
+   * The environment; absent or null: none (the plan imports and, with `sharedExport`, writes the service-wide
+   * ref). A `BuildUuid`, not a string: make one with @deployer/deploy's `validateBuildUuid`.
+   */
+  buildUuid?: BuildUuid | null;
+  /** Environments whose caches warm this one, e.g. `main`, in priority order. */
+  fallbacks?: readonly BuildUuid[];
   engine?: CacheFlavour;
 }
 
@@ -97,7 +54,7 @@ export function planCache(input: CachePlanInput): CachePlan {
     });
   }
 
-  const endpoint = (buildUuid: string | null, source: CacheEndpoint['source']): CacheEndpoint => {
+  const endpoint = (buildUuid: BuildUuid | null, source: CacheEndpoint['source']): CacheEndpoint => {
     const location = cacheLocation({ registry: config.registry, repository, service, buildUuid, strategy });
     const repositoryRef = `${config.registry}/${location.repository}`;
     return {
@@ -116,7 +73,7 @@ export function planCache(input: CachePlanInput): CachePlan {
     (candidate, index) => candidates.findIndex((other) => other.ref === candidate.ref) === index,
   );
   const writesShared = buildUuid === null && config.sharedExport;
-  const lease = (uuid: string): LeaseEndpoint => {
+  const lease = (uuid: BuildUuid): LeaseEndpoint => {
     const location = leaseLocation({
       registry: config.registry,
       repository,

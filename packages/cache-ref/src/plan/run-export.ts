@@ -1,6 +1,6 @@
+import type { CacheEndpoint, CachePlan } from '@deployer/contracts';
 import { tagLengthMax } from '../grammar/patterns.js';
 import { shortHash, shortHashLength } from '../grammar/short-hash.js';
-import type { CacheEndpoint, CachePlan } from './plan-cache.js';
 
 /*
  * One writer per ref by construction: a run never exports to an environment's cache ref itself but to a

@@ -1,5 +1,7 @@
-import type { CachePlan } from '@deployer/cache-ref';
+import type { BuildUuid } from '../build-uuid.js';
+import type { CachePlan } from '../cache/cache-plan.js';
 import type { BuildEvent } from './build-event.js';
+import type { SecretSource } from './secret-source.js';
 
 /*
  * The engine contract, what every build engine takes and gives back: this request (carrying a cache plan),
@@ -9,12 +11,9 @@ import type { BuildEvent } from './build-event.js';
  * @deployer/buildah-runner implement it, so the three agree by construction without importing each other.
  */
 
-/** A secret reaches the build by id, from an environment variable or a file: never a literal value. */
-export type SecretSource = { id: string; env: string } | { id: string; file: string };
-
 export interface EngineBuildRequest {
   /** Present in every event and error so logs of concurrent builds stay attributable. */
-  buildUuid: string | null;
+  buildUuid: BuildUuid | null;
   service: string;
   contextDir: string;
   /** Path of the Dockerfile (absolute, or relative to contextDir). */

@@ -41,7 +41,7 @@ export interface EngineBuildResult {
   /**
    * cached / (total - shared): of the steps this build resolved itself, the share its cache supplied.
    * A shared step was neither built nor imported by this build, so it counts on neither side; 0 when no
-   * step was resolved by this build. cache-ref's cacheHitRatio() computes it.
+   * step was resolved by this build. `cacheHitRatio()` (cache-hit-ratio.ts) computes it.
    */
   cacheHitRatio: number;
   stepTimings: StepTiming[];

@@ -5,7 +5,7 @@
 export interface EngineArgv {
   /**
    * The program, then its arguments. A file a real run creates in a fresh temporary directory appears
-   * under the placeholder directory `<temp>` (cache-ref's `engineTempPlaceholder`); a value only the
+   * under the placeholder directory `<temp>` (`engineTempPlaceholder`); a value only the
    * registry can settle appears as `<unresolved: …>` (see `unresolved`).
    */
   argv: string[];

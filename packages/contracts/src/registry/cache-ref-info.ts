@@ -1,4 +1,4 @@
-import type { ResolvedStrategy } from '@deployer/cache-ref';
+import type { ResolvedStrategy } from '../cache/cache-strategy.js';
 
 /**
  * One environment's cache of one service, as found in a registry: what inventories report and what
@@ -13,7 +13,12 @@ export interface CacheRefInfo {
    */
   layout: 'tag' | 'repository';
   ref: string;
-  /** The build uuid component as found in the ref; null for the service-wide ref. */
+  /**
+   * The build uuid component as found in the ref; null for the service-wide ref. A plain string, not a
+   * `BuildUuid`: a registry may hold refs no deployer wrote, and whether a component is a valid build uuid is
+   * @deployer/deploy's rule, which the registry client (below deploy) does not import. deploy decides with
+   * `isBuildUuid` where it matters (an environment's cache is only ever under a valid one).
+   */
   buildUuid: string | null;
   /** The cache manifest's digest; null for a repository. */
   digest: string | null;

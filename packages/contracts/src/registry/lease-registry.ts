@@ -3,7 +3,7 @@ import type { LeaseInfo } from './lease-info.js';
 
 /**
  * Leases in a registry: which run may write an environment's cache ref. Lease references are full
- * `host/repository:tag` strings (cache-ref's `CachePlan.lease`).
+ * `host/repository:tag` strings (`CachePlan.lease`).
  */
 export interface LeaseRegistry {
   /**

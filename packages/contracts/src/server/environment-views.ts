@@ -1,6 +1,8 @@
 // How `deployer serve` shows its environments: what @deployer/state's queries return and what the API and
 // @deployer/status-page render. Defined once here, so the pages need no database package to know them.
 
+import type { BuildUuid } from '../build-uuid.js';
+
 export type EnvironmentKind = 'pull_request' | 'fallback';
 
 export type EnvironmentStatus = 'queued' | 'building' | 'built' | 'failed' | 'deleting' | 'deleted';
@@ -25,7 +27,8 @@ export interface BuildRecord {
 }
 
 export interface EnvironmentSummary {
-  buildUuid: string;
+  /** Validated before the server stored it (state reads it back as one). */
+  buildUuid: BuildUuid;
   repository: string;
   kind: EnvironmentKind;
   pullRequestNumber: number | null;

@@ -20,7 +20,7 @@ export async function buildEnvironment(
   plan: EnvironmentPlan,
   options: BuildEnvironmentOptions,
 ): Promise<BuildReport> {
-  checkSecretSources(plan, options.env);
+  await checkSecretSources(plan, options.env);
   const { masker, warnings } = await secretMasking(plan, options.env);
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency));
   const supersession = options.supersession ?? defaultSupersession;

@@ -1,5 +1,5 @@
 import { planCache, type RunExport, runScopedExport } from '@deployer/cache-ref';
-import type { RegistryPort } from '@deployer/contracts';
+import type { BuildUuid, RegistryPort } from '@deployer/contracts';
 import { discardRunExport } from '../cache/promote-if-newest.js';
 import {
   type CacheCandidate,
@@ -30,7 +30,7 @@ const none = (reason: string, from: string | null = null): CacheRefresh => ({ st
 export async function followSkippedCache(
   service: ServicePlan,
   context: RunContext & { registry: RegistryPort },
-  owners: readonly string[] | null,
+  owners: readonly BuildUuid[] | null,
 ): Promise<CacheRefresh> {
   const runExport = runScopedExport(service.cache, context.leaseRun);
   const plan = planRefresh(service, runExport);
@@ -67,7 +67,7 @@ export async function followSkippedCache(
 async function theirCache(
   context: RunContext & { registry: RegistryPort },
   service: ServicePlan,
-  buildUuid: string,
+  buildUuid: BuildUuid,
 ): Promise<CacheCandidate | null> {
   if (service.existingDigest !== null) {
     const theirImage = `${repositoryOfImage(service.image)}:${buildUuid}`;
@@ -90,7 +90,7 @@ export async function ownersOf(
   registry: RegistryPort,
   service: ServicePlan,
   signal: AbortSignal,
-): Promise<string[]> {
+): Promise<BuildUuid[]> {
   const tags = await registry.listTags(repositoryOfImage(service.image), { signal });
   return tags
     .map((tag) => parseOwnershipTag(tag))

@@ -1,4 +1,4 @@
-import type { RegistryPort } from '@deployer/contracts';
+import type { BuildUuid, RegistryPort } from '@deployer/contracts';
 import { imageAtDigest } from '../plan/image-refs.js';
 import type { ServicePlan } from '../plan/plan-environment.js';
 import { followSkippedCache, ownersOf } from './follow-skipped-cache.js';
@@ -38,7 +38,7 @@ export async function skipService(
     digest: service.existingDigest,
   };
   if (registry === undefined) return { ...skipped, durationMs: elapsed() };
-  const withRefresh = (result: ServiceResult, owners: readonly string[] | null) =>
+  const withRefresh = (result: ServiceResult, owners: readonly BuildUuid[] | null) =>
     refreshed(result, service, { ...context, registry }, owners, elapsed);
   if (registry.tagImage === undefined) return withRefresh(skipped, null);
   const call = { signal: context.cancel };
@@ -47,7 +47,7 @@ export async function skipService(
   const tagged: string[] = [];
   let tagError: unknown;
   // Who recorded this content: decides the ownership tag, then whose cache the own ref follows.
-  let owners: string[] | null = null;
+  let owners: BuildUuid[] | null = null;
   try {
     if (service.ownershipImage !== null) owners = await ownersOf(registry, service, call.signal);
     if (service.ownershipImage !== null && owners !== null && owners.length > 0) {
@@ -103,7 +103,7 @@ async function refreshed(
   result: ServiceResult,
   service: ServicePlan,
   context: RunContext & { registry: RegistryPort },
-  owners: readonly string[] | null,
+  owners: readonly BuildUuid[] | null,
   elapsed: () => number,
 ): Promise<ServiceResult> {
   try {

@@ -1,4 +1,5 @@
-import { type CacheLocation, cacheLocation, type ResolvedStrategy } from '@deployer/cache-ref';
+import { type CacheLocation, cacheLocation } from '@deployer/cache-ref';
+import type { BuildUuid, ResolvedStrategy } from '@deployer/contracts';
 import type { Environment } from '../spec/load-environment.js';
 
 const strategies: readonly ResolvedStrategy[] = ['path', 'tag'];
@@ -12,7 +13,7 @@ export function cacheRepository(environment: Environment): string {
 function locate(
   environment: Environment,
   service: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   strategy: ResolvedStrategy,
 ): CacheLocation | null {
   try {
@@ -33,7 +34,11 @@ function locate(
  * Every ref where one environment's cache of one service can live, under either strategy (a strategy may
  * have changed since it was written). Computed by cache-ref, never by guessing at ref strings.
  */
-export function environmentCacheRefs(environment: Environment, service: string, buildUuid: string): string[] {
+export function environmentCacheRefs(
+  environment: Environment,
+  service: string,
+  buildUuid: BuildUuid,
+): string[] {
   return environmentCacheTags(environment, service, buildUuid).map(
     ({ repository, tag }) => `${repository}:${tag}`,
   );
@@ -43,7 +48,7 @@ export function environmentCacheRefs(environment: Environment, service: string, 
 export function environmentCacheTags(
   environment: Environment,
   service: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
 ): { repository: string; tag: string }[] {
   return strategies.flatMap((strategy) => {
     const location = locate(environment, service, buildUuid, strategy);
@@ -61,7 +66,7 @@ export function environmentCacheTags(
 export function environmentCacheRepository(
   environment: Environment,
   service: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
 ): string | null {
   const location = locate(environment, service, buildUuid, 'path');
   return location === null ? null : `${environment.cache.registry}/${location.repository}`;
@@ -72,7 +77,7 @@ export function environmentCacheRepository(
  * (both strategies) and its buildah cache repository. Matched exactly, never by prefix: `…/web/main` is
  * not `…/web/main-2`.
  */
-export function environmentCaches(environment: Environment, service: string, buildUuid: string): string[] {
+export function environmentCaches(environment: Environment, service: string, buildUuid: BuildUuid): string[] {
   const repository = environmentCacheRepository(environment, service, buildUuid);
   return [
     ...environmentCacheRefs(environment, service, buildUuid),

@@ -1,4 +1,5 @@
-import { leaseLocation, type ResolvedStrategy } from '@deployer/cache-ref';
+import { leaseLocation } from '@deployer/cache-ref';
+import type { BuildUuid, ResolvedStrategy } from '@deployer/contracts';
 import type { Environment } from '../spec/load-environment.js';
 
 const strategies: readonly ResolvedStrategy[] = ['path', 'tag'];
@@ -9,7 +10,11 @@ const strategies: readonly ResolvedStrategy[] = ['path', 'tag'];
  * `<cache repository>:lease-<service>-<uuid>`. Computed by cache-ref, as the build's plan computes them,
  * never by guessing at ref strings; a name one strategy cannot express (too long) has no lease there.
  */
-export function environmentLeaseRefs(environment: Environment, service: string, buildUuid: string): string[] {
+export function environmentLeaseRefs(
+  environment: Environment,
+  service: string,
+  buildUuid: BuildUuid,
+): string[] {
   return strategies.flatMap((strategy) => {
     try {
       const location = leaseLocation({

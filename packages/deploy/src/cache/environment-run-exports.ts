@@ -1,5 +1,5 @@
 import { isRunExportTagOf, parseRunExportTag } from '@deployer/cache-ref';
-import type { ImageRegistry } from '@deployer/contracts';
+import type { BuildUuid, ImageRegistry } from '@deployer/contracts';
 import type { Environment } from '../spec/load-environment.js';
 import { environmentCacheTags } from './environment-caches.js';
 
@@ -12,7 +12,7 @@ export async function environmentRunExports(
   registry: ImageRegistry,
   environment: Environment,
   service: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   request?: { signal: AbortSignal },
 ): Promise<{ ref: string; startedAt: Date }[]> {
   const found: { ref: string; startedAt: Date }[] = [];

@@ -1,5 +1,4 @@
-import type { CachePlan } from '@deployer/cache-ref';
-import type { ImageRegistry } from '@deployer/contracts';
+import type { CachePlan, ImageRegistry } from '@deployer/contracts';
 
 export interface HealOutcome {
   /** True when every reported ref is gone from the registry. */

@@ -1,4 +1,4 @@
-import type { CacheRefInfo, CacheRegistry } from '@deployer/contracts';
+import type { BuildUuid, CacheRefInfo, CacheRegistry } from '@deployer/contracts';
 import type { Environment } from '../spec/load-environment.js';
 import { cacheRepository, environmentCaches } from './environment-caches.js';
 
@@ -11,9 +11,9 @@ export interface CacheInventoryEntry extends CacheRefInfo {
 export interface CacheInventoryOptions {
   registry: CacheRegistry;
   /** Only this environment's refs and its fallbacks' (`--uuid`). */
-  buildUuid?: string;
+  buildUuid?: BuildUuid;
   /** Replaces the spec's fallbacks. */
-  fallbacks?: readonly string[];
+  fallbacks?: readonly BuildUuid[];
   services?: readonly string[];
   signal?: AbortSignal;
 }

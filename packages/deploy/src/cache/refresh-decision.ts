@@ -1,5 +1,5 @@
-import type { CacheEndpoint, CachePlan, RunExport } from '@deployer/cache-ref';
-import type { LeaseHolder } from '@deployer/contracts';
+import type { RunExport } from '@deployer/cache-ref';
+import type { BuildUuid, CacheEndpoint, CachePlan, LeaseHolder } from '@deployer/contracts';
 import { decidePromotion, type PromotionDecision } from './promote-if-newest.js';
 
 /*
@@ -56,7 +56,7 @@ export function planRefresh(
 
 /** Another environment's cache of the service, as found in the registry. */
 export interface CacheCandidate {
-  buildUuid: string;
+  buildUuid: BuildUuid;
   ref: string;
   digest: string;
   /** Newest `buildkit/createdat`; null when it records none. */

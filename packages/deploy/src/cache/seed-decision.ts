@@ -1,5 +1,11 @@
-import type { CacheEndpoint, CachePlan, RunExport } from '@deployer/cache-ref';
-import type { CacheSeeding, CacheSeedResult, LeaseHolder } from '@deployer/contracts';
+import type { RunExport } from '@deployer/cache-ref';
+import type {
+  CacheEndpoint,
+  CachePlan,
+  CacheSeeding,
+  CacheSeedResult,
+  LeaseHolder,
+} from '@deployer/contracts';
 import { decidePromotion } from './promote-if-newest.js';
 
 /*

@@ -1,5 +1,5 @@
-import type { CachePlan, RunExport } from '@deployer/cache-ref';
-import type { CacheSeedResult, LeaseHolder, RegistryPort } from '@deployer/contracts';
+import type { RunExport } from '@deployer/cache-ref';
+import type { CachePlan, CacheSeedResult, LeaseHolder, RegistryPort } from '@deployer/contracts';
 import { discardRunExport } from './promote-if-newest.js';
 import {
   decideSeedPromotion,

@@ -1,4 +1,10 @@
-import type { CacheRefInfo, CacheRegistry, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
+import type {
+  BuildUuid,
+  CacheRefInfo,
+  CacheRegistry,
+  ImageRegistry,
+  LeaseRegistry,
+} from '@deployer/contracts';
 import { cacheRepository, environmentCaches } from '../cache/environment-caches.js';
 import { defaultLeaseStaleAfterMs } from '../coordination/writer-lease.js';
 import type { Environment } from '../spec/load-environment.js';
@@ -17,7 +23,7 @@ export interface GcOptions {
    * Replaces the spec's fallbacks: their refs, leases and images are never deleted. `deployer serve`
    * passes every live environment here too.
    */
-  fallbacks?: readonly string[];
+  fallbacks?: readonly BuildUuid[];
   /**
    * Leases claimed longer ago than this are dead runs' and go (not `olderThanMs`: a lease says nothing
    * of a cache's age). Default the age at which a build takes a lease over at once (2 h).

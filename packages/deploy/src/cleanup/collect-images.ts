@@ -1,4 +1,4 @@
-import type { ImageRegistry } from '@deployer/contracts';
+import type { BuildUuid, ImageRegistry } from '@deployer/contracts';
 import { imageRepository } from '../plan/image-refs.js';
 import { type Ownership, parseOwnershipTag } from '../plan/ownership-tag.js';
 import type { Environment } from '../spec/load-environment.js';
@@ -10,7 +10,7 @@ export interface ImageGcEntry {
   /** `host/repository:tag`. */
   ref: string;
   /** The environment an ownership tag names; null for a content tag. */
-  buildUuid: string | null;
+  buildUuid: BuildUuid | null;
   digest: string;
   /** The image's config `created` (of an index, its newest image's); null when it says none. */
   createdAt: Date | null;
@@ -26,7 +26,7 @@ export interface ImageGcEntry {
 export interface CollectImagesOptions {
   registry: ImageRegistry;
   /** Environments whose ownership tags are never judged: fallbacks, and under `serve` every live one. */
-  protectedUuids: ReadonlySet<string>;
+  protectedUuids: ReadonlySet<BuildUuid>;
   cutoff: Date;
   dryRun: boolean;
   services?: readonly string[];

@@ -1,4 +1,4 @@
-import type { LeaseRegistry } from '@deployer/contracts';
+import type { BuildUuid, LeaseRegistry } from '@deployer/contracts';
 import { cacheRepository } from '../cache/environment-caches.js';
 import { environmentLeaseRefs } from '../cache/environment-leases.js';
 import type { Environment } from '../spec/load-environment.js';
@@ -20,7 +20,7 @@ export interface LeaseGcEntry {
 export interface LeaseGcInput {
   registry: LeaseRegistry;
   /** Their leases are never removed, live or not (a fallback's next build takes a dead run's over). */
-  fallbacks: readonly string[];
+  fallbacks: readonly BuildUuid[];
   now: Date;
   /** A lease claimed longer ago than this belongs to a run that is gone. */
   staleAfterMs: number;

@@ -1,16 +1,16 @@
 import { isBuildahCacheTag } from '@deployer/cache-ref';
-import type { CacheRegistry, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
+import type { BuildUuid, CacheRegistry, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
 import { environmentCacheRefs, environmentCacheRepository } from '../cache/environment-caches.js';
 import { environmentRunExports } from '../cache/environment-run-exports.js';
 import type { Environment } from '../spec/load-environment.js';
-import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { whyKeepCacheRef } from './cache-deletion.js';
 import { removeEnvironmentImages } from './down-images.js';
 import { removeEnvironmentLeases } from './down-leases.js';
 
 export interface DownOptions {
   registry: ImageRegistry & CacheRegistry & LeaseRegistry;
-  buildUuid: string;
+  /** Validated where it came in (`--uuid`, the server's database): not checked again here. */
+  buildUuid: BuildUuid;
   /** Report what would be deleted, delete nothing. */
   dryRun?: boolean;
   services?: readonly string[];
@@ -39,7 +39,7 @@ export interface DownAction {
 }
 
 export interface DownResult {
-  buildUuid: string;
+  buildUuid: BuildUuid;
   dryRun: boolean;
   actions: DownAction[];
 }
@@ -53,7 +53,7 @@ export interface DownResult {
  * tags still use (another environment's, a fallback's, a fixed tag) loses only this environment's tags.
  */
 export async function downEnvironment(environment: Environment, options: DownOptions): Promise<DownResult> {
-  const buildUuid = validateBuildUuid(options.buildUuid, 'build uuid');
+  const { buildUuid } = options;
   const dryRun = options.dryRun ?? false;
   const request = options.signal === undefined ? undefined : { signal: options.signal };
   const actions: DownAction[] = [];

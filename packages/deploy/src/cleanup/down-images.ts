@@ -1,4 +1,4 @@
-import type { ImageRegistry } from '@deployer/contracts';
+import type { BuildUuid, ImageRegistry } from '@deployer/contracts';
 import { imageRef, imageRepository } from '../plan/image-refs.js';
 import { parseOwnershipTag } from '../plan/ownership-tag.js';
 import type { Environment } from '../spec/load-environment.js';
@@ -27,7 +27,7 @@ export async function removeEnvironmentImages(
   registry: ImageRegistry,
   environment: Environment,
   service: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   options: { dryRun: boolean; request: { signal: AbortSignal } | undefined },
 ): Promise<ImageDownAction[]> {
   const { dryRun, request } = options;

@@ -1,4 +1,4 @@
-import type { ImageRegistry, LeaseRegistry } from '@deployer/contracts';
+import type { BuildUuid, ImageRegistry, LeaseRegistry } from '@deployer/contracts';
 import { environmentLeaseRefs } from '../cache/environment-leases.js';
 import type { Environment } from '../spec/load-environment.js';
 import { describeHolder, releaseFoundLease } from './lease-removal.js';
@@ -24,7 +24,7 @@ export async function removeEnvironmentLeases(
   registry: ImageRegistry & LeaseRegistry,
   environment: Environment,
   service: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   options: { dryRun: boolean; request: { signal: AbortSignal } | undefined },
 ): Promise<LeaseDownAction[]> {
   const { dryRun, request } = options;

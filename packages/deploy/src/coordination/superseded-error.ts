@@ -1,4 +1,4 @@
-import type { LeaseHolder } from '@deployer/contracts';
+import { CodedError, type LeaseHolder } from '@deployer/contracts';
 
 /** The run that superseded this one, as far as it is known. */
 export interface NewerRun {
@@ -17,15 +17,14 @@ export interface NewerRun {
  * process by `Supersession` (a newer claim on the export ref) and across processes by the registry lease
  * (a newer run holds it); one type either way, so callers need one `instanceof` (or `code`) check.
  */
-export class SupersededError extends Error {
+export class SupersededError extends CodedError<'SUPERSEDED'> {
   override readonly name = 'SupersededError';
-  readonly code = 'SUPERSEDED';
   /** The ref the newer run claimed: the export ref (in-process) or the export ref's lease ref. */
   readonly ref: string;
   readonly newerRun: NewerRun;
 
   private constructor(message: string, ref: string, newerRun: NewerRun) {
-    super(message);
+    super('SUPERSEDED', message);
     this.ref = ref;
     this.newerRun = newerRun;
   }

@@ -5,7 +5,7 @@ import { SupersededError } from './superseded-error.js';
 /*
  * One writer per cache ref across processes. `Supersession` keeps runs of one process apart; two
  * `deployer build` processes (two CI machines, consecutive pushes to one pull request) only meet in the
- * registry. So a build claims a lease there (cache-ref's `CachePlan.lease`) before it writes its export
+ * registry. So a build claims a lease there (a cache plan's `lease`) before it writes its export
  * ref, checks every `pollMs` that it still holds it, and stops as soon as a newer run does: the run that
  * started last wins, whichever claimed last (see isNewerRun). A claim that takes over a recent lease first waits `handoverMs`, long enough for the older
  * run to notice on its next check and stop before the newer one writes.

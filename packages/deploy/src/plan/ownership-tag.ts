@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { isBuildUuid } from '../uuid/build-uuid.js';
 import { isContentTag } from './content-tag-shape.js';
 
@@ -16,12 +17,16 @@ import { isContentTag } from './content-tag-shape.js';
 export const ownershipSeparator = '.';
 
 export interface Ownership {
-  buildUuid: string;
+  buildUuid: BuildUuid;
   contentTag: string;
 }
 
-/** `<buildUuid>.<contentTag>`; throws a TypeError for a build uuid or content tag of another shape. */
-export function ownershipTag(buildUuid: string, contentTag: string): string {
+/**
+ * `<buildUuid>.<contentTag>`; throws a TypeError for a build uuid or content tag of another shape. The uuid
+ * was validated where it came in; it is asked again (the same rule, not a second one) because the tag's
+ * injectivity rests on it and a public function can be handed a forged brand.
+ */
+export function ownershipTag(buildUuid: BuildUuid, contentTag: string): string {
   if (!isBuildUuid(buildUuid)) throw new TypeError(`${JSON.stringify(buildUuid)} is not a build uuid`);
   if (!isContentTag(contentTag)) throw new TypeError(`${JSON.stringify(contentTag)} is not a content tag`);
   return `${buildUuid}${ownershipSeparator}${contentTag}`;

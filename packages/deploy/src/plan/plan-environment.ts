@@ -1,19 +1,19 @@
 import { relative } from 'node:path';
+import { CacheRefError, planCache } from '@deployer/cache-ref';
 import {
+  type BuildUuid,
   type CacheFlavour,
   type CachePlan,
-  CacheRefError,
   cacheFlavourOf,
-  planCache,
-} from '@deployer/cache-ref';
-import type { ImageRegistry, SecretSource } from '@deployer/contracts';
+  type ImageRegistry,
+  type SecretSource,
+} from '@deployer/contracts';
 import { SpecError } from '../errors.js';
 import { interpolateArgs } from '../spec/build-arg-references.js';
 import { insecureRegistries } from '../spec/insecure-registries.js';
 import type { Environment } from '../spec/load-environment.js';
 import { withDependencies } from '../spec/service-dependencies.js';
 import { formatSpecPath } from '../spec/spec-path.js';
-import { validateBuildUuid } from '../uuid/build-uuid.js';
 import { contentTag } from './content-tag.js';
 import { type Existence, imageExistence, type RegistryProblem } from './image-existence.js';
 import { imageRef } from './image-refs.js';
@@ -27,12 +27,13 @@ import {
 import { ownershipTag } from './ownership-tag.js';
 
 export interface PlanOptions {
-  buildUuid: string;
+  /** Validated where it came in (`validateBuildUuid` on a flag, `generateBuildUuid`): not checked again here. */
+  buildUuid: BuildUuid;
   /**
-   * Replaces the spec's `fallbacks` when given. A bare string is one given on the command line (its `why`
+   * Replaces the spec's `fallbacks` when given. A bare build uuid is one given on the command line (its `why`
    * is `--fallback`); a choice says its own why (the server's base branch, a stacked pull request).
    */
-  fallbacks?: readonly (string | FallbackChoice)[];
+  fallbacks?: readonly (BuildUuid | FallbackChoice)[];
   /** Only these services, plus what they depend on (`--service`). */
   services?: readonly string[];
   /** Build even when the image exists (`--force`). */
@@ -54,7 +55,7 @@ export interface PlanOptions {
 
 export interface ServicePlan {
   service: string;
-  buildUuid: string;
+  buildUuid: BuildUuid;
   dependsOn: string[];
   contextDir: string;
   dockerfile: string;
@@ -83,8 +84,8 @@ export interface ServicePlan {
 }
 
 export interface EnvironmentPlan {
-  buildUuid: string;
-  fallbacks: string[];
+  buildUuid: BuildUuid;
+  fallbacks: BuildUuid[];
   /** Whose caches a build imports, own first, then the fallbacks in order, each with why. */
   importOrder: ImportSource[];
   /** The environment's cache settings the services' cache plans were made from (for other uuids' refs). */
@@ -107,7 +108,7 @@ export async function planEnvironment(
   environment: Environment,
   options: PlanOptions,
 ): Promise<EnvironmentPlan> {
-  const buildUuid = validateBuildUuid(options.buildUuid, 'build uuid');
+  const { buildUuid } = options;
   const choices =
     options.fallbacks !== undefined
       ? fallbackChoices(options.fallbacks, fallbackWhy.flag)

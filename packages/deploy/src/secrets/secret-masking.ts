@@ -1,26 +1,27 @@
 import { readFile } from 'node:fs/promises';
+import { unavailableSecretSource } from '@deployer/contracts';
 import { SpecError } from '../errors.js';
 import type { EnvironmentPlan } from '../plan/plan-environment.js';
 import { formatSpecPath } from '../spec/spec-path.js';
 import { minimumMaskedLength, SecretMasker, tooShortToMask } from './secret-masker.js';
 
 /**
- * Before anything starts: every secret a planned build needs from the environment is set. Only names
- * are checked and reported, never values.
+ * Before anything starts: every secret a planned build needs is there, an `env` secret's variable set and
+ * a `file` secret's file readable (the rule is @deployer/contracts' `unavailableSecretSource`, the one the
+ * engines check too). Only names are checked and reported, never values.
  */
-export function checkSecretSources(
+export async function checkSecretSources(
   plan: EnvironmentPlan,
   env: Readonly<Record<string, string | undefined>> = process.env,
-): void {
+): Promise<void> {
   for (const service of plan.services) {
     if (service.action !== 'build') continue;
-    service.secrets.forEach((secret, index) => {
-      if ('env' in secret && env[secret.env] === undefined) {
-        throw new SpecError('MISSING_SECRET', {
-          path: formatSpecPath(['services', service.service, 'secrets', index, 'env']),
-          detail: `environment variable ${secret.env} (secret ${secret.id}) is not set`,
-        });
-      }
+    const unavailable = await unavailableSecretSource(service.secrets, env);
+    if (unavailable === null) continue;
+    const field = 'env' in unavailable.secret ? 'env' : 'file';
+    throw new SpecError('MISSING_SECRET', {
+      path: formatSpecPath(['services', service.service, 'secrets', unavailable.index, field]),
+      detail: unavailable.reason,
     });
   }
 }
@@ -33,8 +34,9 @@ export interface SecretMasking {
 
 /**
  * The masker for everything a plan's builds print or return, from the values of every secret a build
- * uses: an `env` secret's variable, a `file` secret's contents. A file that cannot be read is left out;
- * the engine fails that build, naming the file.
+ * uses: an `env` secret's variable, a `file` secret's contents. checkSecretSources has refused a file
+ * that cannot be read; one that goes away after it is left out here, and the engine fails that build,
+ * naming the file.
  */
 export async function secretMasking(
   plan: EnvironmentPlan,

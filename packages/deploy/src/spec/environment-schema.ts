@@ -1,10 +1,7 @@
-import {
-  CacheConfigSchema,
-  engineChoices,
-  validateRegistryHost,
-  validateRepositoryPath,
-} from '@deployer/cache-ref';
+import { CacheConfigSchema, validateRegistryHost, validateRepositoryPath } from '@deployer/cache-ref';
+import { engineChoices } from '@deployer/contracts';
 import * as z from 'zod';
+import { BuildUuidError } from '../errors.js';
 import { isContentTag } from '../plan/content-tag-shape.js';
 import { isOwnershipTag } from '../plan/ownership-tag.js';
 import { buildUuidMaxLength, validateBuildUuid } from '../uuid/build-uuid.js';
@@ -27,10 +24,22 @@ export const ServiceNameSchema = z.string().max(63).regex(serviceNamePattern, {
   message: 'service names are lower-case letters and digits separated by ".", "_" or "-"',
 });
 
+/**
+ * The spec's edge for build uuids (its `fallbacks`, and the server config's `fallback`): validated once
+ * here, the output a BuildUuid that everything past the spec takes without checking again.
+ */
 const BuildUuidSchema = z
   .string()
   .max(buildUuidMaxLength)
-  .superRefine(accepts((value) => validateBuildUuid(value, 'build uuid')));
+  .transform((value, ctx) => {
+    try {
+      return validateBuildUuid(value, 'build uuid');
+    } catch (error) {
+      if (!(error instanceof BuildUuidError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
 
 // BuildKit and buildah read `--secret id=…,src=<path>` as comma-separated fields: a comma, quote or line
 // break in the path would change what they read.
@@ -181,7 +190,9 @@ export const EnvironmentSpecSchema = z
     engine: EngineChoiceSchema.default('auto'),
     fallbacks: z
       .array(BuildUuidSchema)
-      .default([])
+      // A prefault, not a default: parsed like a given value, and kept in the JSON schema, which drops
+      // the defaults of transforming schemas.
+      .prefault([])
       .describe('environments whose caches warm this one, in priority order, e.g. [main]'),
     services: z
       .record(ServiceNameSchema, ServiceSchema)

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type CacheConfig, CacheConfigSchema, type EngineChoice } from '@deployer/cache-ref';
-import type { SecretSource } from '@deployer/contracts';
+import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
+import type { BuildUuid, EngineChoice, SecretSource } from '@deployer/contracts';
 import { SpecError } from '../errors.js';
 import { fallbackWhy } from '../plan/import-order.js';
 import { checkArgReferences } from './build-arg-references.js';
@@ -51,7 +51,7 @@ export interface Environment {
   registry: { host: string; repository: string; insecure: boolean };
   cache: CacheConfig & { repository: string };
   engine: EngineChoice;
-  fallbacks: string[];
+  fallbacks: BuildUuid[];
   /** Why `fallbacks` are this environment's (the plan's import order says it); default the spec's. */
   fallbacksWhy?: string;
   /** In dependency order. */

@@ -1,4 +1,4 @@
-import type { SecretSource } from '@deployer/contracts';
+import type { BuildUuid, SecretSource } from '@deployer/contracts';
 import { SpecError } from '../errors.js';
 import type { EnvironmentSpecInput } from './environment-schema.js';
 import { formatSpecPath } from './spec-path.js';
@@ -15,7 +15,7 @@ export interface OperatorSettings {
   /** Where caches go; default: beside the images (`<repository>/cache`). */
   cache?: Omit<NonNullable<EnvironmentSpecInput['cache']>, 'sharedExport'>;
   /** The environments that warm this one, in order. */
-  fallbacks: readonly string[];
+  fallbacks: readonly BuildUuid[];
   /** The secrets this build is given, by id, from the operator's sources (variables, files). */
   secrets: readonly SecretSource[];
   /** Ids the operator lists but withholds from this build (a pull request's): left out, not refused. */

@@ -1,5 +1,12 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { BuildUuidError } from '../errors.js';
 import { adjectives, nouns } from './build-uuid-words.js';
+
+/*
+ * The one rule for a build uuid, and the only makers of contracts' `BuildUuid` (besides @deployer/state, which
+ * reads back uuids validated when written): every edge (flags, the spec, the server's config and requests,
+ * the generator) passes through here once, and everything past it takes a BuildUuid and checks nothing.
+ */
 
 /** A DNS-label-sized, lower-case name: usable as a cache path component, an image tag and a hostname. */
 const buildUuidPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -16,17 +23,18 @@ function pick<T>(items: readonly T[], random: () => number): T {
 }
 
 /** A human-readable build uuid, `adjective-noun-NNNNNN`, e.g. `wandering-credit-924200`. */
-export function generateBuildUuid(options: GenerateBuildUuidOptions = {}): string {
+export function generateBuildUuid(options: GenerateBuildUuidOptions = {}): BuildUuid {
   const random = options.random ?? Math.random;
   const number = Math.min(999_999, Math.floor(random() * 1_000_000));
-  return `${pick(adjectives, random)}-${pick(nouns, random)}-${String(number).padStart(6, '0')}`;
+  const uuid = `${pick(adjectives, random)}-${pick(nouns, random)}-${String(number).padStart(6, '0')}`;
+  return validateBuildUuid(uuid, 'generated build uuid');
 }
 
 /**
  * Returns `value` when it is a valid build uuid, else throws a BuildUuidError naming `source`
  * (the flag or spec field it came from, e.g. `--uuid` or `fallbacks[0]`).
  */
-export function validateBuildUuid(value: string, source = 'build uuid'): string {
+export function validateBuildUuid(value: string, source = 'build uuid'): BuildUuid {
   if (value.length === 0) throw new BuildUuidError(source, value, 'must not be empty');
   if (value.length > buildUuidMaxLength) {
     throw new BuildUuidError(source, value, `must be at most ${buildUuidMaxLength} characters`);
@@ -38,9 +46,10 @@ export function validateBuildUuid(value: string, source = 'build uuid'): string 
       'must be lower-case letters and digits in groups separated by single dashes, e.g. wandering-credit-924200',
     );
   }
-  return value;
+  return value as BuildUuid;
 }
 
-export function isBuildUuid(value: string): boolean {
+/** Whether `value` is a valid build uuid (`validateBuildUuid` without the error), narrowing it. */
+export function isBuildUuid(value: string): value is BuildUuid {
   return value.length <= buildUuidMaxLength && buildUuidPattern.test(value);
 }

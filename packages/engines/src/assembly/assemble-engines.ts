@@ -1,7 +1,13 @@
 import type { BuildahStorage } from '@deployer/buildah-runner';
 import type { PoolEvent } from '@deployer/buildkit-pool';
-import { type CacheFlavour, cacheFlavourOf, type EngineChoice, type EngineName } from '@deployer/cache-ref';
-import type { BuildEngine, RegistryPort } from '@deployer/contracts';
+import {
+  type BuildEngine,
+  type CacheFlavour,
+  cacheFlavourOf,
+  type EngineChoice,
+  type EngineName,
+  type RegistryPort,
+} from '@deployer/contracts';
 import { createRegistryPort } from '@deployer/registry-cache';
 import { createEngine } from '../create-engine.js';
 import { type EngineSelection, selectEngine } from '../select-engine.js';

@@ -1,9 +1,5 @@
-import {
-  cacheLocations,
-  isBuildahCacheTag,
-  isRunExportTag,
-  type ResolvedStrategy,
-} from '@deployer/cache-ref';
+import { cacheLocations, isBuildahCacheTag, isRunExportTag } from '@deployer/cache-ref';
+import type { ResolvedStrategy } from '@deployer/contracts';
 import {
   type CallOptions,
   type FetchedManifest,

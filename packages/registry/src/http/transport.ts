@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { CodedError } from '@deployer/contracts';
 
 /*
  * One HTTP exchange over `node:http` / `node:https`, redirects followed as `fetch` follows them. Not
@@ -42,13 +43,11 @@ export interface TransportResponse {
 }
 
 /** A failure before a whole response arrived; `code` is Node's (ECONNREFUSED, CERT_HAS_EXPIRED, …). */
-export class TransportError extends Error {
-  readonly code: string;
+export class TransportError extends CodedError<string> {
+  override readonly name = 'TransportError';
 
   constructor(message: string, code: string) {
-    super(message);
-    this.name = 'TransportError';
-    this.code = code;
+    super(code, message);
   }
 }
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { BuildUuid } from '@deployer/contracts';
+import { buildUuidMaxLength, validateBuildUuid } from '@deployer/deploy';
 // posix: branch names separate with `/` on every platform.
 import picomatch from 'picomatch/posix.js';
 
 /** Every branch environment's build uuid starts so: no generated pull request uuid (`adjective-noun-NNNNNN`) does. */
 export const branchBuildUuidPrefix = 'branch-';
 const hashLength = 10;
-/** deploy's build uuid limit (a DNS label). */
-const buildUuidMaxLength = 63;
 // `branch-` + readable part + `-` + hash ≤ 63 (a build uuid, a DNS label).
 const readableMax = buildUuidMaxLength - branchBuildUuidPrefix.length - 1 - hashLength;
 
@@ -17,16 +17,20 @@ export const branchBuildUuidPattern = /^branch-(?:[a-z0-9-]*-)?[0-9a-f]{10}$/;
  * The build uuid of a non-default branch's environment: `branch-<readable>-<hash>`, the readable part the
  * name lower-cased with every other character run made `-`, the hash the first 10 hex digits of the exact
  * name's SHA-256. Names the readable part merges (`release/1.4`, `release-1.4`, `Release/1.4`) keep
- * distinct uuids through the hash.
+ * distinct uuids through the hash. Made valid by construction, and still put through deploy's rule once here,
+ * where it is made, so that it is a BuildUuid like any other.
  */
-export function branchBuildUuid(branch: string): string {
+export function branchBuildUuid(branch: string): BuildUuid {
   const readable = branch
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .slice(0, readableMax)
     .replace(/^-+|-+$/g, '');
   const hash = createHash('sha256').update(branch, 'utf8').digest('hex').slice(0, hashLength);
-  return `${branchBuildUuidPrefix}${readable === '' ? '' : `${readable}-`}${hash}`;
+  return validateBuildUuid(
+    `${branchBuildUuidPrefix}${readable === '' ? '' : `${readable}-`}${hash}`,
+    `the build uuid of branch ${JSON.stringify(branch)}`,
+  );
 }
 
 /** Why a `branches` pattern cannot be used, or undefined when it compiles. */
@@ -46,7 +50,7 @@ export function branchMatches(patterns: readonly string[], branch: string): bool
 }
 
 export interface BranchEnvironment {
-  buildUuid: string;
+  buildUuid: BuildUuid;
   /** The default branch's environment is the repository's fallback. */
   isDefault: boolean;
 }
@@ -56,7 +60,7 @@ export interface BranchEnvironment {
  * fallback (its uuid, `main` by default); another branch has one when it matches `branches`.
  */
 export function branchEnvironment(
-  repository: { fallback: string; branches: readonly string[] },
+  repository: { fallback: BuildUuid; branches: readonly string[] },
   branch: string,
   defaultBranch: string,
 ): BranchEnvironment | undefined {

@@ -1,13 +1,14 @@
+import { CodedError } from '@deployer/contracts';
+
 export type ServerConfigErrorCode = 'CONFIG_NOT_FOUND' | 'INVALID_YAML' | 'INVALID_CONFIG';
 
 /**
  * Something wrong in the server config file, named by the file and the key path in it
  * (`repositories[1].spec`) and the rule it broke. `kind: 'input'`: the app exits 2 and starts nothing.
  */
-export class ServerConfigError extends Error {
+export class ServerConfigError extends CodedError<ServerConfigErrorCode> {
   override readonly name = 'ServerConfigError';
   readonly kind = 'input' as const;
-  readonly code: ServerConfigErrorCode;
   readonly file: string;
   /** Path into the config, e.g. `repositories[0].ttl`; `(root)` for the document itself. */
   readonly path: string;
@@ -19,10 +20,10 @@ export class ServerConfigError extends Error {
     details: { file: string; path: string; detail: string; cause?: unknown },
   ) {
     super(
+      code,
       `${details.file}: ${details.path}: ${details.detail}`,
       details.cause === undefined ? undefined : { cause: details.cause },
     );
-    this.code = code;
     this.file = details.file;
     this.path = details.path;
     this.detail = details.detail;

@@ -1,7 +1,10 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { parseDuration, validateBuildUuid } from '@deployer/deploy';
 import { validateCloneUrl } from '@deployer/git-checkout';
 import { z } from 'zod';
 import { branchBuildUuidPattern, branchPatternProblem } from './branch-environment.js';
+import { GitHubFeedbackSchema, githubCredentialIssues } from './github-feedback-schema.js';
+import { checkHooks, hooksShape } from './hooks-schema.js';
 import { operatorSettingsShape } from './operator-settings-schema.js';
 import { specPathProblem } from './spec-path-rule.js';
 
@@ -12,6 +15,21 @@ function checkedBy(check: (value: string) => unknown) {
       check(value);
     } catch (error) {
       ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
+    }
+  };
+}
+
+/**
+ * The config's edge for a build uuid: deploy's rule, once, as a zod transform whose output is a BuildUuid
+ * (everything past the config takes it unchecked); a bad one is an issue with the rule's message.
+ */
+function buildUuidFrom(source: string) {
+  return (value: string, ctx: z.core.$RefinementCtx<string>): BuildUuid => {
+    try {
+      return validateBuildUuid(value, source);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message, input: value });
+      return z.NEVER;
     }
   };
 }
@@ -43,12 +61,14 @@ const RepositoryConfigSchema = z
       .describe('The environment spec inside the repository, relative to its root, e.g. deploy/env.yaml.'),
     fallback: z
       .string()
-      .default('main')
-      .superRefine(checkedBy((value) => validateBuildUuid(value, 'fallback')))
+      .transform(buildUuidFrom('fallback'))
       // Branch environments' uuids have this shape: a fallback of it could be one of theirs.
       .refine((value) => !branchBuildUuidPattern.test(value), {
         message: 'must not look like a branch environment (branch-…-<10 hex>)',
       })
+      // A prefault, not a default: parsed like a given value (so validated too), and kept in the JSON
+      // schema, which drops the defaults of transforming schemas.
+      .prefault('main')
       .describe(
         "The build uuid of the repository's fallback environment, built on pushes to the default branch.",
       ),
@@ -89,6 +109,9 @@ const RepositoryConfigSchema = z
       .optional()
       .describe('Pull requests with this label are never removed for their age.'),
     ...operatorSettingsShape,
+    github: GitHubFeedbackSchema.optional().describe(
+      "GitHub feedback on this repository's pull requests (check runs or statuses, a comment, deployments); off unless present.",
+    ),
   })
   .transform((repository) => ({
     ...repository,
@@ -116,8 +139,10 @@ export const ServerConfigSchema = z
       })
       .default({ public: false })
       .describe('The status pages.'),
+    ...hooksShape,
   })
   .superRefine((config, ctx) => {
+    githubCredentialIssues(config.repositories, ctx);
     const seen = new Map<string, number>();
     // One repository's pull requests never write into another's image repositories.
     const images = new Map<string, number>();
@@ -145,6 +170,7 @@ export const ServerConfigSchema = z
         });
       }
     });
+    checkHooks(config, ctx);
   });
 
 /** The server config as written (YAML), defaults optional. */

@@ -1,11 +1,13 @@
 import {
   getEnvironment,
   listEnvironments,
+  listHookDeliveries,
   requestRebuild,
   revokeAllSessions,
   type State,
 } from '@deployer/state';
 import type { FastifyInstance } from 'fastify';
+import { hookDeliveriesLimit } from '../hooks/hook-deliveries-query.js';
 import { hasBearerToken } from './bearer-token.js';
 import { detailView, summaryView } from './environment-view.js';
 import { HttpRequestError } from './http-error.js';
@@ -67,6 +69,10 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
   });
   // Signs every browser out on every replica (the sessions live in the shared state), the API token
   // unchanged: after a lost laptop, or when someone should no longer steer the server.
+  // Outgoing hooks' deliveries, newest first, as every replica recorded them.
+  app.get('/api/hooks/deliveries', async (request) => ({
+    deliveries: await listHookDeliveries(options.state, { limit: hookDeliveriesLimit(request.query) }),
+  }));
   app.post('/api/sessions/revoke', async () => ({ revoked: await revokeAllSessions(options.state) }));
 }
 

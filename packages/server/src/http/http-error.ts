@@ -1,11 +1,13 @@
+import { CodedError } from '@deployer/contracts';
+
 /** A request the server refuses, with the HTTP status and a message naming the field and the rule. */
-export class HttpRequestError extends Error {
+export class HttpRequestError extends CodedError<string> {
   override readonly name = 'HttpRequestError';
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
   ) {
-    super(message);
+    super(code, message);
   }
 }

@@ -1,27 +1,19 @@
-import { validateBuildUuid } from '@deployer/deploy';
+import type { BuildUuid } from '@deployer/contracts';
+import { isBuildUuid } from '@deployer/deploy';
 import type { FastifyRequest } from 'fastify';
 import { HttpRequestError } from './http-error.js';
 
 /** A GitHub full name: owner (at most 39 characters) / name (at most 100), as the server config writes it. */
 const repositoryPattern = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 
-function isBuildUuid(value: string): boolean {
-  try {
-    validateBuildUuid(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The environment a request names: `:buildUuid` in the path and an optional `?repository=owner/name`,
  * both checked here, once, before they reach the database (a NUL byte there is a database error, an
  * over-long value a wasted query): a build uuid the server could have made, a repository name GitHub
- * could have. Anything else is a 400 naming the parameter and the rule (never echoing the value, which
- * may be long).
+ * could have (deploy's rule, which narrows it to a BuildUuid for the state's queries). Anything else is a
+ * 400 naming the parameter and the rule (never echoing the value, which may be long).
  */
-export function requestTarget(request: FastifyRequest): { buildUuid: string; repository?: string } {
+export function requestTarget(request: FastifyRequest): { buildUuid: BuildUuid; repository?: string } {
   const { buildUuid } = request.params as { buildUuid: string };
   const { repository } = request.query as { repository?: unknown };
   if (!isBuildUuid(buildUuid)) {

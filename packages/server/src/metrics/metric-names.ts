@@ -14,6 +14,10 @@ export const metricNames = {
   webhookDeliveries: 'deployer_webhook_deliveries_total',
   ttlSweeps: 'deployer_ttl_sweeps_total',
   ttlEnvironmentsRemoved: 'deployer_ttl_environments_removed_total',
+  hookDeliveries: 'deployer_hook_deliveries_total',
+  hookAttempts: 'deployer_hook_delivery_attempts_total',
+  githubRequests: 'deployer_github_requests_total',
+  githubRateLimits: 'deployer_github_rate_limits_total',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

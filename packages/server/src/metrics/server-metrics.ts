@@ -5,6 +5,9 @@ import { metricNames } from './metric-names.js';
 /** How a build (or teardown) job ended: state's `finishJob` outcome. */
 export type BuildOutcome = 'succeeded' | 'failed' | 'superseded' | 'cancelled';
 
+/** What a GitHub feedback call was for (`deployer_github_requests_total{kind}`). */
+export type GitHubRequestKind = 'check-run' | 'commit-status' | 'comment' | 'deployment';
+
 /** What became of a webhook delivery, as `POST /webhooks/github` answered it. */
 export type WebhookDeliveryResult =
   | 'accepted'
@@ -41,6 +44,12 @@ export interface ServerMetrics {
   recordWebhookDelivery(result: WebhookDeliveryResult): void;
   /** One TTL sweep: whether it completed, and how many idle environments it tore down. */
   recordTtlSweep(sweep: { result: 'succeeded' | 'failed'; environmentsRemoved: number }): void;
+  /** An outgoing hook delivery that ended (`delivered` or `failed`), and the requests it took. */
+  recordHookDelivery(delivery: { event: string; outcome: 'delivered' | 'failed'; attempts: number }): void;
+  /** One call of GitHub feedback (after the client's retries): what it was for and whether it worked. */
+  recordGitHubRequest(request: { kind: GitHubRequestKind; outcome: 'succeeded' | 'failed' }): void;
+  /** GitHub answered with a rate limit (primary or secondary); the client waits and retries or gives up. */
+  recordGitHubRateLimit(limit: 'primary' | 'secondary'): void;
   /** The Prometheus text exposition for `GET /metrics`. */
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -119,6 +128,31 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     help: 'Environments torn down by TTL sweeps for being idle past their TTL',
     registers,
   });
+  const githubRequests = new Counter({
+    name: metricNames.githubRequests,
+    help: 'GitHub feedback calls (check runs, commit statuses, comments, deployments), by kind and outcome',
+    labelNames: ['kind', 'outcome'] as const,
+    registers,
+  });
+  const githubRateLimits = new Counter({
+    name: metricNames.githubRateLimits,
+    help: 'GitHub answers that were rate limits, by limit (primary, secondary)',
+    labelNames: ['limit'] as const,
+    registers,
+  });
+
+  const hookDeliveries = new Counter({
+    name: metricNames.hookDeliveries,
+    help: 'Outgoing hook deliveries ended, by event and outcome (delivered or failed after every attempt)',
+    labelNames: ['event', 'outcome'] as const,
+    registers,
+  });
+  const hookAttempts = new Counter({
+    name: metricNames.hookAttempts,
+    help: 'Requests made to outgoing hooks (first attempts and retries), by event',
+    labelNames: ['event'] as const,
+    registers,
+  });
 
   const metrics: ServerMetrics = {
     registry,
@@ -158,6 +192,16 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     recordTtlSweep({ result, environmentsRemoved }) {
       ttlSweeps.inc({ result });
       if (environmentsRemoved > 0) ttlEnvironmentsRemoved.inc(environmentsRemoved);
+    },
+    recordGitHubRequest({ kind, outcome }) {
+      githubRequests.inc({ kind, outcome });
+    },
+    recordGitHubRateLimit(limit) {
+      githubRateLimits.inc({ limit });
+    },
+    recordHookDelivery({ event, outcome, attempts }) {
+      hookDeliveries.inc({ event, outcome });
+      if (attempts > 0) hookAttempts.inc({ event }, attempts);
     },
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };

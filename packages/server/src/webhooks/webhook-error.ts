@@ -1,3 +1,5 @@
+import { CodedError } from '@deployer/contracts';
+
 export type WebhookErrorCode =
   /** The body is larger than the limit (413). */
   | 'BODY_TOO_LARGE'
@@ -15,14 +17,12 @@ export type WebhookErrorCode =
   | 'UNKNOWN_REPOSITORY';
 
 /** A webhook request the server refuses: `status` is the HTTP answer, the message names the header or field and the rule. */
-export class WebhookError extends Error {
+export class WebhookError extends CodedError<WebhookErrorCode> {
   override readonly name = 'WebhookError';
-  readonly code: WebhookErrorCode;
   readonly status: 400 | 401 | 404 | 413;
 
   constructor(status: 400 | 401 | 404 | 413, code: WebhookErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.status = status;
-    this.code = code;
   }
 }

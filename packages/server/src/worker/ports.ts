@@ -1,5 +1,4 @@
-import type { CacheFlavour } from '@deployer/cache-ref';
-import type { BuildEngine, RegistryPort } from '@deployer/contracts';
+import type { BuildEngine, CacheFlavour, RegistryPort } from '@deployer/contracts';
 import type { Environment } from '@deployer/deploy';
 
 /** The engine an environment's spec selects, created by the app (the server imports no runner). */

@@ -1,6 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BuildUuid } from '@deployer/contracts';
+import { validateBuildUuid } from '@deployer/deploy';
 import { claimJob, finishJob, openState, type State } from '@deployer/state';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
@@ -78,14 +80,15 @@ export async function deliver(app: FastifyInstance, event: string, payload: Payl
 let pullRequests = 100;
 
 /** A pull request opened with a fresh number: its environment's build uuid. */
-export async function openPullRequest(app: FastifyInstance, title = 'Add a cart'): Promise<string> {
+export async function openPullRequest(app: FastifyInstance, title = 'Add a cart'): Promise<BuildUuid> {
   const payload = example('pull_request', 'opened');
   payload.number = ++pullRequests;
   payload.pull_request.number = payload.number;
   payload.pull_request.title = title;
   const response = await deliver(app, 'pull_request', payload);
   if (response.statusCode !== 202) throw new Error(`delivery: ${response.statusCode} ${response.body}`);
-  return response.json().buildUuid;
+  // The uuid the server generated: valid by deploy's rule, which this checks too.
+  return validateBuildUuid(response.json().buildUuid, 'the delivery response');
 }
 
 /** Runs every queued job to a failure with an error and a report that say why. */

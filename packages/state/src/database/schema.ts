@@ -1,12 +1,19 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { ColumnType, Generated } from 'kysely';
+import type { HookDeliveriesTable } from '../hooks/hook-deliveries-table.js';
 import type { BuildKind, BuildStatus, EnvironmentKind, EnvironmentStatus, JobState } from '../types.js';
 
-// The tables as Kysely sees them (migrations 001 to 005). Times are written as the database's `now()`
+// The tables as Kysely sees them (migrations 001 to 006). Times are written as the database's `now()`
 // (sql-values.ts), never a replica's clock, except a session's (sessions/: hours, where seconds of skew
 // between replicas do not matter); JSON through `jsonb()`.
 type DatabaseTime = ColumnType<Date, Date | undefined, Date>;
 type NullableTime = ColumnType<Date | null, Date | null | undefined, Date | null>;
 type Json = ColumnType<unknown, unknown, unknown>;
+/**
+ * Build uuid columns: written only as BuildUuid (validated by deploy's rule before they reach the state),
+ * so the rows read back as BuildUuid. This declaration is the one cast for both tables that hold them.
+ */
+type BuildUuidColumn = BuildUuid;
 
 export interface RepositoriesTable {
   id: Generated<number>;
@@ -16,7 +23,7 @@ export interface RepositoriesTable {
 export interface PullRequestsTable {
   repository_id: number;
   number: number;
-  build_uuid: string;
+  build_uuid: BuildUuidColumn;
   head_sha: string;
   state: 'open' | 'closed';
   labels: Json;
@@ -34,7 +41,7 @@ export interface PullRequestsTable {
 export interface EnvironmentsTable {
   id: Generated<number>;
   repository_id: number;
-  build_uuid: string;
+  build_uuid: BuildUuidColumn;
   kind: EnvironmentKind;
   pull_request_number: number | null;
   /** The branch a branch environment (kind `fallback`) builds; null for pull requests (migration 004). */
@@ -119,4 +126,5 @@ export interface StateDatabase {
   deliveries: DeliveriesTable;
   sweeps: SweepsTable;
   sessions: SessionsTable;
+  hook_deliveries: HookDeliveriesTable;
 }

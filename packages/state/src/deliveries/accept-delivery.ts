@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { State } from '../database/open-state.js';
 import { jsonb } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
@@ -16,7 +17,7 @@ export async function acceptDelivery(
   state: State,
   delivery: DeliveryInput,
   intent: Intent,
-  newBuildUuid: () => string,
+  newBuildUuid: () => BuildUuid,
 ): Promise<AcceptedDelivery> {
   return state.db.transaction().execute(async (tx) => {
     const inserted = await tx
@@ -45,7 +46,7 @@ export async function acceptDelivery(
 interface IntentOutcome {
   /** Stored on the delivery row: what came of it. */
   result: string;
-  buildUuid?: string;
+  buildUuid?: BuildUuid;
   buildId?: number;
 }
 
@@ -53,7 +54,7 @@ async function applyIntent(
   tx: StateTransaction,
   repository: string,
   intent: Intent,
-  newBuildUuid: () => string,
+  newBuildUuid: () => BuildUuid,
   deliveryId: string,
 ): Promise<IntentOutcome> {
   switch (intent.type) {
@@ -108,8 +109,8 @@ async function upsertPullRequest(
   tx: StateTransaction,
   repoId: number,
   intent: Extract<Intent, { type: 'build-pull-request' }>,
-  newBuildUuid: () => string,
-): Promise<string> {
+  newBuildUuid: () => BuildUuid,
+): Promise<BuildUuid> {
   const known = await tx
     .selectFrom('pull_requests')
     .select('build_uuid')

@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { clockNow } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
 import { enqueueBuild } from '../environments/enqueue-build.js';
@@ -18,7 +19,7 @@ export async function closePullRequest(
   repoId: number,
   close: CloseIntent,
   deliveryId?: string,
-): Promise<{ result: string; buildUuid?: string; buildId?: number }> {
+): Promise<{ result: string; buildUuid?: BuildUuid; buildId?: number }> {
   const { number } = close;
   const mergedSha = close.merged === true ? (close.mergeCommitSha ?? null) : null;
   const hold = mergedSha !== null && close.baseRef !== undefined && (close.holdSeconds ?? 0) > 0;

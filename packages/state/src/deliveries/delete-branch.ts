@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { StateTransaction } from '../database/transaction.js';
 import { enqueueBuild } from '../environments/enqueue-build.js';
 import { lockRepository, releaseAllMergeHolds } from '../merges/merge-holds.js';
@@ -11,9 +12,9 @@ export async function deleteBranch(
   tx: StateTransaction,
   repoId: number,
   branch: string,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   deliveryId: string,
-): Promise<{ result: string; buildUuid?: string; buildId?: number }> {
+): Promise<{ result: string; buildUuid?: BuildUuid; buildId?: number }> {
   await lockRepository(tx, repoId);
   await releaseAllMergeHolds(tx, repoId, branch);
   const environment = await tx

@@ -1,10 +1,11 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { now, secondsFromNow } from '../database/sql-values.js';
 import type { StateTransaction } from '../database/transaction.js';
 import type { BuildKind, EnvironmentKind } from '../types.js';
 
 export interface EnqueueInput {
   repositoryId: number;
-  buildUuid: string;
+  buildUuid: BuildUuid;
   environmentKind: EnvironmentKind;
   pullRequestNumber: number | null;
   buildKind: BuildKind;

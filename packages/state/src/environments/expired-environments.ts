@@ -1,7 +1,8 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { State } from '../database/open-state.js';
 
 export interface IdleEnvironment {
-  buildUuid: string;
+  buildUuid: BuildUuid;
   pullRequestNumber: number;
   /** The pull request's labels as last delivered (a keep label spares it). */
   labels: string[];

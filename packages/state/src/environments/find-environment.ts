@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { StateTransaction } from '../database/transaction.js';
 
 /**
@@ -5,7 +6,7 @@ import type { StateTransaction } from '../database/transaction.js';
  * rebuild or a teardown needs to queue its build. Several only when no repository was given and several
  * repositories have that build uuid (a fallback's `main`).
  */
-export function findEnvironments(tx: StateTransaction, buildUuid: string, repository?: string) {
+export function findEnvironments(tx: StateTransaction, buildUuid: BuildUuid, repository?: string) {
   let query = tx
     .selectFrom('environments')
     .innerJoin('repositories', 'repositories.id', 'environments.repository_id')

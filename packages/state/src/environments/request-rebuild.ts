@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { State } from '../database/open-state.js';
 import type { RebuildResult } from '../types.js';
 import { enqueueBuild } from './enqueue-build.js';
@@ -9,7 +10,7 @@ import { findEnvironments } from './find-environment.js';
  */
 export async function requestRebuild(
   state: State,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   repository?: string,
 ): Promise<RebuildResult> {
   return state.db.transaction().execute(async (tx) => {

@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { State } from '../database/open-state.js';
 import { enqueueBuild } from './enqueue-build.js';
 import { findEnvironments } from './find-environment.js';
@@ -8,7 +9,7 @@ import { findEnvironments } from './find-environment.js';
  */
 export async function requestTeardown(
   state: State,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   repository: string,
 ): Promise<{ buildId: number } | { error: 'not-found' | 'deleted' }> {
   return state.db.transaction().execute(async (tx) => {

@@ -5,6 +5,7 @@ import * as sweepsAndBuildDeliveries from './002-sweeps-and-build-deliveries.js'
 import * as sessions from './003-sessions.js';
 import * as branchesAndMergeHolds from './004-branches-and-merge-holds.js';
 import * as claims from './005-claims.js';
+import * as hookDeliveries from './006-hook-deliveries.js';
 
 /** Every migration, as code (no folder to read at run time), in the order their names sort. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003-sessions': sessions,
   '004-branches-and-merge-holds': branchesAndMergeHolds,
   '005-claims': claims,
+  '006-hook-deliveries': hookDeliveries,
 };
 
 /** Brings the schema up to date; Kysely's Migrator locks, so replicas opening at once migrate once. */

@@ -1,9 +1,10 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { State } from '../database/open-state.js';
 import type { EnvironmentSummary } from '../types.js';
 import { toBuildRecord } from './build-record.js';
 
 export interface SummaryFilter {
-  buildUuid?: string;
+  buildUuid?: BuildUuid;
   repository?: string;
 }
 

@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import type { State } from '../database/open-state.js';
 import type { EnvironmentDetail } from '../types.js';
 import { toBuildRecord } from './build-record.js';
@@ -12,7 +13,7 @@ export const BUILDS_SHOWN = 20;
  */
 export async function getEnvironment(
   state: State,
-  buildUuid: string,
+  buildUuid: BuildUuid,
   repository?: string,
 ): Promise<EnvironmentDetail[]> {
   const entries = await environmentSummaries(state, {

@@ -1,3 +1,4 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { sql } from 'kysely';
 import type { State } from '../database/open-state.js';
 import type { ClaimedJob, JobFallback } from '../types.js';
@@ -21,7 +22,7 @@ type Db = State['db'];
 export async function jobFallbacks(
   state: State,
   job: ClaimedJob,
-  options: { fallback: string },
+  options: { fallback: BuildUuid },
 ): Promise<JobFallback[]> {
   const { environment } = job;
   const repoId = await repositoryIdOf(state.db, environment.id);
@@ -54,7 +55,7 @@ async function repositoryIdOf(db: Db, environmentId: number): Promise<number> {
 }
 
 /** The branch recorded on an environment (the default branch's name, on the fallback's). */
-async function branchOf(db: Db, repoId: number, buildUuid: string): Promise<string | undefined> {
+async function branchOf(db: Db, repoId: number, buildUuid: BuildUuid): Promise<string | undefined> {
   const row = await db
     .selectFrom('environments')
     .select('branch')
@@ -68,11 +69,24 @@ const hasSucceededBuild = sql<boolean>`EXISTS (
   SELECT 1 FROM builds WHERE builds.environment_id = environments.id
     AND builds.kind = 'build' AND builds.status = 'succeeded')`;
 
+/** A repository's pull requests with their environments: each row's number and build uuid. */
+function pullRequestEnvironments(db: Db, repoId: number) {
+  return db
+    .selectFrom('pull_requests')
+    .innerJoin('environments', (join) =>
+      join
+        .onRef('environments.repository_id', '=', 'pull_requests.repository_id')
+        .onRef('environments.build_uuid', '=', 'pull_requests.build_uuid'),
+    )
+    .select(['pull_requests.number', 'environments.build_uuid'])
+    .where('pull_requests.repository_id', '=', repoId);
+}
+
 async function pullRequestSources(
   db: Db,
   repoId: number,
   number: number,
-  fallback: string,
+  fallback: BuildUuid,
 ): Promise<JobFallback[]> {
   const own = await db
     .selectFrom('pull_requests')
@@ -83,15 +97,7 @@ async function pullRequestSources(
   const baseRef = own?.base_ref ?? null;
   if (baseRef === null) return [];
   const choices: JobFallback[] = [];
-  const parent = await db
-    .selectFrom('pull_requests')
-    .innerJoin('environments', (join) =>
-      join
-        .onRef('environments.repository_id', '=', 'pull_requests.repository_id')
-        .onRef('environments.build_uuid', '=', 'pull_requests.build_uuid'),
-    )
-    .select(['pull_requests.number', 'environments.build_uuid'])
-    .where('pull_requests.repository_id', '=', repoId)
+  const parent = await pullRequestEnvironments(db, repoId)
     .where('pull_requests.state', '=', 'open')
     .where('pull_requests.head_ref', '=', baseRef)
     .where('pull_requests.number', '<>', number)
@@ -123,15 +129,7 @@ async function pullRequestSources(
 }
 
 async function mergedIntoBranch(db: Db, repoId: number, branch: string): Promise<JobFallback[]> {
-  const rows = await db
-    .selectFrom('pull_requests')
-    .innerJoin('environments', (join) =>
-      join
-        .onRef('environments.repository_id', '=', 'pull_requests.repository_id')
-        .onRef('environments.build_uuid', '=', 'pull_requests.build_uuid'),
-    )
-    .select(['pull_requests.number', 'environments.build_uuid'])
-    .where('pull_requests.repository_id', '=', repoId)
+  const rows = await pullRequestEnvironments(db, repoId)
     .where('pull_requests.base_ref', '=', branch)
     .where('pull_requests.merged_sha', 'is not', null)
     .where(({ exists, selectFrom }) =>

@@ -1,13 +1,15 @@
+import type { BuildUuid } from '@deployer/contracts';
 import { acceptDelivery, type Intent, type State } from '../../src/index.js';
+import { uuid as buildUuid } from './build-uuids.js';
 
 let deliveries = 0;
 let uuids = 0;
 
 /** Build uuids as a real server makes them: new each call, counted so tests see how many were made. */
 export const buildUuids = {
-  made: [] as string[],
-  next(): string {
-    const uuid = `test-env-${++uuids}`;
+  made: [] as BuildUuid[],
+  next(): BuildUuid {
+    const uuid = buildUuid(`test-env-${++uuids}`);
     buildUuids.made.push(uuid);
     return uuid;
   },

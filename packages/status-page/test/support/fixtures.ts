@@ -1,4 +1,5 @@
 import type { BuildRecord, EnvironmentDetail } from '../../src/index.js';
+import { testBuildUuid } from './build-uuids.js';
 
 export const now = new Date('2026-11-26T12:00:00Z');
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);
@@ -64,7 +65,7 @@ export function build(overrides: Partial<BuildRecord> = {}): BuildRecord {
 export function environment(overrides: Partial<EnvironmentDetail> = {}): EnvironmentDetail {
   const builds = overrides.builds ?? [build()];
   return {
-    buildUuid: 'wandering-credit-924200',
+    buildUuid: testBuildUuid('wandering-credit-924200'),
     repository: 'acme/shop',
     kind: 'pull_request',
     pullRequestNumber: 12,

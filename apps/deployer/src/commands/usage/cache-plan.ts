@@ -1,4 +1,5 @@
-import { cacheFlavours, registryKinds } from '@deployer/cache-ref/names';
+import { registryKinds } from '@deployer/cache-ref/names';
+import { cacheFlavours } from '@deployer/contracts';
 import type { CommandUsage } from '../../cli/command.js';
 
 export const cachePlanFlags = {

@@ -51,6 +51,8 @@ export interface ServeOptions {
     registry?: { host?: string; repository?: string };
     /** The secrets the operator gives builds (`{ id, env | file, pullRequests }`). */
     secrets?: Array<Record<string, unknown>>;
+    /** The repository's GitHub feedback (`github:`), written as given. */
+    github?: Record<string, unknown>;
   }>;
   /** Extra top-level keys of the server config. */
   config?: Record<string, unknown>;

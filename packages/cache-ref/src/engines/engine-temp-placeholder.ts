@@ -1,5 +1,0 @@
-/**
- * The placeholder for the temporary directory a real engine run creates (and removes) per build: where
- * `EngineArgv` (@deployer/contracts) shows the files such a run would create there.
- */
-export const engineTempPlaceholder = '<temp>';
