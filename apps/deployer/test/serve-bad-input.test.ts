@@ -21,6 +21,20 @@ describe('deployer serve: bad input', () => {
       join(dir, 'escaping.yaml'),
       'repositories:\n  - name: acme/shop\n    spec: ../../etc/passwd\n',
     );
+    await writeFile(
+      join(dir, 'served.yaml'),
+      JSON.stringify({
+        repositories: [
+          { name: 'acme/shop', spec: 'env.yaml', registry: { host: '127.0.0.1:1', repository: 'shop' } },
+        ],
+      }),
+    );
+    await writeFile(join(dir, 'not-a-config.mjs'), 'export default { engines: 3 };\n');
+    // serve never runs a config module it finds in its working directory (a checkout could put one there).
+    await writeFile(
+      join(dir, 'deployer.config.mjs'),
+      "throw new Error('serve loaded the working directory config');\n",
+    );
   });
 
   afterAll(async () => {
@@ -78,6 +92,24 @@ describe('deployer serve: bad input', () => {
       /--lease-seconds is deprecated, use --claim-seconds\n[\s\S]*--lease-seconds must be a whole number from 2 to 3600/,
     ],
     ['a missing config file', ['-c', 'missing.yaml'], secret, /missing\.yaml/],
+    [
+      'a config module that exports no config',
+      ['-c', 'served.yaml', '--config-module', 'not-a-config.mjs'],
+      secret,
+      /config module .*not-a-config\.mjs does not export a config: engines: /,
+    ],
+    [
+      'a DEPLOYER_CONFIG_MODULE that is not there',
+      ['-c', 'served.yaml'],
+      { ...secret, DEPLOYER_CONFIG_MODULE: 'gone.mjs' },
+      /DEPLOYER_CONFIG_MODULE "gone\.mjs": no such file/,
+    ],
+    [
+      'a bad engine setting, never loading the working directory config module',
+      ['-c', 'served.yaml', '--buildkit-host', 'garbage'],
+      secret,
+      /^(?![\s\S]*serve loaded the working directory config)[\s\S]*--buildkit-host "garbage"/,
+    ],
     [
       'a spec path leaving the repository',
       ['-c', 'escaping.yaml'],

@@ -15,12 +15,15 @@ export { cacheHitRatio } from './engine/cache-hit-ratio.js';
 export type { EngineArgv, EngineArgvUnresolved } from './engine/engine-argv.js';
 export type { BuildFailureKind, EngineFailure } from './engine/engine-failure.js';
 export {
+  type BuiltinEngineName,
+  builtinEngineNames,
   type CacheFlavour,
   cacheFlavourOf,
   cacheFlavours,
   type EngineChoice,
   type EngineName,
   engineChoices,
+  engineNamePattern,
 } from './engine/engine-names.js';
 export { engineTempPlaceholder } from './engine/engine-temp-placeholder.js';
 export {
@@ -30,6 +33,26 @@ export {
   unavailableSecretSource,
 } from './engine/secret-source.js';
 export { CodedError } from './errors/coded-error.js';
+export {
+  type DeployerConfig,
+  type DeployerPlugin,
+  type DeployerPluginConfig,
+  defineConfig,
+} from './plugin/deployer-config.js';
+export type {
+  EngineCreateContext,
+  EngineDefinition,
+  EngineDetectContext,
+} from './plugin/engine-definition.js';
+export type {
+  AfterBuildContext,
+  AfterTeardownContext,
+  BeforeBuildContext,
+  HookBuildReport,
+  HookServiceResult,
+  HookTeardownResult,
+  LifecycleHooks,
+} from './plugin/lifecycle-hooks.js';
 export type { CacheRefInfo } from './registry/cache-ref-info.js';
 export type { CacheRegistry } from './registry/cache-registry.js';
 export type { CacheSeedRefusal, CacheSeedResult } from './registry/cache-seed.js';

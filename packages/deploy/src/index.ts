@@ -11,6 +11,7 @@ export {
   stampContentMtimes,
 } from './build/content-mtimes.js';
 export type { DeployEvent, DeployEventBody } from './build/events.js';
+export { hookBuildReport, hookTeardownResult } from './build/hook-contexts.js';
 export type { BuildEnvironmentOptions } from './build/options.js';
 export {
   type BuildReport,

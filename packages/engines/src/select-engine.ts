@@ -1,5 +1,12 @@
-import { CodedError, type EngineChoice, type EngineName } from '@deployer/contracts';
+import {
+  builtinEngineNames,
+  CodedError,
+  type EngineChoice,
+  type EngineDefinition,
+  type EngineName,
+} from '@deployer/contracts';
 import type { BuildkitDaemons } from './assembly/buildkit-daemons.js';
+import { builtinEngineDefinitions } from './builtin-engines.js';
 import { type CommandProbe, commandProbe } from './command-probe.js';
 
 /** `auto` found no engine on this machine: names what to install. */
@@ -20,34 +27,44 @@ export interface EngineSelection {
 }
 
 /**
- * `auto`: BuildKit when a daemon is named (`daemons`: `--buildkit-host`, DEPLOYER_BUILDKIT_HOSTS or
- * BUILDKIT_HOST, see `assembleEngines`; without it, the environment's two variables), else `docker buildx`
- * when docker with buildx answers (its daemon included), else buildah when installed.
+ * A named engine is taken as asked (the assembly checked that it is registered). `auto` asks each
+ * definition's `detect` in order, the built-ins first (BuildKit when a daemon is named, docker buildx,
+ * buildah), then a config module's engines, and takes the first that answers with a reason.
  */
-export async function selectEngine(
+export async function pickEngine(
+  choice: EngineChoice,
+  definitions: readonly EngineDefinition[],
+  env: NodeJS.ProcessEnv,
+): Promise<EngineSelection> {
+  if (choice !== 'auto') return { engine: choice, reason: `engine ${choice} was asked for` };
+  for (const definition of definitions) {
+    const reason = await definition.detect?.({ env });
+    if (reason !== undefined) return { engine: definition.name, reason };
+  }
+  const plugins = definitions.filter((definition) => !isBuiltin(definition.name));
+  throw new EngineUnavailableError(
+    'no build engine found: set BUILDKIT_HOST to a BuildKit daemon (e.g. unix:///run/buildkit/buildkitd.sock), ' +
+      'or install Docker with buildx, or install buildah (Debian/Ubuntu: apt-get install buildah)' +
+      (plugins.length > 0
+        ? `; the config's engines (${plugins.map((p) => p.name).join(', ')}) found none either`
+        : ''),
+  );
+}
+
+/**
+ * `auto` over the built-in engines only (see `pickEngine`): BuildKit when a daemon is named (`daemons`:
+ * `--buildkit-host`, DEPLOYER_BUILDKIT_HOSTS or BUILDKIT_HOST, see `assembleEngines`; without it, the
+ * environment's two variables), else `docker buildx` when docker with buildx answers, else buildah.
+ */
+export function selectEngine(
   choice: EngineChoice,
   env: NodeJS.ProcessEnv,
   probe: CommandProbe = commandProbe(env),
   daemons?: BuildkitDaemons,
 ): Promise<EngineSelection> {
-  if (choice !== 'auto') return { engine: choice, reason: `engine ${choice} was asked for` };
-  if (daemons !== undefined && daemons.hosts.length > 0) {
-    return { engine: 'buildkit', reason: `${daemons.source} is ${daemons.hosts.join(', ')}` };
-  }
-  if (env.BUILDKIT_HOST) return { engine: 'buildkit', reason: `BUILDKIT_HOST is ${env.BUILDKIT_HOST}` };
-  if (env.DEPLOYER_BUILDKIT_HOSTS?.trim()) {
-    return { engine: 'buildkit', reason: `DEPLOYER_BUILDKIT_HOSTS is ${env.DEPLOYER_BUILDKIT_HOSTS}` };
-  }
-  const [buildx, daemon] = await Promise.all([
-    probe('docker', ['buildx', 'version']),
-    probe('docker', ['version', '--format', '{{.Server.Version}}']),
-  ]);
-  if (buildx && daemon) return { engine: 'buildx', reason: 'docker with buildx answers' };
-  if (await probe('buildah', ['--version'])) {
-    return { engine: 'buildah', reason: 'buildah is installed (no BUILDKIT_HOST, no docker buildx)' };
-  }
-  throw new EngineUnavailableError(
-    'no build engine found: set BUILDKIT_HOST to a BuildKit daemon (e.g. unix:///run/buildkit/buildkitd.sock), ' +
-      'or install Docker with buildx, or install buildah (Debian/Ubuntu: apt-get install buildah)',
-  );
+  return pickEngine(choice, builtinEngineDefinitions({ env, probe, ...(daemons && { daemons }) }), env);
+}
+
+function isBuiltin(name: string): boolean {
+  return (builtinEngineNames as readonly string[]).includes(name);
 }

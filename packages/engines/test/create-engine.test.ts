@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import {
+  type BuiltinEngineName,
   type CacheFlavour,
   cacheFlavourOf,
   type EngineBuildRequest,
-  type EngineName,
 } from '@deployer/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, isBuildkitPool } from '../src/create-engine.js';
@@ -41,7 +41,7 @@ function request(flavour: CacheFlavour): EngineBuildRequest {
   };
 }
 
-const argvOf = async (name: EngineName, wiring: Parameters<typeof createEngine>[1]) =>
+const argvOf = async (name: BuiltinEngineName, wiring: Parameters<typeof createEngine>[1]) =>
   (await (await createEngine(name, wiring)).argv(request(cacheFlavourOf(name)))).argv;
 
 describe('createEngine', () => {

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { LifecycleHooks } from '@deployer/contracts';
 import { countQueuedJobs, openState, syncRepositories } from '@deployer/state';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config/server-config-schema.js';
@@ -14,6 +15,7 @@ import { combineObservers } from './observe/combine-observers.js';
 import { observeJobs } from './observe/job-observer.js';
 import { webhookResultOf } from './observe/webhook-result.js';
 import { scheduleSweeps } from './sweeps/sweep-schedule.js';
+import { lifecycleCaller } from './worker/lifecycle-hooks.js';
 import type { ServerPorts } from './worker/ports.js';
 import { startWorker } from './worker/worker.js';
 
@@ -37,6 +39,11 @@ export interface ServeOptions {
   sweepIntervalMs?: number;
   ports: ServerPorts;
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * The operator's config module's hooks (`deployer serve --config-module`), called by the worker around
+   * each build and teardown; one that throws is logged and never fails a build.
+   */
+  lifecycleHooks?: readonly LifecycleHooks[];
   /**
    * Where the GitHub credentials the config names (`github.tokenEnv`, `privateKeyEnv`) are read; default
    * `env`. `deployer serve` passes them apart, so they are never in the environment builds inherit.
@@ -111,6 +118,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       onJobEvent: (job, event) => jobs.event(job, event),
       onJobFinished: (job, outcome) => jobs.finished(job, outcome),
       onError,
+      ...(options.lifecycleHooks !== undefined &&
+        options.lifecycleHooks.length > 0 && {
+          lifecycle: lifecycleCaller(options.lifecycleHooks, (hook, index, error) =>
+            logger.warn({ err: error as Error, hook, hookIndex: index }, `lifecycle hook ${hook} failed`),
+          ),
+        }),
     });
     const sweeps = scheduleSweeps({
       state,

@@ -21,4 +21,10 @@ export const environmentFlags = {
     value: '<host[:port]>',
     description: 'registry reached over plain HTTP (DEPLOYER_INSECURE_REGISTRIES, comma-separated)',
   },
+  'config-module': {
+    type: 'string',
+    value: '<path>',
+    description:
+      'config module with engines and hooks (DEPLOYER_CONFIG_MODULE); never looked for in the working directory',
+  },
 } as const satisfies FlagSpecs;

@@ -1,4 +1,4 @@
-import { cacheFlavourOf, type RegistryPort } from '@deployer/contracts';
+import type { RegistryPort } from '@deployer/contracts';
 import {
   type Environment,
   type EnvironmentPlan,
@@ -14,6 +14,7 @@ import {
   type EngineSelection,
   type EngineSettings,
 } from '@deployer/engines';
+import { configFromFlags } from '../config/config-from-flags.js';
 import type { ParsedFlags } from './args.js';
 import type { CommandContext } from './command.js';
 import { loadEnvironmentFromFlags } from './environment-from-flags.js';
@@ -44,11 +45,13 @@ export async function planFromFlags(
   const fallbacks = fallbacksFromFlags(command, flags);
   const environment = await loadEnvironmentFromFlags(command, flags, context);
   const engines = await engineAssemblyFromFlags(flags, context, options);
+  // Any registered engine (a config module's too); one nobody registered is refused naming its source.
+  engines.checkChoice(environment.engine, engineSource(flags, context));
   const selection = await engines.select(environment.engine);
   const registry = engines.registry(insecureRegistries(environment));
   const plan = await planEnvironment(environment, {
     buildUuid,
-    engine: cacheFlavourOf(selection.engine),
+    engine: engines.cacheFlavourOf(selection.engine),
     ...(fallbacks !== undefined && { fallbacks }),
     ...(flags.service && { services: flags.service }),
     ...(flags['git-sha'] && { gitSha: flags['git-sha'] }),
@@ -60,13 +63,32 @@ export async function planFromFlags(
   return { environment, engines, selection, registry, plan };
 }
 
-/** The assembly from the engine flags a command has (`--buildkit-host`, `--buildah-storage-driver`). */
-export function engineAssemblyFromFlags(
-  flags: { 'buildkit-host'?: string[] | undefined; 'buildah-storage-driver'?: string | undefined },
+/** Where the environment's engine name came from: the flag, the variable, or the spec's `engine`. */
+function engineSource(
+  flags: { engine?: string | undefined; file?: string | undefined },
+  context: CommandContext,
+) {
+  if (flags.engine !== undefined) return '--engine';
+  if (context.env.DEPLOYER_ENGINE?.trim()) return 'DEPLOYER_ENGINE';
+  return `${flags.file ?? 'the spec'}: engine`;
+}
+
+/**
+ * The assembly from the engine flags a command has (`--buildkit-host`, `--buildah-storage-driver`) and its
+ * config module's engines (`--config-module`, DEPLOYER_CONFIG_MODULE).
+ */
+export async function engineAssemblyFromFlags(
+  flags: {
+    'buildkit-host'?: string[] | undefined;
+    'buildah-storage-driver'?: string | undefined;
+    'config-module'?: string | undefined;
+  },
   context: CommandContext,
   pool: Pick<EngineSettings, 'buildsPerDaemon' | 'onPoolEvent'> = {},
 ): Promise<EngineAssembly> {
+  const config = await configFromFlags(flags, context);
   return assembleEngines({
+    ...(config.engines.length > 0 && { engines: config.engines }),
     ...(flags['buildkit-host'] !== undefined && { buildkitHosts: flags['buildkit-host'] }),
     ...(flags['buildah-storage-driver'] !== undefined && {
       buildahStorageDriver: flags['buildah-storage-driver'],
@@ -80,6 +102,7 @@ export function engineAssemblyFromFlags(
 export async function registryFromFlags(
   environment: Environment,
   context: CommandContext,
+  flags: { 'config-module'?: string | undefined } = {},
 ): Promise<RegistryPort> {
-  return (await engineAssemblyFromFlags({}, context)).registry(insecureRegistries(environment));
+  return (await engineAssemblyFromFlags(flags, context)).registry(insecureRegistries(environment));
 }

@@ -1,4 +1,3 @@
-import { engineChoices } from '@deployer/contracts';
 import type { FlagSpecs } from './args.js';
 import { environmentFlags } from './environment-flags.js';
 import { fallbackFlags } from './fallback-flags.js';
@@ -17,8 +16,8 @@ export const planningFlags = {
   engine: {
     type: 'string',
     value: '<engine>',
-    choices: engineChoices,
-    description: 'build engine (DEPLOYER_ENGINE)',
+    // Not a fixed list: a config module may register engines; the assembly refuses an unknown one.
+    description: "build engine: auto, buildkit, buildx, buildah or a config module's (DEPLOYER_ENGINE)",
   },
   force: { type: 'boolean', description: 'rebuild images that already exist' },
   'git-sha': {

@@ -1,9 +1,11 @@
-import { buildEnvironment, reportToJson } from '@deployer/deploy';
+import { buildEnvironment, hookBuildReport, reportToJson } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import { buildsPerDaemonFromFlag } from '../cli/builds-per-daemon.js';
 import type { CommandContext } from '../cli/command.js';
 import { planFromFlags } from '../cli/plan-from-flags.js';
 import { wholeNumberFlag } from '../cli/whole-number-flag.js';
+import { configFromFlags } from '../config/config-from-flags.js';
+import { runHooks } from '../config/run-hooks.js';
 import { formatReport } from '../output/report.js';
 import { buildFlags } from './usage/build.js';
 
@@ -24,6 +26,13 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
   // A pool checks its daemons once, before any build: none answering is one error (exit 1), not a
   // failure per service.
   if ('prepare' in engine && typeof engine.prepare === 'function') await engine.prepare();
+  // Loaded already by the assembly (once per run); a throwing beforeBuild stops the build before it starts.
+  const config = await configFromFlags(values, context);
+  await runHooks(config, 'beforeBuild', {
+    buildUuid: plan.buildUuid,
+    services: plan.services.map((service) => service.service),
+    engine: selection.engine,
+  });
 
   const live = !values.json && context.stdout.isTTY === true;
   if (!values.json) {
@@ -60,6 +69,8 @@ export async function runBuild(argv: readonly string[], context: CommandContext)
     ? JSON.stringify({ ...JSON.parse(reportToJson(report)), buildahStorage }, null, 2)
     : reportToJson(report);
   context.stdout.write(values.json ? `${json}\n` : formatReport(report));
+  // After the report is out: a failing afterBuild hook (exit 1, named on stderr) loses none of it.
+  await runHooks(config, 'afterBuild', { buildUuid: plan.buildUuid, report: hookBuildReport(report) });
   // Superseded is no failure of the environment (a newer run owns it), but this run's images were not
   // all pushed: a CI step that goes on to deploy them must not think they were.
   return report.ok && report.totals.superseded === 0 ? 0 : 1;

@@ -14,7 +14,7 @@ export async function runCacheGc(argv: readonly string[], context: CommandContex
   const olderThanMs = parseDuration(values['older-than'], '--older-than');
   const environment = await loadEnvironmentFromFlags('cache gc', values, context);
   const now = new Date();
-  const registry = await registryFromFlags(environment, context);
+  const registry = await registryFromFlags(environment, context, values);
   const dryRun = values['dry-run'] ?? false;
   const result = await collectGarbage(environment, {
     registry,

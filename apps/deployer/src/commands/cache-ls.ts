@@ -11,7 +11,7 @@ export async function runCacheLs(argv: readonly string[], context: CommandContex
   const buildUuid = values.uuid === undefined ? undefined : validateBuildUuid(values.uuid, '--uuid');
   const environment = await loadEnvironmentFromFlags('cache ls', values, context);
   const entries = await listEnvironmentCache(environment, {
-    registry: await registryFromFlags(environment, context),
+    registry: await registryFromFlags(environment, context, values),
     ...(buildUuid !== undefined && { buildUuid }),
     signal: context.signal,
   });

@@ -1,9 +1,11 @@
-import { downEnvironment, validateBuildUuid } from '@deployer/deploy';
+import { downEnvironment, hookTeardownResult, validateBuildUuid } from '@deployer/deploy';
 import { parseFlags } from '../cli/args.js';
 import type { CommandContext } from '../cli/command.js';
 import { loadEnvironmentFromFlags } from '../cli/environment-from-flags.js';
 import { UsageError } from '../cli/errors.js';
 import { registryFromFlags } from '../cli/plan-from-flags.js';
+import { configFromFlags } from '../config/config-from-flags.js';
+import { runHooks } from '../config/run-hooks.js';
 import { formatTable } from '../output/table.js';
 import { downFlags } from './usage/down.js';
 
@@ -14,13 +16,18 @@ export async function runDown(argv: readonly string[], context: CommandContext):
   const buildUuid = validateBuildUuid(values.uuid, '--uuid');
   const environment = await loadEnvironmentFromFlags('down', values, context);
   const result = await downEnvironment(environment, {
-    registry: await registryFromFlags(environment, context),
+    registry: await registryFromFlags(environment, context, values),
     buildUuid,
     dryRun: values['dry-run'] ?? false,
     signal: context.signal,
   });
+  const afterTeardown = async () => {
+    const config = await configFromFlags(values, context);
+    await runHooks(config, 'afterTeardown', { buildUuid, result: hookTeardownResult(result) });
+  };
   if (values.json) {
     context.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    await afterTeardown();
     return 0;
   }
   const done = (action: (typeof result.actions)[number]): string => {
@@ -36,5 +43,6 @@ export async function runDown(argv: readonly string[], context: CommandContext):
       result.actions.map((action) => [action.kind, action.service, done(action), action.ref]),
     ),
   );
+  await afterTeardown();
   return 0;
 }

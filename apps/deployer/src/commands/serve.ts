@@ -9,6 +9,7 @@ import { engineAssemblyFromFlags } from '../cli/plan-from-flags.js';
 import { renamedFlag } from '../cli/renamed-flag.js';
 import { serverPorts } from '../cli/server-ports.js';
 import { wholeNumberFlag } from '../cli/whole-number-flag.js';
+import { configFromFlags } from '../config/config-from-flags.js';
 import { serveFlags } from './usage/serve.js';
 
 /**
@@ -93,13 +94,10 @@ export async function runServe(argv: readonly string[], context: CommandContext)
   // The same assembly as `deployer build`'s: every engine setting is checked here, before the server
   // starts, and means what it means there (a named daemon makes `auto` BuildKit, TLS, the pool's limit).
   const buildsPerDaemon = buildsPerDaemonFromFlag('serve', flags['builds-per-daemon']);
-  const engines = await engineAssemblyFromFlags(
-    flags,
-    { ...context, env: buildEnv },
-    {
-      ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
-    },
-  );
+  const engineContext = { ...context, env: buildEnv };
+  const engines = await engineAssemblyFromFlags(flags, engineContext, {
+    ...(buildsPerDaemon !== undefined && { buildsPerDaemon }),
+  });
 
   // JSON lines on stdout for a log collector; readable lines on a terminal. The server's own secrets
   // are masked in every line.
@@ -127,6 +125,8 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     ...(claimSeconds !== undefined && { claimSeconds }),
     ...(sweepMinutes !== undefined && { sweepIntervalMs: sweepMinutes * 60_000 }),
     ports: serverPorts(engines),
+    // The operator's hooks, loaded with the engines above (the same module, once).
+    lifecycleHooks: (await configFromFlags(flags, engineContext)).hooks,
     env: buildEnv,
     githubCredentialsEnv,
     hookSecretsEnv,

@@ -4,7 +4,7 @@ export interface EnvironmentOverrides {
   registry?: string;
   /** Cache registry `host[:port]` (replaces `cache.registry`); default: `registry` when that is given. */
   cacheRegistry?: string;
-  /** `auto` | `buildkit` | `buildah` | `buildx`; validated like the spec's `engine`. */
+  /** `auto`, a built-in engine or a config module's; shaped like the spec's `engine`, checked by the assembly. */
   engine?: string;
   /** Registries reached over plain HTTP: the image or cache registry is insecure when listed. */
   insecureRegistries?: readonly string[];

@@ -1,5 +1,5 @@
 import { CacheConfigSchema, validateRegistryHost, validateRepositoryPath } from '@deployer/cache-ref';
-import { engineChoices } from '@deployer/contracts';
+import { engineNamePattern } from '@deployer/contracts';
 import * as z from 'zod';
 import { BuildUuidError } from '../errors.js';
 import { isContentTag } from '../plan/content-tag-shape.js';
@@ -178,9 +178,19 @@ export const CacheSpecSchema = CacheConfigSchema.extend({
   insecure: z.boolean().optional().describe('default: registry.insecure when the cache shares its host'),
 }).describe('Where and how build caches live (@deployer/cache-ref); default: beside the images');
 
+/**
+ * The name's shape only: which engines exist is the assembly's to say (a config module may register more
+ * than the built-in ones), and it refuses an unknown one before anything starts, listing the registered names.
+ */
 export const EngineChoiceSchema = z
-  .enum(engineChoices)
-  .describe('build engine; auto picks what is available');
+  .string()
+  .regex(engineNamePattern, {
+    message:
+      'must be auto, buildkit, buildx, buildah or an engine a config module registers (lower-case letters, digits and dashes)',
+  })
+  .describe(
+    "build engine: auto (picks what is available), buildkit, buildx, buildah, or a config module's engine",
+  );
 
 export const EnvironmentSpecSchema = z
   .strictObject({

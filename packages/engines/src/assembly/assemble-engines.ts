@@ -1,19 +1,21 @@
 import type { BuildahStorage } from '@deployer/buildah-runner';
 import type { PoolEvent } from '@deployer/buildkit-pool';
-import {
-  type BuildEngine,
-  type CacheFlavour,
-  cacheFlavourOf,
-  type EngineChoice,
-  type EngineName,
-  type RegistryPort,
+import type {
+  BuildEngine,
+  CacheFlavour,
+  EngineChoice,
+  EngineDefinition,
+  EngineName,
+  RegistryPort,
 } from '@deployer/contracts';
 import { createRegistryPort } from '@deployer/registry-cache';
-import { createEngine } from '../create-engine.js';
-import { type EngineSelection, selectEngine } from '../select-engine.js';
+import { builtinEngineDefinitions } from '../builtin-engines.js';
+import { type EngineSelection, pickEngine } from '../select-engine.js';
 import { buildahStorage, buildahStorageDriver } from './buildah-storage.js';
 import { type BuildkitDaemons, buildkitDaemons } from './buildkit-daemons.js';
 import { buildkitTls } from './buildkit-tls.js';
+import { engineRegistry } from './engine-registry.js';
+import { EngineSettingsError } from './engine-settings-error.js';
 
 /**
  * What a command line and the process environment say about engines and registries. Flags win over the
@@ -29,6 +31,11 @@ export interface EngineSettings {
   /** What a pool does (daemons down, builds placed). */
   onPoolEvent?: (event: PoolEvent) => void;
   /**
+   * More engines (a config module's), registered after the built-in ones under their own names: `--engine
+   * NAME` and a spec's `engine` take them, `auto` asks their `detect` after the built-ins'.
+   */
+  engines?: readonly EngineDefinition[];
+  /**
    * The process environment: BUILDKIT_HOST, DEPLOYER_BUILDKIT_HOSTS, DEPLOYER_BUILDKIT_TLS_DIR,
    * DEPLOYER_BUILDKIT_TLS_SERVER_NAME, DEPLOYER_BUILDAH_ROOT, DEPLOYER_BUILDAH_STORAGE_DRIVER, DOCKER_CONFIG
    * (registry credentials), PATH for the probes.
@@ -40,7 +47,7 @@ export interface EngineSettings {
 export interface AssembledEngine {
   engine: BuildEngine;
   name: EngineName;
-  /** The cache layout it reads and writes (`cacheFlavourOf(name)`). */
+  /** The cache layout it reads and writes (its definition's `cacheFlavour`). */
   cacheFlavour: CacheFlavour;
   /** buildah's storage and driver (for reports); absent for the BuildKit engines. */
   buildahStorage?: BuildahStorage;
@@ -50,6 +57,15 @@ export interface AssembledEngine {
 export interface EngineAssembly {
   /** The BuildKit daemons named, checked; undefined when none is. */
   readonly daemons: BuildkitDaemons | undefined;
+  /** `auto` and every registered engine's name, built-in ones first. */
+  readonly choices: readonly string[];
+  /**
+   * Refuses an engine nobody registered, before anything starts: an `EngineSettingsError` (exit 2) naming
+   * where the name came from (`--engine`, `DEPLOYER_ENGINE`, `env.yaml: engine`) and listing the choices.
+   */
+  checkChoice(choice: EngineChoice, source: string): void;
+  /** The cache layout a choice's plans need (`auto` before anything is picked counts as BuildKit). */
+  cacheFlavourOf(choice: EngineChoice): CacheFlavour;
   /** `auto` becomes BuildKit when any daemon is named (a flag included), else buildx, else buildah. */
   select(choice: EngineChoice): Promise<EngineSelection>;
   /** The engine by name, created on first use and shared after (a pool keeps its health and routing). */
@@ -70,26 +86,68 @@ export async function assembleEngines(settings: EngineSettings): Promise<EngineA
   const tls = await buildkitTls(env);
   const driver = buildahStorageDriver(settings.buildahStorageDriver, env);
   const engines = new Map<EngineName, Promise<AssembledEngine>>();
-
-  const create = async (name: EngineName): Promise<AssembledEngine> => {
-    const storage = name === 'buildah' ? await buildahStorage(driver, env) : undefined;
-    const engine = await createEngine(name, {
-      ...(name !== 'buildah' && daemons !== undefined && { buildkitHosts: daemons.hosts }),
-      ...(tls !== undefined && { buildkitTls: tls }),
-      ...(settings.buildsPerDaemon !== undefined && { buildsPerDaemon: settings.buildsPerDaemon }),
-      ...(settings.onPoolEvent !== undefined && { onPoolEvent: settings.onPoolEvent }),
-      ...(storage !== undefined && {
-        buildahRoot: storage.storageRoot,
-        buildahStorageDriver: storage.storageDriver,
-      }),
-      env,
+  let storage: Promise<BuildahStorage> | undefined;
+  // Decided once per assembly, on buildah's first use: the probe and the storage folder are the machine's.
+  const storageOnce = () => {
+    storage ??= buildahStorage(driver, env);
+    storage.catch(() => {
+      storage = undefined;
     });
-    return { engine, name, cacheFlavour: cacheFlavourOf(name), ...(storage && { buildahStorage: storage }) };
+    return storage;
+  };
+  const builtins = builtinEngineDefinitions({
+    ...(daemons !== undefined && { buildkitHosts: daemons.hosts, daemons }),
+    ...(tls !== undefined && { buildkitTls: tls }),
+    ...(settings.buildsPerDaemon !== undefined && { buildsPerDaemon: settings.buildsPerDaemon }),
+    ...(settings.onPoolEvent !== undefined && { onPoolEvent: settings.onPoolEvent }),
+    buildahStorage: storageOnce,
+    env,
+  });
+  const registered = engineRegistry(builtins, settings.engines);
+
+  const checkChoice = (choice: EngineChoice, source: string): void => {
+    if (choice === 'auto' || registered.get(choice) !== undefined) return;
+    throw new EngineSettingsError(
+      source,
+      `${source} must be one of ${registered.choices.join(', ')} (got ${JSON.stringify(choice)})`,
+    );
+  };
+  const definitionOf = (name: EngineName): EngineDefinition => {
+    checkChoice(name, 'engine');
+    return registered.get(name) as EngineDefinition;
   };
 
-  return {
+  const create = async (name: EngineName): Promise<AssembledEngine> => {
+    const definition = definitionOf(name);
+    const isBuiltinBuildah = definition === builtins.find((builtin) => builtin.name === 'buildah');
+    const storage = isBuiltinBuildah ? await storageOnce() : undefined;
+    const engine = await definition.create({
+      env,
+      ...(env.DOCKER_CONFIG !== undefined && { dockerConfigDir: env.DOCKER_CONFIG }),
+      // One engine wrapping another gets the shared one; asking for itself would wait on itself forever.
+      engine: async (other) => {
+        if (other === name)
+          throw new EngineSettingsError('config module', `engine ${name} cannot wrap itself`);
+        return (await assembly.engine(other)).engine;
+      },
+    });
+    return {
+      engine,
+      name,
+      cacheFlavour: definition.cacheFlavour,
+      ...(storage && { buildahStorage: storage }),
+    };
+  };
+
+  const assembly: EngineAssembly = {
     daemons,
-    select: (choice) => selectEngine(choice, env, undefined, daemons),
+    choices: registered.choices,
+    checkChoice,
+    cacheFlavourOf: (choice) => (choice === 'auto' ? 'buildkit' : definitionOf(choice).cacheFlavour),
+    select(choice) {
+      checkChoice(choice, 'engine');
+      return pickEngine(choice, registered.definitions, env);
+    },
     engine(name) {
       let engine = engines.get(name);
       if (engine === undefined) {
@@ -102,4 +160,5 @@ export async function assembleEngines(settings: EngineSettings): Promise<EngineA
     },
     registry: (insecureRegistries) => createRegistryPort({ insecureRegistries }),
   };
+  return assembly;
 }

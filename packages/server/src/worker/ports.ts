@@ -4,9 +4,9 @@ import type { Environment } from '@deployer/deploy';
 /** The engine an environment's spec selects, created by the app (the server imports no runner). */
 export interface ServerEngine {
   engine: BuildEngine;
-  /** `buildkit`, `buildx` or `buildah`: recorded with the build and its metrics. */
+  /** A registered engine's name (`buildkit`, `buildx`, `buildah` or a plugin's): recorded with the build and its metrics. */
   name: string;
-  /** The cache layout the engine reads and writes (`cacheFlavourOf(name)`). */
+  /** The cache layout the engine reads and writes (its definition's, from the assembly). */
   cacheFlavour: CacheFlavour;
 }
 

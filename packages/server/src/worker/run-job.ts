@@ -4,6 +4,8 @@ import {
   type DeployEvent,
   downEnvironment,
   type FallbackChoice,
+  hookBuildReport,
+  hookTeardownResult,
   planEnvironment,
 } from '@deployer/deploy';
 import {
@@ -22,6 +24,7 @@ import { withCheckoutRelative } from './checkout-paths.js';
 import { keepClaim } from './claim-keeper.js';
 import { importableFallbacks } from './importable-fallbacks.js';
 import type { JobOutcome } from './job-outcome.js';
+import type { LifecycleCaller } from './lifecycle-hooks.js';
 import { operatorSettingsFor, secretVariables } from './operator-settings.js';
 import type { ServerPorts } from './ports.js';
 import { lastBuiltDir, teardownCheckout } from './teardown-checkout.js';
@@ -41,6 +44,8 @@ export interface RunJobOptions {
   signal: AbortSignal;
   /** Each service's progress (deploy's events), for the logs. */
   onEvent?: (event: DeployEvent) => void;
+  /** The operator's config module's hooks (before and after a build, after a teardown); never fail a job. */
+  lifecycle?: LifecycleCaller;
 }
 
 /**
@@ -108,6 +113,7 @@ async function work(
     const environment = await teardownCheckout(job, repository, options, dir, signal);
     const registry = options.ports.registryFor(environment);
     const report = await downEnvironment(environment, { registry, buildUuid, signal });
+    await options.lifecycle?.('afterTeardown', { buildUuid, result: hookTeardownResult(report) });
     const failed = report.actions.filter(
       (action) => action.action !== 'absent' && action.action !== 'keep' && !action.deleted,
     );
@@ -139,6 +145,11 @@ async function work(
     registry,
     signal,
   });
+  await options.lifecycle?.('beforeBuild', {
+    buildUuid,
+    services: plan.services.map((service) => service.service),
+    engine: engine.name,
+  });
   const report = await buildEnvironment(plan, {
     engine: engine.engine,
     registry,
@@ -150,6 +161,7 @@ async function work(
     env: secretVariables(operatorSettingsFor(repository, kind), options.env),
     ...(options.onEvent && { onEvent: options.onEvent }),
   });
+  await options.lifecycle?.('afterBuild', { buildUuid, report: hookBuildReport(report) });
   if (report.ok && report.totals.superseded === 0)
     return { status: 'succeeded', engine: engine.name, report };
   const failed = report.services.find((service) => service.status === 'failed');

@@ -3,6 +3,7 @@ import type { DeployEvent } from '@deployer/deploy';
 import { type ClaimedJob, claimJob, releaseJob, type State } from '@deployer/state';
 import type { ServerConfig } from '../config/server-config-schema.js';
 import type { JobOutcome } from './job-outcome.js';
+import type { LifecycleCaller } from './lifecycle-hooks.js';
 import type { ServerPorts } from './ports.js';
 import { runJob } from './run-job.js';
 
@@ -25,6 +26,8 @@ export interface WorkerOptions {
   onJobFinished?: (job: ClaimedJob, outcome: JobOutcome) => void;
   onJobEvent?: (job: ClaimedJob, event: DeployEvent) => void;
   onError?: (error: unknown) => void;
+  /** The operator's config module's hooks around each build and teardown. */
+  lifecycle?: LifecycleCaller;
 }
 
 export interface Worker {
@@ -63,6 +66,7 @@ export function startWorker(options: WorkerOptions): Worker {
       env: options.env,
       signal: shutdown.signal,
       ...(options.onJobEvent && { onEvent: (event: DeployEvent) => options.onJobEvent?.(job, event) }),
+      ...(options.lifecycle && { lifecycle: options.lifecycle }),
     })
       .then((outcome) => options.onJobFinished?.(job, outcome))
       .catch((error: unknown) => options.onError?.(error))

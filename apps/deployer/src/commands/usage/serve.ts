@@ -63,6 +63,12 @@ export const serveFlags = {
   'buildkit-host': planningFlags['buildkit-host'],
   'builds-per-daemon': buildFlags['builds-per-daemon'],
   'buildah-storage-driver': planningFlags['buildah-storage-driver'],
+  // Never a file found in the working directory: serve runs only the module its operator names.
+  'config-module': {
+    type: 'string',
+    value: '<path>',
+    description: 'config module with engines and hooks (DEPLOYER_CONFIG_MODULE; none unless named)',
+  },
   'sweep-minutes': {
     type: 'string',
     value: '<m>',
