@@ -1,7 +1,11 @@
 export type { BuildUuid } from './build-uuid.js';
 export type { CacheEndpoint, CachePlan, LeaseEndpoint } from './cache/cache-plan.js';
 export type { CacheStrategy, ResolvedStrategy } from './cache/cache-strategy.js';
-export type { RegistryKind, RegistryProfile } from './cache/registry-profile.js';
+export type {
+  RegistryKind,
+  RegistryProfile,
+  RegistryProfileEntry,
+} from './cache/registry-profile.js';
 export type { BuildEngine } from './engine/build-engine.js';
 export type { BuildEvent } from './engine/build-event.js';
 export type { EngineBuildRequest } from './engine/build-request.js';

@@ -23,7 +23,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-// root reads any file whatever its mode: only a missing file is unreadable then.
+// root reads any file whatever its mode; a path through a file (ENOTDIR) is one root may not read either.
 const runsAsRoot = process.getuid?.() === 0;
 
 describe('unavailableSecretSource', () => {
@@ -61,15 +61,16 @@ describe('unavailableSecretSource', () => {
     });
   });
 
-  it.skipIf(runsAsRoot)('names a file that exists but may not be read', async () => {
+  it('names a file that may not be read (mode 000; as root, a path through a file)', async () => {
+    const unreadable = runsAsRoot ? join(readableFile, 'inside') : unreadableFile;
     const found = await unavailableSecretSource(
       [
         { id: 'npm', env: 'NPM_TOKEN' },
-        { id: 'key', file: unreadableFile },
+        { id: 'key', file: unreadable },
       ],
       { NPM_TOKEN: secretValue },
     );
-    expect(found).toMatchObject({ index: 1, reason: `file ${unreadableFile} (secret key) is not readable` });
+    expect(found).toMatchObject({ index: 1, reason: `file ${unreadable} (secret key) is not readable` });
   });
 
   it('reports the first unavailable source, never a value', async () => {

@@ -70,6 +70,40 @@ describe('engine registry', () => {
     await expect(refusing.engine('selfish')).rejects.toThrow('engine selfish cannot wrap itself');
   });
 
+  // A loop of wrappings would wait on itself forever: whichever creation closes it is refused, naming the
+  // chain, and every engine in it fails instead of hanging (the short timeout catches a hang).
+  const wrapper = (name: string, wrapped: string) =>
+    definition(name, { create: async (context) => context.engine(wrapped) });
+
+  it.each([
+    [['a', 'b'], 'a → b → a'],
+    [['a', 'b', 'c'], 'a → b → c → a'],
+  ])(
+    'refuses engines wrapping each other in a loop: %j',
+    async (names, chain) => {
+      const loop = names.map((name, index) => wrapper(name, names[(index + 1) % names.length] as string));
+      const engines = await assembleEngines({ env: bare, engines: loop });
+      const error = await engines.engine('a').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(EngineSettingsError);
+      expect((error as Error).message).toBe(`engines wrap each other in a loop: ${chain}`);
+      expect((error as EngineSettingsError).kind).toBe('input');
+      // Asked for at once, from two jobs: both fail, neither waits on the other forever.
+      const both = await Promise.allSettled([engines.engine('b'), engines.engine('a')]);
+      expect(both.map((outcome) => outcome.status)).toEqual(['rejected', 'rejected']);
+      expect(String((both[0] as PromiseRejectedResult).reason)).toMatch(/wrap each other in a loop: /);
+    },
+    2000,
+  );
+
+  it('lets a chain of wrappings without a loop share one engine', async () => {
+    const engines = await assembleEngines({
+      env: bare,
+      engines: [wrapper('outer', 'middle'), wrapper('middle', 'kaniko'), definition('kaniko')],
+    });
+    const [outer, kaniko] = await Promise.all([engines.engine('outer'), engines.engine('kaniko')]);
+    expect(outer.engine).toBe(kaniko.engine);
+  });
+
   it("asks a plugin's detect for auto after the built-ins, and a daemon still wins", async () => {
     const plugin = definition('kaniko', {
       detect: async ({ env }) => (env.KANIKO ? 'KANIKO is set' : undefined),

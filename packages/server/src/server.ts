@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LifecycleHooks } from '@deployer/contracts';
+import type { LifecycleHooks, RegistryProfileEntry } from '@deployer/contracts';
 import { countQueuedJobs, openState, syncRepositories } from '@deployer/state';
 import type { Logger } from 'pino';
 import type { ServerConfig } from './config/server-config-schema.js';
@@ -44,6 +44,11 @@ export interface ServeOptions {
    * each build and teardown; one that throws is logged and never fails a build.
    */
   lifecycleHooks?: readonly LifecycleHooks[];
+  /**
+   * The operator's config module's registry profiles (`deployer serve --config-module`): the one for a
+   * repository's cache registry applies when its server config `cache` sets no `kind`/`profile`.
+   */
+  registryProfiles?: readonly RegistryProfileEntry[];
   /**
    * Where the GitHub credentials the config names (`github.tokenEnv`, `privateKeyEnv`) are read; default
    * `env`. `deployer serve` passes them apart, so they are never in the environment builds inherit.
@@ -111,6 +116,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       replica: options.replica,
       workDir: options.workDir,
       env: options.env,
+      ...(options.registryProfiles && { registryProfiles: options.registryProfiles }),
       ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
       ...(options.claimSeconds !== undefined && { claimSeconds: options.claimSeconds }),
       ...(options.pollMs !== undefined && { pollMs: options.pollMs }),
@@ -131,6 +137,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       ports: options.ports,
       workDir: options.workDir,
       env: options.env,
+      ...(options.registryProfiles && { registryProfiles: options.registryProfiles }),
       replica: options.replica,
       ...(options.sweepIntervalMs !== undefined && { intervalMs: options.sweepIntervalMs }),
       onSweep: (results) => {

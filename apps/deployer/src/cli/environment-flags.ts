@@ -25,6 +25,6 @@ export const environmentFlags = {
     type: 'string',
     value: '<path>',
     description:
-      'config module with engines and hooks (DEPLOYER_CONFIG_MODULE); never looked for in the working directory',
+      'config module with engines, hooks and registry profiles (DEPLOYER_CONFIG_MODULE); never looked for in the working directory',
   },
 } as const satisfies FlagSpecs;

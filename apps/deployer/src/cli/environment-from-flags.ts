@@ -6,6 +6,7 @@ import {
   loadEnvironment,
   overridesFromEnv,
 } from '@deployer/deploy';
+import { configFromFlags } from '../config/config-from-flags.js';
 import type { ParsedFlags } from './args.js';
 import type { CommandContext } from './command.js';
 import type { environmentFlags } from './environment-flags.js';
@@ -14,7 +15,10 @@ import { useZodWithoutJit } from './zod-without-jit.js';
 
 type EnvironmentFlagValues = ParsedFlags<typeof environmentFlags> & { engine?: string | undefined };
 
-/** Loads the spec named by -f with overrides: environment variables first, flags over them. */
+/**
+ * Loads the spec named by -f with overrides: environment variables first, flags over them. The config
+ * module's registry profiles apply where the spec sets no `cache.kind`/`cache.profile` of its own.
+ */
 export async function loadEnvironmentFromFlags(
   command: string,
   flags: EnvironmentFlagValues,
@@ -33,7 +37,12 @@ export async function loadEnvironmentFromFlags(
     }),
   };
   const root = await rootFromFlags(command, flags.root, context);
-  return loadEnvironment(resolve(context.cwd, flags.file), { overrides, ...(root && { root }) });
+  const { registryProfiles } = await configFromFlags(flags, context);
+  return loadEnvironment(resolve(context.cwd, flags.file), {
+    overrides,
+    ...(root && { root }),
+    ...(registryProfiles.length > 0 && { registryProfiles }),
+  });
 }
 
 /** `--root` over `DEPLOYER_ROOT`, relative to the working directory; it must be a directory. */

@@ -125,8 +125,9 @@ export async function runServe(argv: readonly string[], context: CommandContext)
     ...(claimSeconds !== undefined && { claimSeconds }),
     ...(sweepMinutes !== undefined && { sweepIntervalMs: sweepMinutes * 60_000 }),
     ports: serverPorts(engines),
-    // The operator's hooks, loaded with the engines above (the same module, once).
+    // The operator's hooks and registry profiles, loaded with the engines above (the same module, once).
     lifecycleHooks: (await configFromFlags(flags, engineContext)).hooks,
+    registryProfiles: (await configFromFlags(flags, engineContext)).registryProfiles,
     env: buildEnv,
     githubCredentialsEnv,
     hookSecretsEnv,

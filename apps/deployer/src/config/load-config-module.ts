@@ -1,21 +1,28 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import type { DeployerPluginConfig, EngineDefinition, LifecycleHooks } from '@deployer/contracts';
+import type {
+  DeployerPluginConfig,
+  EngineDefinition,
+  LifecycleHooks,
+  RegistryProfileEntry,
+} from '@deployer/contracts';
 import { useZodWithoutJit } from '../cli/zod-without-jit.js';
 import { ConfigModuleError } from './config-module-error.js';
 import { DeployerConfigSchema, describeIssues, PluginConfigSchema } from './config-schema.js';
 
-/** A config module's engines and hooks, merged: its own first, then each plugin's, in order. */
+/** A config module's engines, hooks and registry profiles, merged: its own first, then each plugin's, in order. */
 export interface LoadedConfig {
   /** The module's absolute path; undefined when there is none. */
   file: string | undefined;
   engines: EngineDefinition[];
   /** Every hooks object, called in this order. */
   hooks: LifecycleHooks[];
+  /** At most one per host (compared case-insensitively). */
+  registryProfiles: RegistryProfileEntry[];
 }
 
-export const noConfig: LoadedConfig = { file: undefined, engines: [], hooks: [] };
+export const noConfig: LoadedConfig = { file: undefined, engines: [], hooks: [], registryProfiles: [] };
 
 export interface ConfigModuleSource {
   /** `--config-module PATH`. */
@@ -47,8 +54,9 @@ export async function loadConfigModule(source: ConfigModuleSource): Promise<Load
         : `config module ${file} does not export a config: ${describeIssues(parsed.error)}`,
     );
   }
-  const merged: LoadedConfig = { file, engines: [], hooks: [] };
-  add(merged, config as DeployerPluginConfig);
+  const merged: LoadedConfig = { file, engines: [], hooks: [], registryProfiles: [] };
+  const profileSources = new Map<string, string>();
+  add(merged, config as DeployerPluginConfig, '', profileSources);
   const plugins = (config as { plugins?: unknown[] }).plugins ?? [];
   for (const [index, plugin] of plugins.entries()) {
     let part: unknown;
@@ -68,14 +76,36 @@ export async function loadConfigModule(source: ConfigModuleSource): Promise<Load
         `config module ${file}: plugins[${index}] is not a plugin config: ${describeIssues(checked.error)}`,
       );
     }
-    add(merged, part as DeployerPluginConfig);
+    add(merged, part as DeployerPluginConfig, `plugins[${index}].`, profileSources);
   }
   return merged;
 }
 
-function add(into: LoadedConfig, part: DeployerPluginConfig): void {
+/**
+ * Adds one part (the module's own or a plugin's). Two profiles for one host are refused, naming both: which
+ * one should win is the platform team's call, not the order the plugins happen to be listed in.
+ */
+function add(
+  into: LoadedConfig,
+  part: DeployerPluginConfig,
+  where: string,
+  profileSources: Map<string, string>,
+): void {
   into.engines.push(...(part.engines ?? []));
   if (part.hooks !== undefined) into.hooks.push(part.hooks);
+  for (const [index, entry] of (part.registryProfiles ?? []).entries()) {
+    const source = `${where}registryProfiles[${index}]`;
+    const host = entry.host.toLowerCase();
+    const earlier = profileSources.get(host);
+    if (earlier !== undefined) {
+      throw new ConfigModuleError(
+        into.file!,
+        `config module ${into.file}: ${source} and ${earlier} both give a profile for registry ${JSON.stringify(entry.host)}; keep one`,
+      );
+    }
+    profileSources.set(host, source);
+    into.registryProfiles.push(entry);
+  }
 }
 
 async function locate(source: ConfigModuleSource): Promise<string | undefined> {

@@ -18,7 +18,7 @@ type HookContext<Name extends HookName> = Parameters<NonNullable<LifecycleHooks[
  * is part of the command (a Helm values file that was not written must not look like success).
  */
 export async function runHooks<Name extends HookName>(
-  config: LoadedConfig,
+  config: Pick<LoadedConfig, 'file' | 'hooks'>,
   name: Name,
   context: HookContext<Name>,
 ): Promise<void> {

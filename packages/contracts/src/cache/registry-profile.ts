@@ -16,3 +16,17 @@ export interface RegistryProfile {
   /** Extra `--export-cache` attributes the registry needs. */
   exportAttributes: Record<string, string>;
 }
+
+/**
+ * A platform team's profile for one registry (a config module's `registryProfiles`): used for the cache
+ * registry `host` when the spec (under `deployer serve`, the server config) sets neither `cache.kind` nor
+ * `cache.profile` itself; the spec's own setting wins.
+ */
+export interface RegistryProfileEntry {
+  /** `host[:port]`, matched exactly, case-insensitively, against the cache registry. */
+  host: string;
+  /** Replaces the kind detected from the host (the spec's `cache.kind`). */
+  kind?: RegistryKind;
+  /** Replaces single profile properties (the same keys as the spec's `cache.profile`). */
+  profile?: Partial<Omit<RegistryProfile, 'kind'>>;
+}

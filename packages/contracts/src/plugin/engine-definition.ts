@@ -18,7 +18,8 @@ export interface EngineCreateContext {
   /**
    * Another registered engine, as the assembly made it (a built-in one with its checked settings: daemons,
    * TLS, pool, storage), shared with every other user of that name: an engine that wraps another asks here.
-   * Asking for the engine being created is refused.
+   * Asking for the engine being created is refused, and so is closing a longer loop (`a` wraps `b`, `b`
+   * wraps `a`): an `EngineSettingsError` (exit 2) naming the chain, `a → b → a`.
    */
   engine(name: string): Promise<BuildEngine>;
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type CacheConfig, CacheConfigSchema } from '@deployer/cache-ref';
-import type { BuildUuid, EngineChoice, SecretSource } from '@deployer/contracts';
+import type { BuildUuid, EngineChoice, RegistryProfileEntry, SecretSource } from '@deployer/contracts';
 import { SpecError } from '../errors.js';
 import { fallbackWhy } from '../plan/import-order.js';
 import { checkArgReferences } from './build-arg-references.js';
@@ -70,6 +70,11 @@ export interface LoadEnvironmentOptions {
    * and fallbacks are replaced, fixed tags refused, secrets looked up by id in the operator's list.
    */
   operator?: OperatorSettings;
+  /**
+   * A config module's registry profiles (`registryProfiles`): the one for the cache registry's host is used
+   * when the spec (under an operator, its settings) sets neither `cache.kind` nor `cache.profile`.
+   */
+  registryProfiles?: readonly RegistryProfileEntry[];
 }
 
 /** Reads, validates and resolves an environment spec (YAML). Every problem is a SpecError naming its path. */
@@ -135,7 +140,7 @@ export async function resolveEnvironment(
     ...spec.registry,
     insecure: spec.registry.insecure || insecureHosts.has(spec.registry.host),
   };
-  const cache = resolveCache(spec, registry, insecureHosts);
+  const cache = resolveCache(spec, registry, insecureHosts, options.registryProfiles ?? []);
 
   const root = await specRoot(options.root ?? options.baseDir);
   const services: ResolvedService[] = [];
@@ -220,18 +225,27 @@ async function resolveService(
 
 /**
  * The cache lives beside the images unless told otherwise: same host (and its insecure flag), repository
- * `<registry.repository>/cache`, so cache repositories never mix with image repositories.
+ * `<registry.repository>/cache`, so cache repositories never mix with image repositories. A config module's
+ * profile for that host gives its kind and profile, unless the spec sets either itself: the spec's own
+ * setting wins whole, so a profile is never half the spec's and half the config's.
  */
 function resolveCache(
   spec: EnvironmentSpec,
   registry: Environment['registry'],
   insecureHosts: ReadonlySet<string>,
+  registryProfiles: readonly RegistryProfileEntry[],
 ): Environment['cache'] {
   const host = spec.cache?.registry ?? registry.host;
   const insecure =
     (spec.cache?.insecure ?? (host === registry.host && registry.insecure)) || insecureHosts.has(host);
+  const ownProfile = spec.cache?.kind !== undefined || spec.cache?.profile !== undefined;
+  const configured = ownProfile
+    ? undefined
+    : registryProfiles.find((entry) => entry.host.toLowerCase() === host.toLowerCase());
   const config = CacheConfigSchema.parse({
     ...spec.cache,
+    ...(configured?.kind !== undefined && { kind: configured.kind }),
+    ...(configured?.profile !== undefined && { profile: configured.profile }),
     registry: host,
     repository: spec.cache?.repository ?? `${registry.repository}/cache`,
     insecure,

@@ -117,6 +117,39 @@ export async function assembleEngines(settings: EngineSettings): Promise<EngineA
     return registered.get(name) as EngineDefinition;
   };
 
+  // Which engines each creation in progress waits for: creations run at once (two jobs, `Promise.all`), so
+  // a loop is found by following these waits, not by the chain of one call.
+  const waitsFor = new Map<EngineName, Set<EngineName>>();
+  /** The engines from `from` to `to` along the waits, ending with `to`, or undefined if none leads there. */
+  const waitChain = (
+    from: EngineName,
+    to: EngineName,
+    seen = new Set<EngineName>(),
+  ): EngineName[] | undefined => {
+    if (from === to) return [to];
+    if (seen.has(from)) return undefined;
+    seen.add(from);
+    for (const next of waitsFor.get(from) ?? []) {
+      const rest = waitChain(next, to, seen);
+      if (rest !== undefined) return [from, ...rest];
+    }
+    return undefined;
+  };
+
+  /**
+   * The loop (each engine once) turned to start where it was entered, the engine nobody waits for yet, and
+   * closed: `a → b → a` when `a` was asked for, whichever engine's request closed it.
+   */
+  const fromFirstAsked = (loop: readonly EngineName[]): EngineName[] => {
+    const waitedFor = (engine: EngineName) => [...waitsFor.values()].some((waits) => waits.has(engine));
+    const start = Math.max(
+      0,
+      loop.findIndex((engine) => !waitedFor(engine)),
+    );
+    const turned = [...loop.slice(start), ...loop.slice(0, start)];
+    return [...turned, turned[0] as EngineName];
+  };
+
   const create = async (name: EngineName): Promise<AssembledEngine> => {
     const definition = definitionOf(name);
     const isBuiltinBuildah = definition === builtins.find((builtin) => builtin.name === 'buildah');
@@ -124,11 +157,25 @@ export async function assembleEngines(settings: EngineSettings): Promise<EngineA
     const engine = await definition.create({
       env,
       ...(env.DOCKER_CONFIG !== undefined && { dockerConfigDir: env.DOCKER_CONFIG }),
-      // One engine wrapping another gets the shared one; asking for itself would wait on itself forever.
+      // One engine wrapping another gets the shared one; a loop of wrappings would wait on itself forever,
+      // so it is refused when it closes, naming the whole chain.
       engine: async (other) => {
         if (other === name)
           throw new EngineSettingsError('config module', `engine ${name} cannot wrap itself`);
-        return (await assembly.engine(other)).engine;
+        const loop = waitChain(other, name);
+        if (loop !== undefined) {
+          throw new EngineSettingsError(
+            'config module',
+            `engines wrap each other in a loop: ${fromFirstAsked([name, ...loop.slice(0, -1)]).join(' → ')}`,
+          );
+        }
+        const waits = waitsFor.get(name) ?? new Set<EngineName>();
+        waitsFor.set(name, waits.add(other));
+        try {
+          return (await assembly.engine(other)).engine;
+        } finally {
+          waitsFor.get(name)?.delete(other);
+        }
       },
     });
     return {

@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RegistryProfileEntry } from '@deployer/contracts';
 import { collectGarbage } from '@deployer/deploy';
 import {
   expiredEnvironments,
@@ -18,6 +19,8 @@ export interface TtlSweepOptions {
   ports: ServerPorts;
   workDir: string;
   env: Readonly<Record<string, string | undefined>>;
+  /** The operator's config module's registry profiles, for the fallback checkout's cache registry. */
+  registryProfiles?: readonly RegistryProfileEntry[];
   /** The sweep's clock (tests move it forward); default the real one. */
   now?: Date;
   signal?: AbortSignal;
@@ -87,14 +90,7 @@ async function collectRepositoryGarbage(
   await mkdir(options.workDir, { recursive: true });
   const dir = await mkdtemp(join(options.workDir, 'sweep-'));
   try {
-    const environment = await checkoutEnvironment(
-      repository,
-      'fallback',
-      sha,
-      dir,
-      options.env,
-      options.signal,
-    );
+    const environment = await checkoutEnvironment(repository, 'fallback', sha, dir, options, options.signal);
     // Every live environment (the ones just handed to teardown included: their own job deletes them)
     // is protected like a fallback; what remains past the cutoff belongs to no environment.
     const live = await liveBuildUuids(options.state, repository.name);

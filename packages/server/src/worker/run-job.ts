@@ -1,4 +1,5 @@
 import { rm } from 'node:fs/promises';
+import type { RegistryProfileEntry } from '@deployer/contracts';
 import {
   buildEnvironment,
   type DeployEvent,
@@ -40,6 +41,8 @@ export interface RunJobOptions {
    * those), and the engine choice and insecure registries.
    */
   env: Readonly<Record<string, string | undefined>>;
+  /** The operator's config module's registry profiles, for the checkout's cache registry. */
+  registryProfiles?: readonly RegistryProfileEntry[];
   /** Aborts the job from outside (a shutdown past its deadline). */
   signal: AbortSignal;
   /** Each service's progress (deploy's events), for the logs. */
@@ -125,7 +128,7 @@ async function work(
           error: `could not delete ${failed.map((action) => action.ref).join(', ')}`,
         };
   }
-  const environment = await checkoutEnvironment(repository, kind, job.sha, dir, options.env, signal);
+  const environment = await checkoutEnvironment(repository, kind, job.sha, dir, options, signal);
   const registry = options.ports.registryFor(environment);
   const engine = await options.ports.engineFor(environment);
   await markBuildRunning(options.state, job, engine.name);

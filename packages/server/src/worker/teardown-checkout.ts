@@ -1,7 +1,7 @@
 import { type Environment, isInputError } from '@deployer/deploy';
 import { type ClaimedJob, getEnvironment, type State } from '@deployer/state';
 import type { RepositoryConfig } from '../config/server-config-schema.js';
-import { checkoutEnvironment } from './checkout-environment.js';
+import { checkoutEnvironment, type SpecLoadingOptions } from './checkout-environment.js';
 
 /** Where a teardown checks out the last built commit when the head's spec cannot be loaded. */
 export const lastBuiltDir = (dir: string): string => `${dir}-last-built`;
@@ -15,13 +15,13 @@ export const lastBuiltDir = (dir: string): string => `${dir}-last-built`;
 export async function teardownCheckout(
   job: ClaimedJob,
   repository: RepositoryConfig,
-  options: { state: State; env: Readonly<Record<string, string | undefined>> },
+  options: SpecLoadingOptions & { state: State },
   dir: string,
   signal: AbortSignal,
 ): Promise<Environment> {
   const kind = job.environment.kind;
   try {
-    return await checkoutEnvironment(repository, kind, job.sha, dir, options.env, signal);
+    return await checkoutEnvironment(repository, kind, job.sha, dir, options, signal);
   } catch (error) {
     if (!isInputError(error)) throw error;
     const [found] = await getEnvironment(options.state, job.environment.buildUuid, repository.name);
@@ -29,6 +29,6 @@ export async function teardownCheckout(
       (build) => build.kind === 'build' && build.status === 'succeeded' && build.sha !== job.sha,
     );
     if (lastBuilt === undefined) throw error;
-    return checkoutEnvironment(repository, kind, lastBuilt.sha, lastBuiltDir(dir), options.env, signal);
+    return checkoutEnvironment(repository, kind, lastBuilt.sha, lastBuiltDir(dir), options, signal);
   }
 }

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { RegistryProfileEntry } from '@deployer/contracts';
 import type { DeployEvent } from '@deployer/deploy';
 import { type ClaimedJob, claimJob, releaseJob, type State } from '@deployer/state';
 import type { ServerConfig } from '../config/server-config-schema.js';
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   /** How often an idle worker asks for a job; default 1000 ms (`wake()` asks at once). */
   pollMs?: number;
   env: Readonly<Record<string, string | undefined>>;
+  /** The operator's config module's registry profiles, for each checkout's cache registry. */
+  registryProfiles?: readonly RegistryProfileEntry[];
   onJobStarted?: (job: ClaimedJob) => void;
   onJobFinished?: (job: ClaimedJob, outcome: JobOutcome) => void;
   onJobEvent?: (job: ClaimedJob, event: DeployEvent) => void;
@@ -64,6 +67,7 @@ export function startWorker(options: WorkerOptions): Worker {
       workDir: options.workDir,
       claimSeconds,
       env: options.env,
+      ...(options.registryProfiles && { registryProfiles: options.registryProfiles }),
       signal: shutdown.signal,
       ...(options.onJobEvent && { onEvent: (event: DeployEvent) => options.onJobEvent?.(job, event) }),
       ...(options.lifecycle && { lifecycle: options.lifecycle }),

@@ -67,7 +67,8 @@ export const serveFlags = {
   'config-module': {
     type: 'string',
     value: '<path>',
-    description: 'config module with engines and hooks (DEPLOYER_CONFIG_MODULE; none unless named)',
+    description:
+      'config module with engines, hooks and registry profiles (DEPLOYER_CONFIG_MODULE; none unless named)',
   },
   'sweep-minutes': {
     type: 'string',
