@@ -103,7 +103,19 @@ describe('classifyFailure on other BuildKit messages', () => {
     ],
     [
       'failed to solve: failed to push r.example/shop/web:1: unexpected status: 500 Internal Server Error',
+      'REGISTRY_UNAVAILABLE',
+    ],
+    [
+      'failed to solve: failed to push r.example/shop/web:1: unexpected status: 400 Bad Request',
       'PUSH_FAILED',
+    ],
+    [
+      'failed to solve: r.example/shop/base:c0ffee: pulling from host r.example failed with status code [manifests c0ffee]: 500 Internal Server Error',
+      'REGISTRY_UNAVAILABLE',
+    ],
+    [
+      'failed to solve: r.example/base:1: failed to resolve source metadata for r.example/base:1: unexpected status from HEAD request to https://r.example/v2/base/manifests/1: 429 Too Many Requests',
+      'REGISTRY_UNAVAILABLE',
     ],
     [
       'failed to solve: r.example/base:1: failed to resolve source metadata for r.example/base:1: r.example/base:1: not found',
@@ -112,6 +124,25 @@ describe('classifyFailure on other BuildKit messages', () => {
     ['failed to solve: something nobody anticipated', 'BUILD_FAILED'],
   ])('%s → %s', (line, code) => {
     expect(classify(line).code).toBe(code);
+  });
+
+  it('a registry answering 5xx is transient (retried), naming the ref; a RUN step printing one is still the step', () => {
+    const error = classify(
+      'failed to solve: failed to push r.example/shop/web:1: unexpected status: 503 Service Unavailable',
+    );
+    expect(error).toMatchObject({
+      code: 'REGISTRY_UNAVAILABLE',
+      kind: 'transient',
+      ref: 'r.example/shop/web:1',
+    });
+    const failedStep = {
+      name: '[2/2] RUN curl -f https://example.test/',
+      error: 'process "/bin/sh -c …" did not complete successfully: exit code: 22',
+      logTail: ['curl: (22) The requested URL returned error: 500 Internal Server Error'],
+    };
+    expect(classify(failedStep.error, { ...emptyProgress, failedStep })).toMatchObject({
+      code: 'STEP_FAILED',
+    });
   });
 
   it('names the base image of a failed pull', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseCacheConfig, planCache } from '@deployer/cache-ref';
 import type { BuildEvent, EngineBuildRequest } from '@deployer/contracts';
+import { startRegistryProxy } from '@deployer/local-registry';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBuildkitEngine } from '../src/index.js';
 import { testBuildUuid, testBuildUuids } from './build-uuids.js';
@@ -115,5 +116,31 @@ describe.skipIf(typeof environment === 'string')('BuildKit end to end', () => {
       expect.objectContaining({ attempt: 2, withoutImports: [cacheRef('main')] }),
     ]);
     expect(result.imageDigest).toMatch(/^sha256:/);
+  }, 600_000);
+
+  it('a registry answering 500 once to the base image read is retried, and the build succeeds', async () => {
+    // What distribution's filesystem storage does when another environment pushes the same content tag
+    // while this build reads it (the tag's link file is rewritten in place): one 500, then the tag again.
+    const basePath = `/v2/${run}/base/manifests/busybox`;
+    let injected = 0;
+    const proxy = await startRegistryProxy(env.registry, ({ path }) => {
+      if (injected > 0 || path !== basePath) return undefined;
+      injected += 1;
+      return { status: 500, body: '' };
+    });
+    try {
+      const busyContext = await serviceContext(`${proxy.host}/${run}/base:busybox`);
+      await pruneDaemon(env);
+      const { build, events } = request('busy-registry-300002', []);
+      const result = await engine.build({ ...build, contextDir: busyContext });
+      expect(injected).toBe(1);
+      expect(result.attempts).toBe(2);
+      expect(events.filter((event) => event.type === 'retry')).toEqual([
+        expect.objectContaining({ attempt: 2, reason: expect.stringContaining('500 Internal Server Error') }),
+      ]);
+      expect(result.imageDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    } finally {
+      await proxy.close();
+    }
   }, 600_000);
 });

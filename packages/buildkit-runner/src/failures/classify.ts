@@ -23,6 +23,14 @@ const pullFailed =
   /failed to resolve source metadata for (\S+): |pull access denied for ([^\s,]+)|failed to load cache key: (\S+): not found/;
 const registryAuth = /\b(?:401 Unauthorized|403 Forbidden|unauthorized|denied|authentication required)\b/i;
 const registryUnreachable = /connection refused|no such host|i\/o timeout|network is unreachable|dial tcp/;
+/**
+ * The registry answered but could not serve the request now: a 5xx or 429 status as containerd's resolver
+ * prints it (`failed with status code [manifests …]: 500 Internal Server Error`, `unexpected status: 503 …`).
+ * distribution's filesystem storage rewrites a link file in place (truncate, then write), so environments
+ * pushing the same content tag at once can make a concurrent read of that tag fail once with a 500.
+ */
+const registryBusy =
+  /(?:status code \[[^\]]*\]|unexpected status(?: from \S+ request to \S+)?): (?:5\d\d|429)\b/;
 const daemonUnreachable =
   /failed to list workers|error while dialing|failed to dial|connection error|No such container|pods? ".*" not found/;
 const connectionLost =
@@ -48,7 +56,7 @@ export function missingBlobDigest(message: string): string | null {
  * - corrupt-cache: a blob missing from the registry while cache was imported. All refs whose import
  *   succeeded are suspects (BuildKit does not say which ref a blob came from): `corruptCacheRefs`;
  * - registry: push and base-image failures, with the ref;
- * - transient: the daemon unreachable or the connection to it lost;
+ * - transient: the daemon unreachable or the connection to it lost, or the registry answering 5xx/429;
  * - internal: anything else.
  */
 export function classifyFailure(context: FailureContext): BuildkitError {
@@ -93,6 +101,18 @@ export function classifyFailure(context: FailureContext): BuildkitError {
   }
 
   const push = pushFailed.exec(evidence);
+  const pull = pullFailed.exec(evidence);
+  if (registryBusy.test(evidence)) {
+    const ref = push?.[1] ?? pull?.[1] ?? pull?.[2] ?? pull?.[3];
+    return fail(
+      'REGISTRY_UNAVAILABLE',
+      `the registry could not serve ${ref ?? 'a request'} now: ${message}`,
+      {
+        ...(ref === undefined ? {} : { ref }),
+        ...(failed ? { step: failed.name } : {}),
+      },
+    );
+  }
   if (push?.[1] !== undefined) {
     const code = registryAuth.test(evidence)
       ? 'REGISTRY_AUTH'
@@ -105,7 +125,6 @@ export function classifyFailure(context: FailureContext): BuildkitError {
     });
   }
 
-  const pull = pullFailed.exec(evidence);
   const baseStep =
     failed !== null && parseStepName(failed.name).kind === 'dockerfile' && !isCountedStep(failed.name);
   if (pull !== null || baseStep) {

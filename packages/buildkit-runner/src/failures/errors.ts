@@ -9,6 +9,7 @@ const kinds = {
   STEP_FAILED: 'user',
   DAEMON_UNREACHABLE: 'transient',
   CONNECTION_LOST: 'transient',
+  REGISTRY_UNAVAILABLE: 'transient',
   CORRUPT_CACHE: 'corrupt-cache',
   PUSH_FAILED: 'registry',
   PULL_FAILED: 'registry',
