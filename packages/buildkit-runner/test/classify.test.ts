@@ -110,6 +110,18 @@ describe('classifyFailure on other BuildKit messages', () => {
       'PUSH_FAILED',
     ],
     [
+      `failed to solve: failed to push r.example/shop/web:1: failed commit on ref "manifest-sha256:${'a'.repeat(64)}": unexpected status: 400 Bad Request`,
+      'MANIFEST_REFUSED',
+    ],
+    [
+      `failed to solve: error writing manifest blob: failed commit on ref "sha256:${'b'.repeat(64)}": unexpected status: 400 Bad Request`,
+      'MANIFEST_REFUSED',
+    ],
+    [
+      `failed to solve: failed to push r.example/shop/web:1: failed commit on ref "layer-sha256:${'c'.repeat(64)}": unexpected status: 400 Bad Request`,
+      'PUSH_FAILED',
+    ],
+    [
       'failed to solve: r.example/shop/base:c0ffee: pulling from host r.example failed with status code [manifests c0ffee]: 500 Internal Server Error',
       'REGISTRY_UNAVAILABLE',
     ],

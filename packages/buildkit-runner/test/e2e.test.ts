@@ -143,4 +143,36 @@ describe.skipIf(typeof environment === 'string')('BuildKit end to end', () => {
       await proxy.close();
     }
   }, 600_000);
+
+  it('a manifest the registry refuses once (its blobs collected mid-push) is pushed again by a retry', async () => {
+    // distribution answers 400 MANIFEST_BLOB_UNKNOWN when a garbage collection removed layers between
+    // their upload and the manifest's PUT; a second run uploads them again.
+    let refused = 0;
+    const proxy = await startRegistryProxy(env.registry, ({ method, path }) => {
+      if (refused > 0 || method !== 'PUT' || !path.includes('/web-refused/manifests/')) return undefined;
+      refused += 1;
+      return {
+        status: 400,
+        body: JSON.stringify({
+          errors: [{ code: 'MANIFEST_BLOB_UNKNOWN', message: 'blob unknown to registry' }],
+        }),
+      };
+    });
+    try {
+      await pruneDaemon(env);
+      const { build, events } = request('refused-manifest-300003', []);
+      const result = await engine.build({
+        ...build,
+        images: [`${proxy.host}/${run}/web-refused:x`],
+        insecureRegistries: [env.registry, proxy.host],
+      });
+      expect(refused).toBe(1);
+      expect(result.attempts).toBe(2);
+      expect(events.filter((event) => event.type === 'retry')).toEqual([
+        expect.objectContaining({ attempt: 2, reason: expect.stringContaining('400 Bad Request') }),
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  }, 600_000);
 });

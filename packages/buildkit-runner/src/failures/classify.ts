@@ -29,6 +29,13 @@ const registryUnreachable = /connection refused|no such host|i\/o timeout|networ
  * distribution's filesystem storage rewrites a link file in place (truncate, then write), so environments
  * pushing the same content tag at once can make a concurrent read of that tag fail once with a 500.
  */
+/**
+ * The registry refused a manifest BuildKit had just uploaded the blobs of (400 on its commit, the image's
+ * `manifest-sha256:…` or a cache export's `sha256:…`): distribution answers so (MANIFEST_BLOB_UNKNOWN) when a
+ * garbage collection removed the layers between their upload and the manifest's PUT. Another run uploads
+ * them again.
+ */
+const manifestRefused = /failed commit on ref "(?:manifest-)?sha256:[0-9a-f]{64}": unexpected status: 400\b/;
 const registryBusy =
   /(?:status code \[[^\]]*\]|unexpected status(?: from \S+ request to \S+)?): (?:5\d\d|429)\b/;
 const daemonUnreachable =
@@ -56,7 +63,8 @@ export function missingBlobDigest(message: string): string | null {
  * - corrupt-cache: a blob missing from the registry while cache was imported. All refs whose import
  *   succeeded are suspects (BuildKit does not say which ref a blob came from): `corruptCacheRefs`;
  * - registry: push and base-image failures, with the ref;
- * - transient: the daemon unreachable or the connection to it lost, or the registry answering 5xx/429;
+ * - transient: the daemon unreachable or the connection to it lost, the registry answering 5xx/429, or
+ *   refusing a manifest whose blobs it lost mid-push;
  * - internal: anything else.
  */
 export function classifyFailure(context: FailureContext): BuildkitError {
@@ -107,6 +115,17 @@ export function classifyFailure(context: FailureContext): BuildkitError {
     return fail(
       'REGISTRY_UNAVAILABLE',
       `the registry could not serve ${ref ?? 'a request'} now: ${message}`,
+      {
+        ...(ref === undefined ? {} : { ref }),
+        ...(failed ? { step: failed.name } : {}),
+      },
+    );
+  }
+  if (manifestRefused.test(evidence)) {
+    const ref = push?.[1];
+    return fail(
+      'MANIFEST_REFUSED',
+      `the registry refused a manifest after its blobs were uploaded: ${message}`,
       {
         ...(ref === undefined ? {} : { ref }),
         ...(failed ? { step: failed.name } : {}),

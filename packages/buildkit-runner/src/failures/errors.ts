@@ -10,6 +10,7 @@ const kinds = {
   DAEMON_UNREACHABLE: 'transient',
   CONNECTION_LOST: 'transient',
   REGISTRY_UNAVAILABLE: 'transient',
+  MANIFEST_REFUSED: 'transient',
   CORRUPT_CACHE: 'corrupt-cache',
   PUSH_FAILED: 'registry',
   PULL_FAILED: 'registry',
