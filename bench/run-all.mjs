@@ -2,13 +2,16 @@
 // `pnpm bench`: runs every benchmark in benches/ one after the other (or only those named on the command
 // line, e.g. `pnpm bench cache-inventory`), each in its own node process so their memory figures stay
 // apart, and exits non-zero if any failed. Each bench prints its figures beside the issue's targets.
+// Options after the names (`pnpm bench incident-replay --prs 130`) are passed to each bench run.
 import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+const firstOption = process.argv.slice(2).findIndex((arg) => arg.startsWith('-'));
+const wanted = firstOption === -1 ? process.argv.slice(2) : process.argv.slice(2, 2 + firstOption);
+const options = firstOption === -1 ? [] : process.argv.slice(2 + firstOption);
 const benches = readdirSync(join(here, 'benches'))
   .filter((name) => name.endsWith('.mjs'))
   .filter((name) => wanted.length === 0 || wanted.includes(basename(name, '.mjs')))
@@ -17,7 +20,7 @@ const benches = readdirSync(join(here, 'benches'))
 let failed = 0;
 for (const bench of benches) {
   process.stdout.write(`\n== bench ${basename(bench, '.mjs')}\n`);
-  const result = await execa(process.execPath, ['--expose-gc', join(here, 'benches', bench)], {
+  const result = await execa(process.execPath, ['--expose-gc', join(here, 'benches', bench), ...options], {
     stdio: 'inherit',
     reject: false,
   });

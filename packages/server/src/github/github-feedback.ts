@@ -3,6 +3,7 @@ import type { BuildReport } from '@deployer/deploy';
 import type { ClaimedJob } from '@deployer/state';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../config/server-config-schema.js';
+import { environmentPagePath } from '../http/environment-page-path.js';
 import type { GitHubRequestKind, ServerMetrics } from '../metrics/index.js';
 import type { JobObserver } from '../observe/job-observer.js';
 import { runIdOf } from '../observe/job-observer.js';
@@ -141,7 +142,7 @@ export async function createGitHubFeedback(options: GitHubFeedbackOptions): Prom
       link:
         base === undefined
           ? undefined
-          : `${base}/environments/${job.environment.buildUuid}?repository=${encodeURIComponent(feedback.repository.name)}`,
+          : `${base}${environmentPagePath(job.environment.buildUuid, feedback.repository.name)}`,
     };
   };
 

@@ -1,5 +1,6 @@
 import type { HookBuildFacts } from '@deployer/state';
 import type { ServerConfig } from '../config/server-config-schema.js';
+import { environmentPagePath } from '../http/environment-page-path.js';
 
 /**
  * The environment's status page for a hook's body, when the server knows its public address: the
@@ -12,6 +13,6 @@ export function hookStatusUrl(config: ServerConfig): (facts: HookBuildFacts) => 
     );
     const base = repository?.github?.statusUrl;
     if (base === undefined) return undefined;
-    return `${base}/environments/${encodeURIComponent(facts.buildUuid)}?repository=${encodeURIComponent(repository!.name)}`;
+    return `${base}${environmentPagePath(facts.buildUuid, repository!.name)}`;
   };
 }

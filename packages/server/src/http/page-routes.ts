@@ -7,6 +7,7 @@ import {
 } from '@deployer/status-page';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { environmentPagePath } from './environment-page-path.js';
 import { refuseForeignOrigin } from './form-origin.js';
 import { registerFormProtection } from './form-protection.js';
 import { pageErrorHandler } from './page-errors.js';
@@ -100,11 +101,7 @@ export async function pageRoutes(app: FastifyInstance, options: PageRoutesOption
           .send(`cannot rebuild ${buildUuid}: ${result.error}`);
       }
       options.onRebuild?.();
-      const query = repository ? `?repository=${encodeURIComponent(repository)}` : '';
-      return reply
-        .code(303)
-        .header('location', `/environments/${encodeURIComponent(buildUuid)}${query}`)
-        .send();
+      return reply.code(303).header('location', environmentPagePath(buildUuid, repository)).send();
     },
   );
 }
